@@ -4,7 +4,7 @@
 
 #include "arch/expand.h"
 #include "arch/json.h"
-#include "commands.h"
+#include "registry.h"
 #include "table.h"
 #include "zoo/zoo.h"
 
@@ -80,8 +80,6 @@ void runShow(const std::string& model, int batch, bool asJson) {
     table.print(std::cout);
 }
 
-}  // namespace
-
 void addArchCommands(CLI::App& app) {
     auto* zoo = app.add_subcommand("zoo", "List the zoo models with resolution, params and MACs");
     auto zooJson = std::make_shared<bool>(false);
@@ -97,5 +95,9 @@ void addArchCommands(CLI::App& app) {
     show->add_flag("--json", *showJson, "One JSON document on stdout");
     show->callback([=] { runShow(*model, *batch, *showJson); });
 }
+
+const CommandRegistrar registrar(10, addArchCommands);
+
+}  // namespace
 
 }  // namespace archscope::cli

@@ -4,7 +4,7 @@
 #include <sqlite3.h>
 
 #include "arch/error.h"
-#include "commands.h"
+#include "registry.h"
 
 namespace {
 
@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
                  "archscope-cli"};
     app.require_subcommand(1);
     app.set_version_flag("--version", versionText());
-    archscope::cli::addArchCommands(app);
+    archscope::cli::addRegisteredCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
