@@ -1,0 +1,1 @@
+target_sources(archscope_core PRIVATE util/resources.cpp)
