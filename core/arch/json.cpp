@@ -94,7 +94,11 @@ NetworkSpec networkSpecFromJson(const json& j, const std::string& where) {
     s.numClasses = field<int>(j, "num_classes", where, 1000, false);
     s.inputChannels = field<int>(j, "input_channels", where, 3, false);
     s.depthDivisor = field<int>(j, "depth_divisor", where, 8, false);
-    buildNetwork(s);  // validates, throws ArchError with the reason
+    try {
+        buildNetwork(s);  // validates the whole network
+    } catch (const ArchError& e) {
+        throw ArchError(where + ": " + e.what());
+    }
     return s;
 }
 
