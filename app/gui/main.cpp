@@ -1,0 +1,56 @@
+// archscope: the GUI. Wiring only: parse options, build the main window, optionally screenshot.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <cstdio>
+#include <sqlite3.h>
+
+#include "mainwindow.h"
+#include "pages/modelspage.h"
+#include "screenshot.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setStyle(QStringLiteral("Fusion"));  // the same look on every desktop
+    QApplication::setApplicationName(QStringLiteral("archscope"));
+    QApplication::setOrganizationDomain(QStringLiteral("archscope.org"));
+    QApplication::setApplicationVersion(QStringLiteral(ARCHSCOPE_VERSION " (Qt %1, SQLite %2)")
+                                            .arg(QString::fromLatin1(qVersion()),
+                                                 QString::fromLatin1(sqlite3_libversion())));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Platform-aware neural architecture explorer"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Render a view offscreen into FILE.png and exit."),
+                                  QStringLiteral("FILE.png"));
+    QCommandLineOption view(QStringLiteral("view"), QStringLiteral("The page to show."),
+                            QStringLiteral("NAME"), QStringLiteral("models"));
+    QCommandLineOption model(QStringLiteral("model"), QStringLiteral("The zoo model to select."),
+                             QStringLiteral("NAME"));
+    parser.addOptions({screenshot, view, model});
+    parser.process(app);
+
+    archscope::ui::MainWindow window;
+    if (!window.showPage(parser.value(view))) {
+        std::fprintf(stderr, "archscope: error: unknown view \"%s\"; known: %s\n",
+                     qPrintable(parser.value(view)), qPrintable(window.pageIds().join(", ")));
+        return 2;
+    }
+    if (parser.isSet(model) && !window.modelsPage()->selectModel(parser.value(model))) {
+        std::fprintf(stderr, "archscope: error: unknown model \"%s\" (see archscope-cli zoo)\n",
+                     qPrintable(parser.value(model)));
+        return 2;
+    }
+    if (parser.isSet(screenshot)) {
+        QString error;
+        if (!archscope::ui::saveScreenshot(&window, parser.value(screenshot), &error)) {
+            std::fprintf(stderr, "archscope: error: screenshot failed: %s\n", qPrintable(error));
+            return 1;
+        }
+        return 0;
+    }
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,90 @@
+// The first window: zoo and layer models (checked by QAbstractItemModelTester), selection
+// updates the layer table, and the window renders offscreen into a real PNG.
+#include <QAbstractItemModelTester>
+#include <QImage>
+#include <QProcess>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "mainwindow.h"
+#include "models/layertablemodel.h"
+#include "models/zootablemodel.h"
+#include "pages/modelspage.h"
+#include "screenshot.h"
+
+using namespace archscope::ui;
+
+class TestUiModels : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void zooModelIsValid() {
+        ZooTableModel zoo;
+        QAbstractItemModelTester tester(&zoo, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(zoo.rowCount(), 26);
+        const int b0 = zoo.rowOf("efficientnet-b0");
+        QCOMPARE(zoo.data(zoo.index(b0, ZooTableModel::Params), Qt::DisplayRole).toString(),
+                 QString("5.29"));
+        QCOMPARE(zoo.data(zoo.index(b0, ZooTableModel::Top1), Qt::DisplayRole).toString(),
+                 QString("77.1"));
+        const int x0 = zoo.rowOf("efficientnet-x-tpu-b0");
+        QCOMPARE(zoo.data(zoo.index(x0, ZooTableModel::Macs), Qt::DisplayRole).toString(),
+                 QString("0.923"));
+    }
+
+    void layerModelFollowsSelection() {
+        ModelsPage page;
+        QAbstractItemModelTester tester(page.layerModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(page.selectModel("efficientnet-x-tpu-b0"));
+        LayerTableModel* layers = page.layerModel();
+        QCOMPARE(layers->rowCount(), 229);
+        QCOMPARE(layers->data(layers->index(3, LayerTableModel::Name), Qt::DisplayRole).toString(),
+                 QString("block0/s2d"));
+        QCOMPARE(layers->data(layers->index(3, LayerTableModel::Output), Qt::DisplayRole).toString(),
+                 QString("56×56×128"));
+        QVERIFY(page.selectModel("resnet-50"));
+        QCOMPARE(QString::fromStdString(page.currentSpec().name), QString("resnet-50"));
+        QVERIFY(!page.selectModel("no-such-model"));
+    }
+
+    void windowRendersToPng() {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(window.showPage("models"));
+        QVERIFY(!window.showPage("nonexistent"));
+        const QString path = dir.filePath("models.png");
+        QString error;
+        QVERIFY2(saveScreenshot(&window, path, &error), qPrintable(error));
+        QImage image(path);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 800 && image.height() >= 600);
+        // Not a blank image: the table text draws dark pixels on a light background.
+        int dark = 0;
+        for (int y = 0; y < image.height(); y += 7) {
+            for (int x = 0; x < image.width(); x += 7) dark += qGray(image.pixel(x, y)) < 100;
+        }
+        QVERIFY2(dark > 50, qPrintable(QString("only %1 dark samples").arg(dark)));
+    }
+
+    void guiBinaryScreenshotOption() {
+#ifdef ARCHSCOPE_GUI_PATH
+        QTemporaryDir dir;
+        const QString path = dir.filePath("cli.png");
+        QProcess p;
+        p.start(ARCHSCOPE_GUI_PATH, {"--screenshot", path, "--model", "efficientnet-x-tpu-b0"});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(!QImage(path).isNull());
+        p.start(ARCHSCOPE_GUI_PATH, {"--screenshot", path, "--view", "bogus"});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY(p.exitCode() != 0);
+        QVERIFY(p.readAllStandardError().contains("unknown view"));
+#else
+        QSKIP("GUI binary not built");
+#endif
+    }
+};
+
+QTEST_MAIN(TestUiModels)
+#include "tst_ui_models.moc"
