@@ -1,0 +1,18 @@
+# archscope_torch: the only target compiled against LibTorch. Its public headers (core/torch/*.h)
+# are plain C++, so torch's include directories stay PRIVATE; each torch .cpp costs ~16 s and
+# 1.3 GB to compile, so there are only two (modules.cpp, measure.cpp).
+add_library(archscope_torch STATIC
+    ${CMAKE_CURRENT_LIST_DIR}/options.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/memoryestimate.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/modules.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/measure.cpp
+)
+target_link_libraries(archscope_torch PUBLIC archscope_core PRIVATE ${TORCH_LIBRARIES})
+target_include_directories(archscope_torch PRIVATE ${TORCH_INCLUDE_DIRS})
+separate_arguments(_archscope_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+target_compile_options(archscope_torch PRIVATE ${_archscope_torch_flags})
+# LibTorch's headers trip -Wpedantic/-Wextra; keep our warnings for our code only.
+target_compile_options(archscope_torch PRIVATE -Wno-unused-parameter)
+if(TORCH_CUDA_LIBRARIES)
+    target_compile_definitions(archscope_torch PRIVATE ARCHSCOPE_TORCH_CUDA=1)
+endif()

@@ -1,0 +1,125 @@
+// Latency measurement: statistics, the context stored with every figure, per-stage times named
+// like the IR, and clear ArchErrors (never a crash) for what cannot run here. No timing is
+// asserted: speed belongs to bench/.
+#include <QtTest>
+
+#include "arch/blockstring.h"
+#include "arch/error.h"
+#include "torch/measure.h"
+#include "torch/memoryestimate.h"
+#include "torch/torchnetwork.h"
+#include "zoo/zoo.h"
+
+using namespace archscope;
+
+namespace {
+
+Network tinyNetwork() {
+    NetworkSpec spec;
+    spec.name = "tiny";
+    spec.blocks = parseBlockStrings({"r1_k3_s11_e1_i8_o8_se0.25", "r1_k3_s22_e4_i8_o16_f1"});
+    spec.scaling.resolution = 32;
+    spec.stem.filters = 8;
+    spec.headFilters = 32;
+    spec.numClasses = 10;
+    return buildNetwork(spec);
+}
+
+template <typename F>
+QString archErrorOf(F&& f) {
+    try {
+        f();
+    } catch (const ArchError& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+}  // namespace
+
+class TestTorchMeasure : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void percentilesInterpolate() {
+        const LatencyStats s = summarizeLatencies({10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
+        QCOMPARE(s.reps, 10);
+        QCOMPARE(s.medianMs, 5.5);
+        QVERIFY(qFuzzyCompare(s.p10Ms, 1.9));
+        QVERIFY(qFuzzyCompare(s.p90Ms, 9.1));
+        QCOMPARE(s.minMs, 1.0);
+        QCOMPARE(s.meanMs, 5.5);
+        QCOMPARE(summarizeLatencies({}).reps, 0);
+    }
+
+    void measuresWithContextAndStages() {
+        MeasureOptions m;
+        m.warmup = 1;
+        m.reps = 5;
+        m.threads = 1;
+        m.perLayer = true;
+        const Network net = tinyNetwork();
+        const Measurement r = measureNetwork(net, TorchOptions{}, m);
+        QCOMPARE(r.model, std::string("tiny"));
+        QVERIFY(r.params > 0);
+        QCOMPARE(r.eager.reps, 5);
+        QVERIFY(r.eager.p10Ms > 0.0);
+        QVERIFY(r.eager.p10Ms <= r.eager.medianMs && r.eager.medianMs <= r.eager.p90Ms);
+        QVERIFY(!r.graph.has_value());
+        QVERIFY(!r.graphNote.empty());
+        const MeasureContext& c = r.context;
+        QVERIFY(!c.device.empty());
+        QCOMPARE(c.deviceKind, std::string("cpu"));
+        QVERIFY(c.libtorchVersion.rfind("1.", 0) == 0 || c.libtorchVersion.rfind("2.", 0) == 0);
+        QCOMPARE(c.threads, 1);
+        QCOMPARE(c.dtype, std::string("fp32"));
+        QCOMPARE(c.batch, 1);
+        QCOMPARE(c.resolution, 32);
+        QCOMPARE(c.timestamp.size(), size_t(20));
+        QCOMPARE(r.layers.size(), size_t(4));
+        QCOMPARE(r.layers[0].name, std::string("stem"));
+        QCOMPARE(r.layers[1].name, std::string("block0"));
+        QCOMPARE(r.layers[2].name, std::string("block1"));
+        QCOMPARE(r.layers[3].name, std::string("head"));
+        for (const auto& l : r.layers) QVERIFY(l.medianMs > 0.0);
+    }
+
+    void unsupportedDtypeOnCpu() {
+        TorchOptions opts;
+        opts.dtype = TorchDtype::Float16;
+        const QString msg = archErrorOf([&] { measureNetwork(tinyNetwork(), opts, {}); });
+        QVERIFY2(msg.contains("fp16") && msg.contains("CUDA only"), qPrintable(msg));
+    }
+
+    void missingCudaDevice() {
+        if (cudaAvailable()) QSKIP("a CUDA device is present");
+        TorchOptions opts;
+        opts.device = TorchDevice::Cuda;
+        const QString msg = archErrorOf([&] { measureNetwork(tinyNetwork(), opts, {}); });
+        QVERIFY2(msg.contains("no CUDA device"), qPrintable(msg));
+    }
+
+    void tooLargeIsRefusedBeforeAllocating() {
+        TorchOptions opts;
+        opts.batch = 100000;  // EfficientNet-B7 at 600 px: terabytes of activations
+        const QString msg = archErrorOf(
+            [&] { measureNetwork(buildNetwork(*zooSpec("efficientnet-b7")), opts, {}); });
+        QVERIFY2(msg.contains("GiB") && msg.contains("available") && msg.contains("--batch"),
+                 qPrintable(msg));
+        // With a known budget the refusal is deterministic.
+        const Network net = tinyNetwork();
+        const MemoryEstimate e = estimateInferenceMemory(net, TorchOptions{});
+        QVERIFY(e.weightBytes > 0 && e.activationBytes > 0);
+        QVERIFY_THROWS_EXCEPTION(ArchError, checkFitsInMemory(net, {}, e.total() - 1, "RAM"));
+        checkFitsInMemory(net, {}, e.total(), "RAM");
+        checkFitsInMemory(net, {}, std::nullopt, "RAM");
+    }
+
+    void badRepsAreArchErrors() {
+        MeasureOptions m;
+        m.reps = 0;
+        QVERIFY_THROWS_EXCEPTION(ArchError, measureNetwork(tinyNetwork(), {}, m));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTorchMeasure)
+#include "tst_torch_measure.moc"
