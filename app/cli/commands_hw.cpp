@@ -1,0 +1,260 @@
+// `profiles`, `predict` and `compare`: the analytical platform model from the command line.
+#include <algorithm>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "arch/error.h"
+#include "arch/expand.h"
+#include "hw/model.h"
+#include "hw/profile_io.h"
+#include "registry.h"
+#include "table.h"
+#include "zoo/zoo.h"
+
+namespace archscope::cli {
+namespace {
+
+Dtype dtypeFor(const Profile& p, const std::string& name) {
+    if (name.empty()) return p.defaultDtype;
+    const auto d = dtypeFromName(name);
+    if (!d) throw ArchError("unknown --dtype \"" + name + "\"; use bf16, fp16 or fp32");
+    requireDtype(p, *d);
+    return *d;
+}
+
+std::string methodText(const Profile& p) {
+    return "predicted by " + p.name + " analytical model v" + std::to_string(p.version);
+}
+
+void runProfiles(bool asJson) {
+    nlohmann::json list = nlohmann::json::array();
+    Table table({"profile", "platform", "kind", "matrix peak (TFLOP/s)", "vector (Gop/s)",
+                 "memory (GB/s)", "default dtype", "version"},
+                {false, false, false, true, true, true, false, true});
+    for (const auto& name : listProfiles()) {
+        const Profile p = loadProfile(name);
+        nlohmann::json peaks = nlohmann::json::object();
+        std::string peakText;
+        for (int d = 0; d < kDtypeCount; ++d) {
+            const double macs = p.matrix.peakMacsPerSecond[d];
+            if (macs <= 0.0) continue;
+            const std::string dn(dtypeName(Dtype(d)));
+            peaks[dn] = 2.0 * macs / 1e12;
+            peakText += (peakText.empty() ? "" : " ") + dn + ":" +
+                        formatFixed(2.0 * macs / 1e12, macs < 5e11 ? 3 : 1);
+        }
+        nlohmann::json sources = nlohmann::json::object();
+        for (const auto& param : p.parameters) {
+            sources[param.path] = {{"value", param.value},
+                                   {"unit", param.unit},
+                                   {param.assumption ? "assumption" : "source", param.source}};
+        }
+        list.push_back({{"name", p.name},
+                        {"display_name", p.displayName},
+                        {"kind", p.kind},
+                        {"version", p.version},
+                        {"file", p.file},
+                        {"default_dtype", std::string(dtypeName(p.defaultDtype))},
+                        {"matrix_peak_tflops", peaks},
+                        {"vector_peak_gops", p.vector.peakOpsPerSecond / 1e9},
+                        {"memory_bandwidth_gbps", p.memory.bandwidthBytesPerSecond / 1e9},
+                        {"parameters", sources}});
+        table.addRow({p.name, p.displayName, p.kind, peakText,
+                      formatFixed(p.vector.peakOpsPerSecond / 1e9, 0),
+                      formatFixed(p.memory.bandwidthBytesPerSecond / 1e9, 0),
+                      std::string(dtypeName(p.defaultDtype)), std::to_string(p.version)});
+    }
+    if (asJson) {
+        std::cout << nlohmann::json{{"profiles", list}}.dump(2) << "\n";
+        return;
+    }
+    table.print(std::cout);
+    std::cout
+        << "\nEvery figure carries its source or assumption: see the JSON files (--json lists "
+           "them) and docs/hw-model.md.\n";
+}
+
+struct Predicted {
+    std::string name;
+    NetworkPrediction prediction;
+    NetworkCost cost;
+};
+
+Predicted predictOne(const Profile& p, const std::string& model, int batch, Dtype dtype) {
+    const NetworkSpec spec = resolveModel(model);
+    const auto layers = expandLayers(buildNetwork(spec), batch);
+    Predicted r{spec.name, predictNetwork(p, layers, dtype),
+                totalCost(expandLayers(buildNetwork(spec), 1))};
+    return r;
+}
+
+void runPredict(const std::vector<std::string>& models, const std::string& hw, int batch,
+                const std::string& dtypeName_, bool asJson) {
+    const Profile p = loadProfile(hw);
+    const Dtype dtype = dtypeFor(p, dtypeName_);
+    nlohmann::json list = nlohmann::json::array();
+    Table table({"model", "latency (ms)", "throughput (img/s)", "GMACs", "params (M)",
+                 "matrix-bound", "vector-bound", "memory-bound", "overhead-bound"},
+                {false, true, true, true, true, true, true, true, true});
+    for (const auto& m : models) {
+        const Predicted r = predictOne(p, m, batch, dtype);
+        const auto& np = r.prediction;
+        list.push_back({{"name", r.name},
+                        {"latency_ms", np.latencySeconds * 1e3},
+                        {"throughput_ips", np.throughput},
+                        {"macs", r.cost.macs},
+                        {"params", r.cost.params},
+                        {"fused_ops", np.groups},
+                        {"seconds_by_bound",
+                         {{"matrix", np.secondsByBound[0]},
+                          {"vector", np.secondsByBound[1]},
+                          {"memory", np.secondsByBound[2]},
+                          {"overhead", np.secondsByBound[3]}}}});
+        auto share = [&](int i) {
+            return formatFixed(100.0 * np.secondsByBound[i] / np.latencySeconds, 0) + "%";
+        };
+        table.addRow({r.name, formatFixed(np.latencySeconds * 1e3, 3),
+                      formatFixed(np.throughput, 0), formatFixed(r.cost.macs / 1e9, 3),
+                      formatFixed(r.cost.params / 1e6, 2), share(0), share(1), share(2), share(3)});
+    }
+    if (asJson) {
+        std::cout << nlohmann::json{{"profile", p.name},
+                                    {"profile_version", p.version},
+                                    {"batch", batch},
+                                    {"dtype", std::string(dtypeName(dtype))},
+                                    {"method", methodText(p)},
+                                    {"models", list}}
+                         .dump(2)
+                  << "\n";
+        return;
+    }
+    std::cout << p.displayName << ", " << dtypeName(dtype) << ", batch " << batch << " ("
+              << methodText(p) << ")\n\n";
+    table.print(std::cout);
+    std::cout << "\nMACs and params at batch 1. The bound columns share the latency among fused "
+                 "ops by what limits each.\n";
+}
+
+void runCompare(const std::vector<std::string>& families, const std::vector<std::string>& hws,
+                int batch, const std::string& dtypeName_, bool asJson) {
+    if (families.size() != 2) throw ArchError("compare needs exactly two --family options");
+    if (hws.empty() || hws.size() > 2) throw ArchError("compare needs one or two --hw options");
+    const auto known = zooFamilies();
+    for (const auto& f : families) {
+        if (std::find(known.begin(), known.end(), f) == known.end()) {
+            std::string list;
+            for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+            throw ArchError("unknown family \"" + f + "\"; known: " + list);
+        }
+    }
+    std::vector<Profile> profiles;
+    std::vector<Dtype> dtypes;
+    for (const auto& h : hws) {
+        profiles.push_back(loadProfile(h));
+        dtypes.push_back(dtypeFor(profiles.back(), dtypeName_));
+    }
+    const std::string& a = families[0];
+    const std::string& b = families[1];
+    nlohmann::json levels = nlohmann::json::array();
+    std::vector<std::string> headers = {"level", "MACs " + b + "/" + a};
+    for (const auto& p : profiles) {
+        headers.push_back(p.name + " " + a + " (ms)");
+        headers.push_back(p.name + " " + b + " (ms)");
+        headers.push_back(p.name + " latency " + b + "/" + a);
+    }
+    if (profiles.size() == 2) {
+        headers.push_back("speed-up " + a + " " + profiles[0].name + "->" + profiles[1].name);
+        headers.push_back("speed-up " + b + " " + profiles[0].name + "->" + profiles[1].name);
+    }
+    Table table(headers, std::vector<bool>(headers.size(), true));
+    for (int level = 0; level <= 7; ++level) {
+        const std::string na = familyMemberName(a, level), nb = familyMemberName(b, level);
+        const auto la = expandLayers(buildNetwork(*zooSpec(na)), batch);
+        const auto lb = expandLayers(buildNetwork(*zooSpec(nb)), batch);
+        const double macsA = double(totalCost(la).macs), macsB = double(totalCost(lb).macs);
+        nlohmann::json row = {{"level", level},
+                              {a, {{"name", na}, {"macs", macsA / batch}}},
+                              {b, {{"name", nb}, {"macs", macsB / batch}}},
+                              {"macs_ratio", macsB / macsA}};
+        std::vector<std::string> cells = {"b" + std::to_string(level),
+                                          formatFixed(macsB / macsA, 2)};
+        std::vector<double> latA, latB;
+        nlohmann::json per = nlohmann::json::array();
+        for (size_t i = 0; i < profiles.size(); ++i) {
+            latA.push_back(predictNetwork(profiles[i], la, dtypes[i]).latencySeconds * 1e3);
+            latB.push_back(predictNetwork(profiles[i], lb, dtypes[i]).latencySeconds * 1e3);
+            per.push_back({{"profile", profiles[i].name},
+                           {"dtype", std::string(dtypeName(dtypes[i]))},
+                           {"latency_ms", {{a, latA[i]}, {b, latB[i]}}},
+                           {"latency_ratio", latB[i] / latA[i]}});
+            cells.push_back(formatFixed(latA[i], 3));
+            cells.push_back(formatFixed(latB[i], 3));
+            cells.push_back(formatFixed(latB[i] / latA[i], 2));
+        }
+        row["platforms"] = per;
+        if (profiles.size() == 2) {
+            row["speedup"] = {{a, latA[0] / latA[1]}, {b, latB[0] / latB[1]}};
+            cells.push_back(formatFixed(latA[0] / latA[1], 2) + "x");
+            cells.push_back(formatFixed(latB[0] / latB[1], 2) + "x");
+        }
+        levels.push_back(row);
+        table.addRow(cells);
+    }
+    if (asJson) {
+        nlohmann::json methods = nlohmann::json::array();
+        for (const auto& p : profiles) methods.push_back(methodText(p));
+        std::cout << nlohmann::json{{"families", families},
+                                    {"profiles", hws},
+                                    {"batch", batch},
+                                    {"methods", methods},
+                                    {"levels", levels}}
+                         .dump(2)
+                  << "\n";
+        return;
+    }
+    std::cout << "batch " << batch << "; ratios are " << b << " / " << a
+              << " (latency ratio < 1: " << b << " is faster)\n\n";
+    table.print(std::cout);
+}
+
+void addHwCommands(CLI::App& app) {
+    auto* profiles =
+        app.add_subcommand("profiles", "List the platform profiles with peaks and sources");
+    auto profilesJson = std::make_shared<bool>(false);
+    profiles->add_flag("--json", *profilesJson, "One JSON document on stdout");
+    profiles->callback([profilesJson] { runProfiles(*profilesJson); });
+
+    auto* predict =
+        app.add_subcommand("predict", "Predict latency and throughput of models on a platform");
+    auto models = std::make_shared<std::vector<std::string>>();
+    auto hw = std::make_shared<std::string>();
+    auto batch = std::make_shared<int>(1);
+    auto dtype = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    predict->add_option("model", *models, "Zoo names or architecture .json files")->required();
+    predict->add_option("--hw", *hw, "Profile name (see `profiles`) or profile .json file")
+        ->required();
+    predict->add_option("--batch", *batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    predict->add_option("--dtype", *dtype, "bf16, fp16 or fp32 (default: the profile's)");
+    predict->add_flag("--json", *json, "One JSON document on stdout");
+    predict->callback([=] { runPredict(*models, *hw, *batch, *dtype, *json); });
+
+    auto* compare = app.add_subcommand(
+        "compare", "Two model families level by level (B0..B7) on one or two platforms");
+    auto families = std::make_shared<std::vector<std::string>>();
+    auto hws = std::make_shared<std::vector<std::string>>();
+    auto cbatch = std::make_shared<int>(1);
+    auto cdtype = std::make_shared<std::string>();
+    auto cjson = std::make_shared<bool>(false);
+    compare->add_option("--family", *families, "A zoo family (give two)")->required();
+    compare->add_option("--hw", *hws, "A profile (give one or two)")->required();
+    compare->add_option("--batch", *cbatch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    compare->add_option("--dtype", *cdtype, "bf16, fp16 or fp32 (default: each profile's)");
+    compare->add_flag("--json", *cjson, "One JSON document on stdout");
+    compare->callback([=] { runCompare(*families, *hws, *cbatch, *cdtype, *cjson); });
+}
+
+const CommandRegistrar registrar(30, addHwCommands);
+
+}  // namespace
+}  // namespace archscope::cli

@@ -1,0 +1,101 @@
+#include "profile.h"
+
+#include <string>
+
+#include "arch/error.h"
+
+namespace archscope {
+
+std::string_view dtypeName(Dtype d) {
+    switch (d) {
+        case Dtype::Bf16:
+            return "bf16";
+        case Dtype::Fp16:
+            return "fp16";
+        case Dtype::Fp32:
+            return "fp32";
+    }
+    return "?";
+}
+
+std::optional<Dtype> dtypeFromName(std::string_view name) {
+    for (Dtype d : {Dtype::Bf16, Dtype::Fp16, Dtype::Fp32}) {
+        if (dtypeName(d) == name) return d;
+    }
+    return std::nullopt;
+}
+
+const std::vector<std::string>& freeParameterNames() {
+    static const std::vector<std::string> names = {"matrix.efficiency", "vector.efficiency",
+                                                   "memory.efficiency", "overhead.per_fused_op",
+                                                   "overhead.per_kernel_launch"};
+    return names;
+}
+
+namespace {
+
+double* freeParameterSlot(Profile& p, std::string_view name, bool& isOverhead) {
+    isOverhead = false;
+    if (name == "matrix.efficiency") return &p.matrix.efficiency;
+    if (name == "vector.efficiency") return &p.vector.efficiency;
+    if (name == "memory.efficiency") return &p.memory.efficiency;
+    isOverhead = true;
+    if (name == "overhead.per_fused_op") return &p.overhead.perGroupSeconds;
+    if (name == "overhead.per_kernel_launch") return &p.overhead.perKernelLaunchSeconds;
+    return nullptr;
+}
+
+std::string knownNames() {
+    std::string s;
+    for (const auto& n : freeParameterNames()) s += (s.empty() ? "" : ", ") + n;
+    return s;
+}
+
+}  // namespace
+
+double freeParameter(const Profile& p, std::string_view name) {
+    bool isOverhead = false;
+    double* slot = freeParameterSlot(const_cast<Profile&>(p), name, isOverhead);
+    if (!slot) {
+        throw ArchError("unknown free parameter \"" + std::string(name) +
+                        "\"; known: " + knownNames());
+    }
+    return isOverhead ? *slot * 1e6 : *slot;
+}
+
+void setFreeParameter(Profile& p, std::string_view name, double value) {
+    bool isOverhead = false;
+    double* slot = freeParameterSlot(p, name, isOverhead);
+    if (!slot) {
+        throw ArchError("unknown free parameter \"" + std::string(name) +
+                        "\"; known: " + knownNames());
+    }
+    if (isOverhead ? !(value >= 0.0) : !(value > 0.0 && value <= 1.5)) {
+        throw ArchError("free parameter \"" + std::string(name) + "\" of profile " + p.name +
+                        " out of range: " + std::to_string(value) +
+                        (isOverhead ? " (an overhead in microseconds must be >= 0)"
+                                    : " (an efficiency must be in (0, 1.5])"));
+    }
+    *slot = isOverhead ? value * 1e-6 : value;
+    const std::string key(name);
+    for (auto& param : p.parameters) {
+        if (param.path != key) continue;
+        param.value = std::to_string(value);
+        param.source = "calibrated";
+        param.assumption = false;
+    }
+}
+
+void requireDtype(const Profile& p, Dtype dtype) {
+    if (p.supports(dtype)) return;
+    std::string have;
+    for (int d = 0; d < kDtypeCount; ++d) {
+        if (p.matrix.peakMacsPerSecond[d] > 0.0) {
+            have += (have.empty() ? "" : ", ") + std::string(dtypeName(Dtype(d)));
+        }
+    }
+    throw ArchError("profile " + p.name + " (" + p.file + ") has no matrix-unit rate for " +
+                    std::string(dtypeName(dtype)) + "; choose --dtype " + have);
+}
+
+}  // namespace archscope

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "arch/layer.h"
+
+namespace archscope {
+
+/// Numeric precision of a prediction: it picks the matrix-unit rate and the bytes per element.
+enum class Dtype { Bf16 = 0, Fp16 = 1, Fp32 = 2 };
+inline constexpr int kDtypeCount = 3;
+
+std::string_view dtypeName(Dtype d);
+std::optional<Dtype> dtypeFromName(std::string_view name);
+inline int dtypeBytes(Dtype d) {
+    return d == Dtype::Fp32 ? 4 : 2;
+}
+
+/// How a convolution is laid onto the matrix unit.
+enum class MatrixMapping {
+    Systolic,  ///< TPU MXU: weight-stationary tiles (K x N), rows of batch*H*W stream through
+    Tiles,     ///< GPU / CPU: output tiles (M x N) spread over the units in waves
+};
+
+/// Where an elementwise op goes in the fused program (the profile's fusion rules).
+enum class FusionRule {
+    None,      ///< its own kernel: reads and writes memory, pays the fixed overhead
+    Producer,  ///< folds into the op that produced its input (conv epilogue)
+    Consumer,  ///< folds into the next non-elementwise op (applied while reading its input)
+};
+
+/// Vector-unit work per element, one entry per elementwise kind (ops of one 32-bit lane).
+enum class VectorOp { BatchNorm, Relu, Relu6, Swish, Sigmoid, Multiply, Add, Pool, DepthwiseMac };
+inline constexpr int kVectorOpCount = 9;
+
+inline constexpr int kOpKindCount = int(OpKind::FullyConnected) + 1;
+
+/// One parameter as the profile file states it, kept so every figure can show where it came from.
+struct ProfileParameter {
+    std::string path;   ///< e.g. "memory.bandwidth"
+    std::string value;  ///< as written (number or rule)
+    std::string unit;
+    std::string source;  ///< the source, or the assumption's reason
+    bool assumption = false;
+};
+
+struct MatrixUnitSpec {
+    MatrixMapping mapping = MatrixMapping::Systolic;
+    int unitsPerCore = 1;           ///< MXUs per TensorCore, SMs per GPU, cores of a CPU
+    int kChannelMultiple = 1;       ///< input channels per kernel window padded to this multiple
+    int nMultiple = 1;              ///< systolic: output channels padded to the array width
+    int mMultiple = 1;              ///< systolic: streamed rows padded to this multiple
+    double clockHz = 0.0;           ///< systolic: one row per cycle
+    double weightLoadCycles = 0.0;  ///< systolic: cycles to load one K x N weight tile
+    std::vector<std::pair<int, int>> tiles;               ///< tiles: (M, N) output tile candidates
+    int tileKMultiple = 1;                                ///< tiles: K padded to this multiple
+    std::array<double, kDtypeCount> peakMacsPerSecond{};  ///< whole chip; 0 = unsupported
+    double efficiency = 1.0;  ///< free parameter: fraction of peak reached on full tiles
+};
+
+struct VectorUnitSpec {
+    double peakOpsPerSecond = 0.0;  ///< whole chip, 32-bit lane-ops (an FMA counts once)
+    int laneChannels = 1;           ///< channels (minor dimension) padded to the lane width
+    std::array<double, kVectorOpCount> opsPerElement{};
+    bool sharesMatrixUnits = false;  ///< CPU: the FMA units do both, so their times add
+    double efficiency = 1.0;         ///< free parameter
+};
+
+struct MemorySpec {
+    double bandwidthBytesPerSecond = 0.0;  ///< whole chip
+    double capacityBytes = 0.0;
+    double efficiency = 1.0;  ///< free parameter
+};
+
+struct OverheadSpec {
+    double perGroupSeconds = 0.0;         ///< fixed cost of every fused op (free parameter)
+    double perKernelLaunchSeconds = 0.0;  ///< GPU kernel launch per fused op (free parameter)
+};
+
+/// A platform as a plain value: loaded from resources/profiles/<name>.json (profile_io.h).
+struct Profile {
+    std::string name;         ///< short name, e.g. "tpuv3"
+    std::string displayName;  ///< e.g. "Google Cloud TPU v3 (one chip)"
+    std::string kind;         ///< "tpu", "gpu" or "cpu"
+    std::string file;         ///< where it was loaded from
+    int version = 1;          ///< bumped whenever a figure changes; stored with each evaluation
+    int cores = 1;            ///< independent cores that split the batch (TPU TensorCores)
+    Dtype defaultDtype = Dtype::Bf16;
+    MatrixUnitSpec matrix;
+    VectorUnitSpec vector;
+    MemorySpec memory;
+    OverheadSpec overhead;
+    std::array<FusionRule, kOpKindCount> fusion{};  ///< indexed by OpKind; elementwise ops only
+    std::vector<ProfileParameter> parameters;       ///< every parameter, in file order
+
+    bool supports(Dtype d) const { return matrix.peakMacsPerSecond[int(d)] > 0.0; }
+    FusionRule fusionOf(OpKind k) const { return fusion[int(k)]; }
+};
+
+/// The parameters a calibration step may fit (efficiencies and overheads), by dotted name.
+const std::vector<std::string>& freeParameterNames();
+double freeParameter(const Profile& p, std::string_view name);
+/// Sets a free parameter (efficiency in (0, 1.5], overhead in microseconds >= 0). Throws
+/// ArchError for an unknown name or a value out of range.
+void setFreeParameter(Profile& p, std::string_view name, double value);
+
+/// Throws ArchError (naming the profile file) when the profile cannot run `dtype`.
+void requireDtype(const Profile& p, Dtype dtype);
+
+}  // namespace archscope

@@ -1,0 +1,292 @@
+#include "profile_io.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "arch/error.h"
+#include "util/resources.h"
+
+namespace archscope {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+/// Reads the {"value","unit","source"|"assumption"} parameters of one profile file, recording
+/// each in Profile::parameters and naming the file and field in every error.
+class ParameterReader {
+public:
+    ParameterReader(const json& root, std::string where, Profile& out)
+        : m_root(root), m_where(std::move(where)), m_out(out) {}
+
+    [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+        throw ArchError("profile " + m_where + ": field \"" + path + "\": " + what);
+    }
+
+    bool has(const std::string& path) const { return locate(path) != nullptr; }
+
+    /// A number >= `min` in `unit`; `min` < 0 disables the range check.
+    double number(const std::string& path, const std::string& unit, double min = 0.0,
+                  bool strictlyPositive = false) {
+        const json& v = parameter(path, unit);
+        if (!v.is_number()) fail(path, "\"value\" must be a number, got " + v.dump());
+        const double x = v.get<double>();
+        if (!std::isfinite(x)) fail(path, "value is not finite");
+        if (strictlyPositive && !(x > 0.0)) fail(path, "must be > 0, got " + v.dump());
+        if (x < min) fail(path, "must be >= " + std::to_string(min) + ", got " + v.dump());
+        return x;
+    }
+    int count(const std::string& path, const std::string& unit) {
+        const double x = number(path, unit, 1.0);
+        if (x != std::floor(x) || x > 1e6) fail(path, "must be a whole number >= 1");
+        return int(x);
+    }
+    bool flag(const std::string& path) {
+        const json& v = parameter(path, "bool");
+        if (!v.is_boolean()) fail(path, "\"value\" must be true or false");
+        return v.get<bool>();
+    }
+    std::string choice(const std::string& path, const std::set<std::string>& allowed) {
+        const json& v = parameter(path, "rule");
+        if (!v.is_string() || !allowed.count(v.get<std::string>())) {
+            std::string list;
+            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            fail(path, "value must be one of " + list + ", got " + v.dump());
+        }
+        return v.get<std::string>();
+    }
+    const json& raw(const std::string& path, const std::string& unit) {
+        return parameter(path, unit);
+    }
+    /// A size given in GB (datasheets) or GiB, in bytes.
+    double bytes(const std::string& path) {
+        const json* node = locate(path);
+        const bool gib = node && node->is_object() && node->value("unit", "") == "GiB";
+        return number(path, gib ? "GiB" : "GB") * (gib ? double(1ull << 30) : 1e9);
+    }
+
+private:
+    const json* locate(const std::string& path) const {
+        const json* node = &m_root;
+        size_t start = 0;
+        while (start <= path.size()) {
+            const size_t dot = path.find('.', start);
+            const std::string key = path.substr(start, dot - start);
+            if (!node->is_object()) return nullptr;
+            auto it = node->find(key);
+            if (it == node->end()) return nullptr;
+            node = &*it;
+            if (dot == std::string::npos) break;
+            start = dot + 1;
+        }
+        return node;
+    }
+
+    const json& parameter(const std::string& path, const std::string& unit) {
+        const json* node = locate(path);
+        if (!node)
+            fail(path, "missing (expected {\"value\":..,\"unit\":\"" + unit + "\",\"source\":..})");
+        if (!node->is_object() || !node->contains("value")) {
+            fail(path, "expected an object {\"value\":..,\"unit\":\"" + unit +
+                           "\",\"source\" or \"assumption\":..}");
+        }
+        auto u = node->find("unit");
+        if (u == node->end() || !u->is_string())
+            fail(path, "missing \"unit\" (expected \"" + unit + "\")");
+        if (u->get<std::string>() != unit) {
+            fail(path,
+                 "unit \"" + u->get<std::string>() + "\" is not the expected \"" + unit + "\"");
+        }
+        auto src = node->find("source");
+        auto assumption = node->find("assumption");
+        const bool hasSource =
+            src != node->end() && src->is_string() && !src->get<std::string>().empty();
+        const bool hasAssumption = assumption != node->end() && assumption->is_string() &&
+                                   !assumption->get<std::string>().empty();
+        if (!hasSource && !hasAssumption) {
+            fail(path, "needs a \"source\" or an \"assumption\" with its reason");
+        }
+        const json& v = (*node)["value"];
+        m_out.parameters.push_back(
+            {path, v.is_string() ? v.get<std::string>() : v.dump(), unit,
+             hasSource ? src->get<std::string>() : assumption->get<std::string>(), !hasSource});
+        return v;
+    }
+
+    const json& m_root;
+    std::string m_where;
+    Profile& m_out;
+};
+
+std::string text(const json& j, const char* key, const std::string& where) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) {
+        throw ArchError("profile " + where + ": field \"" + key + "\": missing or not a string");
+    }
+    return it->get<std::string>();
+}
+
+void readMatrix(ParameterReader& r, Profile& p) {
+    MatrixUnitSpec& m = p.matrix;
+    const std::string mapping = r.choice("matrix.mapping", {"systolic", "tiles"});
+    m.mapping = mapping == "systolic" ? MatrixMapping::Systolic : MatrixMapping::Tiles;
+    m.unitsPerCore = r.count("matrix.units_per_core", "count");
+    m.kChannelMultiple = r.count("matrix.k_channel_multiple", "channels");
+    bool anyPeak = false;
+    for (int d = 0; d < kDtypeCount; ++d) {
+        const std::string path = "matrix.peak." + std::string(dtypeName(Dtype(d)));
+        if (!r.has(path)) continue;
+        m.peakMacsPerSecond[d] = r.number(path, "TFLOP/s", 0.0, true) * 1e12 / 2.0;
+        anyPeak = true;
+    }
+    if (!anyPeak) r.fail("matrix.peak", "missing: give at least one of bf16, fp16, fp32");
+    m.efficiency = r.number("matrix.efficiency", "fraction", 0.0, true);
+    if (m.mapping == MatrixMapping::Systolic) {
+        m.nMultiple = r.count("matrix.n_multiple", "channels");
+        m.mMultiple = r.count("matrix.m_multiple", "rows");
+        m.clockHz = r.number("matrix.clock", "MHz", 0.0, true) * 1e6;
+        m.weightLoadCycles = r.number("matrix.weight_load", "cycles");
+        // Self-check: the peak follows from units x array x clock (hardware.md).
+        const double derived =
+            double(p.cores) * m.unitsPerCore * m.kChannelMultiple * m.nMultiple * m.clockHz;
+        const double stated =
+            *std::max_element(m.peakMacsPerSecond.begin(), m.peakMacsPerSecond.end());
+        if (std::abs(derived - stated) > 0.03 * stated) {
+            r.fail("matrix.peak", "the largest peak (" + std::to_string(stated * 2e-12) +
+                                      " TFLOP/s) disagrees with cores x units x array x clock (" +
+                                      std::to_string(derived * 2e-12) + " TFLOP/s) by over 3%");
+        }
+    } else {
+        const json& tiles = r.raw("matrix.tiles", "MxN");
+        if (!tiles.is_array() || tiles.empty()) r.fail("matrix.tiles", "expected [[M,N],...]");
+        for (const auto& t : tiles) {
+            if (!t.is_array() || t.size() != 2 || !t[0].is_number_integer() ||
+                !t[1].is_number_integer() || t[0].get<int>() < 1 || t[1].get<int>() < 1) {
+                r.fail("matrix.tiles", "each tile must be [M,N] with whole numbers >= 1");
+            }
+            m.tiles.emplace_back(t[0].get<int>(), t[1].get<int>());
+        }
+        m.tileKMultiple = r.count("matrix.tile_k_multiple", "elements");
+    }
+}
+
+void readVector(ParameterReader& r, Profile& p) {
+    VectorUnitSpec& v = p.vector;
+    v.peakOpsPerSecond = r.number("vector.peak", "Gop/s", 0.0, true) * 1e9;
+    v.laneChannels = r.count("vector.lane_channels", "channels");
+    v.sharesMatrixUnits = r.flag("vector.shares_matrix_units");
+    v.efficiency = r.number("vector.efficiency", "fraction", 0.0, true);
+    static const char* kOps[kVectorOpCount] = {
+        "bn", "relu", "relu6", "swish", "sigmoid", "multiply", "add", "pool", "depthwise_mac"};
+    for (int i = 0; i < kVectorOpCount; ++i) {
+        v.opsPerElement[i] = r.number("vector.ops_per_element." + std::string(kOps[i]), "ops");
+    }
+}
+
+void readFusion(ParameterReader& r, Profile& p) {
+    static const std::pair<const char*, OpKind> kRules[] = {{"bn", OpKind::BatchNorm},
+                                                            {"act", OpKind::Act},
+                                                            {"se-sigmoid", OpKind::SeSigmoid},
+                                                            {"se-mul", OpKind::SeMultiply},
+                                                            {"add", OpKind::ResidualAdd}};
+    for (const auto& [key, kind] : kRules) {
+        const std::string rule =
+            r.choice("fusion." + std::string(key), {"producer", "consumer", "none"});
+        p.fusion[int(kind)] = rule == "producer"   ? FusionRule::Producer
+                              : rule == "consumer" ? FusionRule::Consumer
+                                                   : FusionRule::None;
+    }
+}
+
+}  // namespace
+
+Profile profileFromJson(const json& j, const std::string& where) {
+    if (!j.is_object()) throw ArchError("profile " + where + ": expected a JSON object");
+    Profile p;
+    p.file = where;
+    if (text(j, "format", where) != "archscope-profile") {
+        throw ArchError("profile " + where + ": field \"format\": expected \"archscope-profile\"");
+    }
+    auto fv = j.find("format_version");
+    if (fv == j.end() || !fv->is_number_integer() || fv->get<int>() < 1 ||
+        fv->get<int>() > kProfileFormatVersion) {
+        throw ArchError("profile " + where + ": field \"format_version\": this build reads " +
+                        "format version " + std::to_string(kProfileFormatVersion));
+    }
+    p.name = text(j, "name", where);
+    p.displayName = text(j, "display_name", where);
+    p.kind = text(j, "kind", where);
+    if (p.kind != "tpu" && p.kind != "gpu" && p.kind != "cpu") {
+        throw ArchError("profile " + where + ": field \"kind\": must be tpu, gpu or cpu");
+    }
+    auto ver = j.find("version");
+    if (ver == j.end() || !ver->is_number_integer() || ver->get<int>() < 1) {
+        throw ArchError("profile " + where + ": field \"version\": missing or not an integer >= 1");
+    }
+    p.version = ver->get<int>();
+    const auto dtype = dtypeFromName(text(j, "default_dtype", where));
+    if (!dtype)
+        throw ArchError("profile " + where + ": field \"default_dtype\": bf16, fp16 or fp32");
+    p.defaultDtype = *dtype;
+
+    ParameterReader r(j, where, p);
+    p.cores = r.count("cores", "count");
+    readMatrix(r, p);
+    readVector(r, p);
+    p.memory.bandwidthBytesPerSecond = r.number("memory.bandwidth", "GB/s", 0.0, true) * 1e9;
+    p.memory.capacityBytes = r.bytes("memory.capacity");
+    p.memory.efficiency = r.number("memory.efficiency", "fraction", 0.0, true);
+    p.overhead.perGroupSeconds = r.number("overhead.per_fused_op", "us") * 1e-6;
+    p.overhead.perKernelLaunchSeconds = r.number("overhead.per_kernel_launch", "us") * 1e-6;
+    readFusion(r, p);
+    if (!p.supports(p.defaultDtype)) {
+        throw ArchError("profile " + where + ": field \"default_dtype\": no matrix.peak." +
+                        std::string(dtypeName(p.defaultDtype)) + " given");
+    }
+    return p;
+}
+
+Profile loadProfile(const std::string& nameOrPath) {
+    fs::path path;
+    const bool looksLikePath =
+        nameOrPath.find('/') != std::string::npos ||
+        (nameOrPath.size() > 5 && nameOrPath.compare(nameOrPath.size() - 5, 5, ".json") == 0);
+    if (looksLikePath) {
+        path = nameOrPath;
+    } else {
+        try {
+            path = findResource("profiles/" + nameOrPath + ".json");
+        } catch (const ArchError&) {
+            std::string known;
+            for (const auto& n : listProfiles()) known += (known.empty() ? "" : ", ") + n;
+            throw ArchError("unknown profile \"" + nameOrPath + "\"; known: " + known +
+                            " (or give the path to a profile .json file)");
+        }
+    }
+    std::ifstream in(path);
+    if (!in) throw ArchError("profile " + path.string() + ": cannot open the file");
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw ArchError("profile " + path.string() + ": not valid JSON: " + e.what());
+    }
+    return profileFromJson(j, path.string());
+}
+
+std::vector<std::string> listProfiles() {
+    std::set<std::string> names;
+    for (const auto& dir : resourceDirs()) {
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir / "profiles", ec)) {
+            if (entry.path().extension() == ".json") names.insert(entry.path().stem().string());
+        }
+    }
+    return {names.begin(), names.end()};
+}
+
+}  // namespace archscope

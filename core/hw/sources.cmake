@@ -1,0 +1,6 @@
+target_sources(archscope_core PRIVATE
+    hw/profile.cpp
+    hw/profile_io.cpp
+    hw/model.cpp
+    hw/explain.cpp
+)
