@@ -1,0 +1,6 @@
+target_sources(archscope_core PRIVATE
+    search/space.cpp
+    search/pareto.cpp
+    search/reward.cpp
+    search/sampler.cpp
+)
