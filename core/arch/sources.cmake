@@ -5,4 +5,5 @@ target_sources(archscope_core PRIVATE
     arch/layer.cpp
     arch/expand.cpp
     arch/json.cpp
+    arch/export.cpp
 )
