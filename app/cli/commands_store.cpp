@@ -1,0 +1,262 @@
+// `runs`, `export`, `sweep` and `resume`: the result store and background jobs from the shell.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "arch/error.h"
+#include "engine/jobcontroller.h"
+#include "engine/runkinds.h"
+#include "engine/sweep.h"
+#include "registry.h"
+#include "store/export.h"
+#include "store/store.h"
+#include "table.h"
+
+namespace archscope::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onInterrupt(int) {
+    g_interrupted = true;
+}
+
+std::filesystem::path dbPath(const std::string& option) {
+    return option.empty() ? store::defaultDatabasePath() : std::filesystem::path(option);
+}
+
+void addDbOption(CLI::App* cmd, std::string& db) {
+    cmd->add_option("--db", db, "Result store file (default: the user data folder's archscope.db)");
+}
+
+std::string etaText(std::optional<double> eta) {
+    if (!eta) return "--:--";
+    const long s = long(*eta + 0.5);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+    return buf;
+}
+
+/// Prints events: JSON lines on stdout with --json, a progress bar on a terminal's stderr, and
+/// nothing while running otherwise (the summary follows at the end).
+class EventPrinter {
+public:
+    explicit EventPrinter(bool json) : m_json(json), m_bar(!json && isatty(STDERR_FILENO)) {}
+
+    void operator()(const engine::JobEvent& event) {
+        if (std::holds_alternative<engine::Finished>(event) ||
+            std::holds_alternative<engine::Failed>(event)) {
+            std::lock_guard lock(m_mutex);
+            m_last = event;
+        }
+        if (m_json) {
+            std::cout << engine::eventToJson(event).dump() << "\n";
+            if (!std::holds_alternative<engine::Result>(event)) std::cout.flush();
+            return;
+        }
+        if (const auto* p = std::get_if<engine::Progress>(&event); p && m_bar) {
+            constexpr int kWidth = 30;
+            const double share = p->total > 0 ? double(p->done) / double(p->total) : 1.0;
+            const int filled = int(share * kWidth);
+            std::cerr << "\r[" << std::string(size_t(filled), '#')
+                      << std::string(size_t(kWidth - filled), ' ') << "] " << p->done << "/"
+                      << p->total << " " << formatFixed(100.0 * share, 1) << "%  ETA "
+                      << etaText(p->etaSeconds) << "   " << std::flush;
+            m_barShown = true;
+        }
+        if (std::holds_alternative<engine::Finished>(event) ||
+            std::holds_alternative<engine::Failed>(event)) {
+            if (m_barShown) std::cerr << "\n";
+        }
+    }
+
+    std::optional<engine::JobEvent> last() {
+        std::lock_guard lock(m_mutex);
+        return m_last;
+    }
+
+private:
+    bool m_json;
+    bool m_bar;
+    bool m_barShown = false;
+    std::mutex m_mutex;
+    std::optional<engine::JobEvent> m_last;
+};
+
+/// Runs a stored run to its end on the engine; Ctrl-C cancels it cooperatively (resumable).
+void runToEnd(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId, bool json,
+              int workers) {
+    auto printer = std::make_shared<EventPrinter>(json);
+    auto controller = engine::controllerForRun(
+        writer, runId, [printer](const engine::JobEvent& e) { (*printer)(e); }, workers);
+    g_interrupted = false;
+    auto previous = std::signal(SIGINT, onInterrupt);
+    controller->start();
+    while (!controller->done()) {
+        if (g_interrupted) controller->cancel();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    controller->wait();
+    std::signal(SIGINT, previous);
+
+    const auto last = printer->last();
+    const std::string db = writer->path().string();
+    if (const auto* f = last ? std::get_if<engine::Failed>(&*last) : nullptr)
+        throw ArchError("run " + std::to_string(runId) + " failed: " + f->message +
+                        " (what was stored is kept; `archscope-cli resume --db " + db + " --run " +
+                        std::to_string(runId) + "` continues it)");
+    const auto* fin = last ? std::get_if<engine::Finished>(&*last) : nullptr;
+    if (!fin) throw ArchError("run " + std::to_string(runId) + " ended without a final event");
+    if (fin->cancelled && !json)
+        std::cout << "run " << runId << " cancelled with " << fin->evaluations
+                  << " evaluations stored; `archscope-cli resume --db " << db << " --run " << runId
+                  << "` continues it\n";
+    else if (!json)
+        std::cout << "run " << runId << ": " << fin->evaluations << " evaluations stored in " << db
+                  << " (" << formatFixed(fin->elapsedSeconds, 2) << " s)\n";
+}
+
+void runRuns(const std::string& db, bool json) {
+    store::StoreReader reader(dbPath(db));
+    const auto runs = reader.listRuns();
+    if (json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& r : runs)
+            list.push_back(
+                {{"id", r.id},
+                 {"kind", r.kind},
+                 {"status", r.status},
+                 {"evaluations", r.evaluations},
+                 {"planned", r.planned ? nlohmann::json(*r.planned) : nlohmann::json()},
+                 {"started_at", r.startedAt},
+                 {"ended_at", r.endedAt ? nlohmann::json(*r.endedAt) : nlohmann::json()}});
+        std::cout << nlohmann::json{{"runs", list}}.dump(2) << "\n";
+        return;
+    }
+    Table table({"id", "kind", "status", "evaluations", "planned", "started (UTC)", "ended (UTC)"},
+                {true, false, false, true, true, false, false});
+    for (const auto& r : runs)
+        table.addRow({std::to_string(r.id), r.kind, r.status, formatThousands(r.evaluations),
+                      r.planned ? formatThousands(*r.planned) : "-", r.startedAt,
+                      r.endedAt.value_or("-")});
+    table.print(std::cout);
+    if (runs.empty()) std::cout << "(no runs in " << reader.path().string() << ")\n";
+}
+
+void runExport(const std::string& db, int64_t runId, const std::string& format,
+               const std::string& outPath, bool layers) {
+    store::StoreReader reader(dbPath(db));
+    std::ostringstream text;  // written only when complete: a failed export leaves no half file
+    if (format == "csv")
+        store::exportRunCsv(reader, runId, text);
+    else
+        text << store::exportRunJson(reader, runId, layers).dump(2) << "\n";
+    if (outPath.empty() || outPath == "-") {
+        std::cout << text.str();
+        return;
+    }
+    std::ofstream out(outPath, std::ios::binary | std::ios::trunc);
+    if (!out) throw ArchError("cannot write " + outPath + ": check the folder exists");
+    out << text.str();
+    if (!out.flush()) throw ArchError("cannot write " + outPath + " (disk full?)");
+}
+
+std::vector<std::string> splitComma(const std::string& text) {
+    std::vector<std::string> parts;
+    std::stringstream in(text);
+    std::string part;
+    while (std::getline(in, part, ','))
+        if (!part.empty()) parts.push_back(part);
+    return parts;
+}
+
+struct SweepOptions {
+    std::string db;
+    std::string models;
+    int64_t random = 0;
+    uint64_t seed = 0;
+    int batch = 1;
+    int workers = 0;
+    bool json = false;
+};
+
+void runSweep(const SweepOptions& o) {
+    if (o.models.empty() == (o.random == 0))
+        throw ArchError("sweep: give either --models a,b,c or --random N (with --seed S)");
+    const engine::SweepParams params =
+        o.random > 0 ? engine::SweepParams::forRandom(o.random, o.seed, o.batch)
+                     : engine::SweepParams::forModels(splitComma(o.models), o.batch);
+    auto writer = std::make_shared<engine::StoreWriter>(dbPath(o.db));
+    const int64_t runId =
+        engine::createRun(*writer, engine::kSweepKind, params.toJson(), params.total());
+    runToEnd(writer, runId, o.json, o.workers);
+}
+
+void addStoreCommands(CLI::App& app) {
+    auto* runs = app.add_subcommand("runs", "List the runs in a result store with their status");
+    auto runsDb = std::make_shared<std::string>();
+    auto runsJson = std::make_shared<bool>(false);
+    addDbOption(runs, *runsDb);
+    runs->add_flag("--json", *runsJson, "One JSON document on stdout");
+    runs->callback([=] { runRuns(*runsDb, *runsJson); });
+
+    auto* exp = app.add_subcommand("export", "Export a run's evaluations as CSV or JSON");
+    auto expDb = std::make_shared<std::string>();
+    auto expRun = std::make_shared<int64_t>(0);
+    auto expFormat = std::make_shared<std::string>("csv");
+    auto expOut = std::make_shared<std::string>();
+    auto expLayers = std::make_shared<bool>(false);
+    addDbOption(exp, *expDb);
+    exp->add_option("--run", *expRun, "Run id (see `runs`)")->required();
+    exp->add_option("--format", *expFormat, "csv or json")->check(CLI::IsMember({"csv", "json"}));
+    exp->add_option("--out", *expOut, "Output file (default: stdout)");
+    exp->add_flag("--layers", *expLayers, "JSON only: include each evaluation's per-layer costs");
+    exp->callback([=] { runExport(*expDb, *expRun, *expFormat, *expOut, *expLayers); });
+
+    auto* sweep = app.add_subcommand(
+        "sweep", "Store IR costs (MACs, params, per-layer bytes) of models or random variants");
+    auto so = std::make_shared<SweepOptions>();
+    addDbOption(sweep, so->db);
+    auto* models = sweep->add_option("--models", so->models, "Comma-separated zoo names or files");
+    auto* random =
+        sweep->add_option("--random", so->random, "Number of random EfficientNet-B0 variants")
+            ->check(CLI::Range(int64_t(1), int64_t(100000000)));
+    models->excludes(random);
+    sweep->add_option("--seed", so->seed, "Seed of the random variants");
+    sweep->add_option("--batch", so->batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    sweep->add_option("--workers", so->workers, "Worker threads (default: all cores)")
+        ->check(CLI::Range(0, 1024));
+    sweep->add_flag("--json", so->json, "Events as JSON lines on stdout");
+    sweep->callback([so] { runSweep(*so); });
+
+    auto* resume = app.add_subcommand(
+        "resume", "Continue an interrupted run, re-using every evaluation it stored");
+    auto resDb = std::make_shared<std::string>();
+    auto resRun = std::make_shared<int64_t>(0);
+    auto resWorkers = std::make_shared<int>(0);
+    auto resJson = std::make_shared<bool>(false);
+    addDbOption(resume, *resDb);
+    resume->add_option("--run", *resRun, "Run id (see `runs`)")->required();
+    resume->add_option("--workers", *resWorkers, "Worker threads (default: all cores)")
+        ->check(CLI::Range(0, 1024));
+    resume->add_flag("--json", *resJson, "Events as JSON lines on stdout");
+    resume->callback([=] {
+        auto writer = std::make_shared<engine::StoreWriter>(dbPath(*resDb));
+        writer->call([&](store::ResultStore& s) { return s.requireRun(*resRun); });
+        runToEnd(writer, *resRun, *resJson, *resWorkers);
+    });
+}
+
+const CommandRegistrar registrar(50, addStoreCommands);
+
+}  // namespace
+
+}  // namespace archscope::cli

@@ -1,0 +1,6 @@
+target_sources(archscope_core PRIVATE
+    store/sqlite.cpp
+    store/schema.cpp
+    store/store.cpp
+    store/export.cpp
+)
