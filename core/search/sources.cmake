@@ -3,4 +3,6 @@ target_sources(archscope_core PRIVATE
     search/pareto.cpp
     search/reward.cpp
     search/sampler.cpp
+    search/searchloop.cpp
+    search/lacs.cpp
 )
