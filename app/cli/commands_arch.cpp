@@ -1,9 +1,13 @@
 // `zoo` and `show`: the architecture IR as tables or JSON.
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "arch/error.h"
 #include "arch/expand.h"
 #include "arch/json.h"
+#include "hw/explain.h"
+#include "hw/profile_io.h"
 #include "registry.h"
 #include "table.h"
 #include "zoo/zoo.h"
@@ -41,11 +45,73 @@ void runZoo(bool asJson) {
     }
 }
 
-void runShow(const std::string& model, int batch, bool asJson) {
+/// Options of `show --hw`: the per-layer table gains the platform model's columns.
+struct HwOptions {
+    std::string profile;  ///< empty: no platform columns
+    std::string dtype;    ///< empty: the profile's default
+    int explainLayer = -1;
+};
+
+struct HwView {
+    Profile profile;
+    Dtype dtype = Dtype::Bf16;
+    std::vector<GroupCost> groups;
+};
+
+std::optional<HwView> hwView(const HwOptions& o, const std::vector<Layer>& layers) {
+    if (o.profile.empty()) return std::nullopt;
+    HwView v{loadProfile(o.profile), Dtype::Bf16, {}};
+    v.dtype = v.profile.defaultDtype;
+    if (!o.dtype.empty()) {
+        const auto d = dtypeFromName(o.dtype);
+        if (!d) throw ArchError("unknown --dtype \"" + o.dtype + "\"; use bf16, fp16 or fp32");
+        v.dtype = *d;
+    }
+    v.groups = predictGroups(v.profile, layers, v.dtype);
+    return v;
+}
+
+nlohmann::json groupToJson(const GroupCost& g) {
+    return {{"time_s", g.seconds},
+            {"matrix_s", g.matrixSeconds},
+            {"vector_s", g.vectorSeconds},
+            {"memory_s", g.memorySeconds},
+            {"overhead_s", g.overheadSeconds},
+            {"matrix_utilization", g.matrixUtilization},
+            {"vector_utilization", g.vectorUtilization},
+            {"memory_utilization", g.memoryUtilization},
+            {"operational_intensity", g.operationalIntensity},
+            {"achieved_flops", g.achievedFlopsPerSecond},
+            {"bytes", g.bytes},
+            {"bound", std::string(boundName(g.bound))},
+            {"first_layer", g.firstLayer},
+            {"last_layer", g.lastLayer}};
+}
+
+void runShow(const std::string& model, int batch, bool asJson, const HwOptions& hwOptions) {
     const NetworkSpec spec = resolveModel(model);
     const Network net = buildNetwork(spec);
     const auto layers = expandLayers(net, batch);
     const NetworkCost cost = totalCost(layers);
+    const auto hw = hwView(hwOptions, layers);
+    if (hw && hwOptions.explainLayer >= 0) {
+        const int g = groupOfLayer(hw->groups, hwOptions.explainLayer);
+        if (g < 0) {
+            throw ArchError("--explain " + std::to_string(hwOptions.explainLayer) +
+                            ": no such layer (0.." + std::to_string(layers.size() - 1) + ")");
+        }
+        const auto lines = explainGroup(hw->profile, layers, hw->groups[g], hw->dtype);
+        if (asJson) {
+            nlohmann::json j = nlohmann::json::array();
+            for (const auto& l : lines)
+                j.push_back({{"label", l.label}, {"value", l.value}, {"how", l.how}});
+            std::cout << nlohmann::json{{"layer", hwOptions.explainLayer}, {"explain", j}}.dump(2)
+                      << "\n";
+        } else {
+            std::cout << explainText(lines);
+        }
+        return;
+    }
     if (asJson) {
         nlohmann::json j = {{"name", spec.name},
                             {"resolution", net.resolution},
@@ -56,28 +122,85 @@ void runShow(const std::string& model, int batch, bool asJson) {
                             {"network", networkSpecToJson(spec)}};
         nlohmann::json ls = nlohmann::json::array();
         for (const auto& l : layers) ls.push_back(layerToJson(l));
+        if (hw) {
+            const NetworkPrediction np = summarize(hw->groups, batch);
+            j["hw"] = {{"profile", hw->profile.name},
+                       {"dtype", std::string(dtypeName(hw->dtype))},
+                       {"method", "predicted by " + hw->profile.name + " analytical model v" +
+                                      std::to_string(hw->profile.version)},
+                       {"latency_ms", np.latencySeconds * 1e3},
+                       {"throughput_ips", np.throughput}};
+            for (size_t g = 0; g < hw->groups.size(); ++g) {
+                const GroupCost& gc = hw->groups[g];
+                for (int i = gc.firstLayer; i <= gc.lastLayer; ++i) {
+                    ls[i]["hw"] = i == gc.anchorLayer
+                                      ? groupToJson(gc)
+                                      : nlohmann::json{{"fused_into", gc.anchorLayer}};
+                }
+            }
+        }
         j["layers"] = std::move(ls);
         std::cout << j.dump(2) << "\n";
         return;
     }
     std::cout << spec.name << ": " << net.resolution << "x" << net.resolution << " input, batch "
               << batch << ", " << formatFixed(cost.params / 1e6, 3) << " M params, "
-              << formatFixed(cost.macs / 1e9, 4) << " GMACs, " << cost.layers << " layers\n\n";
-    Table table({"#", "layer", "op", "input HxWxC", "output HxWxC", "kernel", "stride", "groups",
-                 "MACs", "params"},
-                {true, false, false, true, true, true, true, true, true, true});
+              << formatFixed(cost.macs / 1e9, 4) << " GMACs, " << cost.layers << " layers\n";
+    std::vector<std::string> headers = {"#",      "layer",  "op",     "input HxWxC", "output HxWxC",
+                                        "kernel", "stride", "groups", "MACs",        "params"};
+    std::vector<bool> right = {true, false, false, true, true, true, true, true, true, true};
+    if (hw) {
+        const NetworkPrediction np = summarize(hw->groups, batch);
+        std::cout << hw->profile.displayName << ", " << dtypeName(hw->dtype) << ": "
+                  << formatFixed(np.latencySeconds * 1e3, 3) << " ms per batch, "
+                  << formatFixed(np.throughput, 0) << " images/s (predicted by " << hw->profile.name
+                  << " analytical model v" << hw->profile.version << ")\n";
+        for (const char* h : {"time (us)", "MXU %", "VPU %", "mem %", "flop/B", "bound"}) {
+            headers.push_back(h);
+            right.push_back(std::string(h) != "bound");
+        }
+    }
+    std::cout << "\n";
+    Table table(headers, right);
     int i = 0;
+    size_t group = 0;
     for (const auto& l : layers) {
         bool hasKernel = l.kernelH > 1 || isConvolution(l.kind) || l.kind == OpKind::DepthwiseConv;
-        table.addRow({std::to_string(i++), l.name, std::string(opKindName(l.kind)),
-                      shapeText(l.in), shapeText(l.out),
-                      hasKernel ? std::to_string(l.kernelH) + "x" + std::to_string(l.kernelW) : "",
-                      hasKernel ? std::to_string(l.strideH) : "",
-                      l.groups > 1 ? std::to_string(l.groups) : "",
-                      l.macs ? formatThousands(l.macs) : "",
-                      l.params ? formatThousands(l.params) : ""});
+        std::vector<std::string> row = {
+            std::to_string(i),
+            l.name,
+            std::string(opKindName(l.kind)),
+            shapeText(l.in),
+            shapeText(l.out),
+            hasKernel ? std::to_string(l.kernelH) + "x" + std::to_string(l.kernelW) : "",
+            hasKernel ? std::to_string(l.strideH) : "",
+            l.groups > 1 ? std::to_string(l.groups) : "",
+            l.macs ? formatThousands(l.macs) : "",
+            l.params ? formatThousands(l.params) : ""};
+        if (hw) {
+            while (group + 1 < hw->groups.size() && hw->groups[group].lastLayer < i) ++group;
+            const GroupCost& g = hw->groups[group];
+            if (i == g.anchorLayer) {
+                row.push_back(formatFixed(g.seconds * 1e6, 2));
+                row.push_back(formatFixed(100 * g.matrixUtilization, 1));
+                row.push_back(formatFixed(100 * g.vectorUtilization, 1));
+                row.push_back(formatFixed(100 * g.memoryUtilization, 1));
+                row.push_back(formatFixed(g.operationalIntensity, 1));
+                row.push_back(std::string(boundName(g.bound)));
+            } else {
+                row.insert(row.end(),
+                           {"", "", "", "", "", "fused #" + std::to_string(g.anchorLayer)});
+            }
+        }
+        table.addRow(std::move(row));
+        ++i;
     }
     table.print(std::cout);
+    if (hw) {
+        std::cout
+            << "\nTimes are per fused op (on its producer's row); % are of the datasheet peak. "
+               "`--explain N` shows the numbers behind layer N.\n";
+    }
 }
 
 void addArchCommands(CLI::App& app) {
@@ -93,7 +216,14 @@ void addArchCommands(CLI::App& app) {
     show->add_option("--batch", *batch, "Batch size")->check(CLI::Range(1, 1 << 16));
     auto showJson = std::make_shared<bool>(false);
     show->add_flag("--json", *showJson, "One JSON document on stdout");
-    show->callback([=] { runShow(*model, *batch, *showJson); });
+    auto hwOptions = std::make_shared<HwOptions>();
+    auto* hwOpt = show->add_option("--hw", hwOptions->profile,
+                                   "Add the platform model's columns: profile name or .json file");
+    show->add_option("--dtype", hwOptions->dtype, "With --hw: bf16, fp16 or fp32")->needs(hwOpt);
+    show->add_option("--explain", hwOptions->explainLayer,
+                     "With --hw: the numbers behind layer N's time")
+        ->needs(hwOpt);
+    show->callback([=] { runShow(*model, *batch, *showJson, *hwOptions); });
 }
 
 const CommandRegistrar registrar(10, addArchCommands);

@@ -1,0 +1,134 @@
+// archscope-cli profiles / predict / compare / show --hw as a user runs them.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+namespace {
+
+struct Run {
+    int exitCode;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runCli(const QStringList& args) {
+    QProcess p;
+    p.start(ARCHSCOPE_CLI_PATH, args);
+    p.waitForFinished(60000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QJsonObject jsonOf(const Run& r) {
+    QJsonParseError error;
+    const auto doc = QJsonDocument::fromJson(r.out, &error);
+    if (error.error != QJsonParseError::NoError) qWarning() << r.out.left(500) << r.err;
+    return doc.object();
+}
+
+}  // namespace
+
+class TestCliHw : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void predictJson() {
+        Run r = runCli({"predict", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3",
+                        "--batch", "8", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = jsonOf(r);
+        QCOMPARE(o["profile"].toString(), QString("tpuv3"));
+        QCOMPARE(o["batch"].toInt(), 8);
+        QCOMPARE(o["dtype"].toString(), QString("bf16"));
+        QCOMPARE(o["method"].toString(), QString("predicted by tpuv3 analytical model v1"));
+        const QJsonArray models = o["models"].toArray();
+        QCOMPARE(models.size(), 2);
+        const QJsonObject b0 = models[0].toObject();
+        QCOMPARE(b0["name"].toString(), QString("efficientnet-b0"));
+        QCOMPARE(b0["params"].toInteger(), 5288548);
+        QVERIFY(b0["macs"].toInteger() > 380000000);
+        QVERIFY(b0["latency_ms"].toDouble() > 0.0);
+        QVERIFY(qAbs(b0["throughput_ips"].toDouble() - 8000.0 / b0["latency_ms"].toDouble()) <
+                1e-6 * b0["throughput_ips"].toDouble());
+    }
+
+    void predictDtypeAndErrors() {
+        Run fp32 =
+            runCli({"predict", "efficientnet-b0", "--hw", "v100", "--dtype", "fp32", "--json"});
+        QCOMPARE(fp32.exitCode, 0);
+        QCOMPARE(jsonOf(fp32)["dtype"].toString(), QString("fp32"));
+        Run bf16 = runCli({"predict", "efficientnet-b0", "--hw", "v100", "--dtype", "bf16"});
+        QCOMPARE(bf16.exitCode, 1);
+        QVERIFY2(bf16.err.contains("bf16") && bf16.err.contains("fp16"), bf16.err);
+        Run unknown = runCli({"predict", "efficientnet-b0", "--hw", "tpuv9"});
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY2(unknown.err.contains("tpuv3"), unknown.err);
+        QVERIFY(unknown.out.isEmpty());
+    }
+
+    void compareTwoProfilesJson() {
+        Run r = runCli({"compare", "--family", "efficientnet", "--family", "efficientnet-x-tpu",
+                        "--hw", "tpuv2", "--hw", "tpuv4i", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = jsonOf(r);
+        const QJsonArray levels = o["levels"].toArray();
+        QCOMPARE(levels.size(), 8);
+        const QJsonObject b0 = levels[0].toObject();
+        QVERIFY(b0["macs_ratio"].toDouble() > 2.3 && b0["macs_ratio"].toDouble() < 2.5);
+        QCOMPARE(b0["platforms"].toArray().size(), 2);
+        QVERIFY(b0["speedup"].toObject()["efficientnet-x-tpu"].toDouble() > 0.0);
+        QVERIFY(b0["platforms"].toArray()[0].toObject()["latency_ratio"].toDouble() > 0.0);
+    }
+
+    void compareNeedsTwoFamilies() {
+        Run r = runCli({"compare", "--family", "efficientnet", "--hw", "tpuv3"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("two --family"), r.err);
+    }
+
+    void profilesJson() {
+        Run r = runCli({"profiles", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray list = jsonOf(r)["profiles"].toArray();
+        QVERIFY(list.size() >= 8);
+        bool sawV3 = false;
+        for (const auto& v : list) {
+            const QJsonObject p = v.toObject();
+            if (p["name"].toString() != "tpuv3") continue;
+            sawV3 = true;
+            QCOMPARE(p["matrix_peak_tflops"].toObject()["bf16"].toDouble(), 123.0);
+            const QJsonObject bw = p["parameters"].toObject()["memory.bandwidth"].toObject();
+            QVERIFY(bw["source"].toString().contains("900"));
+        }
+        QVERIFY(sawV3);
+    }
+
+    void showWithHwColumns() {
+        Run r = runCli({"show", "efficientnet-b0", "--hw", "tpuv3"});
+        QCOMPARE(r.exitCode, 0);
+        const QString text = QString::fromUtf8(r.out);
+        QVERIFY2(text.contains("MXU %") && text.contains("bound"), qPrintable(text.left(1500)));
+        QRegularExpression dwRow(R"(block2/dw\s+dwconv.*\s+vector\s*$)",
+                                 QRegularExpression::MultilineOption);
+        QVERIFY2(dwRow.match(text).hasMatch(), qPrintable(text.left(3000)));
+        QVERIFY(text.contains("fused #"));
+
+        Run j = runCli({"show", "efficientnet-b0", "--hw", "v100", "--json"});
+        QCOMPARE(j.exitCode, 0);
+        const QJsonObject o = jsonOf(j);
+        QCOMPARE(o["hw"].toObject()["profile"].toString(), QString("v100"));
+        const QJsonObject stem = o["layers"].toArray()[0].toObject()["hw"].toObject();
+        QVERIFY(stem.contains("bound"));
+        QVERIFY(stem["time_s"].toDouble() > 0.0);
+
+        Run e = runCli({"show", "efficientnet-b0", "--hw", "tpuv3", "--explain", "31"});
+        QCOMPARE(e.exitCode, 0);
+        QVERIFY2(e.out.contains("vector-unit time") && e.out.contains("bound"), e.out);
+
+        Run noHw = runCli({"show", "efficientnet-b0", "--explain", "3"});
+        QVERIFY(noHw.exitCode != 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliHw)
+#include "tst_cli_hw.moc"

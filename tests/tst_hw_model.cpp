@@ -1,0 +1,247 @@
+// The analytical platform model on hand-computed cases: MXU tiling, vector-bound depthwise,
+// overhead-bound tiny layers, fusion, batch splitting, and the fast path against the detailed one.
+#include <QtTest>
+
+#include "arch/error.h"
+#include "arch/expand.h"
+#include "hw/explain.h"
+#include "hw/model.h"
+#include "hw/profile_io.h"
+#include "zoo/zoo.h"
+
+using namespace archscope;
+
+namespace {
+
+/// A convolution layer with the same bookkeeping as expandLayers (stride 1, SAME padding).
+Layer conv(OpKind kind, Shape in, int cout, int k, int groups = 1) {
+    Layer l;
+    l.name = "test/conv";
+    l.kind = kind;
+    l.in = in;
+    l.out = {in.n, in.h, in.w, cout};
+    l.kernelH = l.kernelW = k;
+    l.groups = groups;
+    const int64_t perOutput = int64_t(in.c / groups) * k * k;
+    l.macs = l.out.elements() * perOutput;
+    l.params = perOutput * cout;
+    l.inputElements = in.elements();
+    l.outputElements = l.out.elements();
+    return l;
+}
+
+Layer elementwise(OpKind kind, Shape s, Activation a = Activation::Relu) {
+    Layer l;
+    l.name = "test/ew";
+    l.kind = kind;
+    l.in = l.out = s;
+    l.activation = a;
+    l.inputElements = l.outputElements = s.elements();
+    return l;
+}
+
+const Profile& tpuv3() {
+    static const Profile p = loadProfile("tpuv3");
+    return p;
+}
+
+}  // namespace
+
+class TestHwModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void pointwise128FillsTheMxu() {
+        // 1x1 conv 128 -> 128 on 56x56, batch 2 (one image per TensorCore): K = N = 128, one
+        // weight tile; 3136 rows over 2 MXUs = 1568 cycles at 940 MHz; 100% of the array busy.
+        const Layer l = conv(OpKind::PointwiseConv, {2, 56, 56, 128}, 128, 1);
+        const auto g = predictGroups(tpuv3(), {l}, Dtype::Bf16);
+        QCOMPARE(g.size(), size_t(1));
+        QCOMPARE(g[0].usefulMacs, 3136.0 * 128 * 128);
+        QCOMPARE(g[0].issuedMacs, g[0].usefulMacs);
+        QVERIFY(qAbs(g[0].matrixSeconds - 1568 / 940e6) < 1e-12);
+        const double peakPerCore = 2.0 * 128 * 128 * 940e6;
+        QVERIFY(qAbs(g[0].usefulMacs / (g[0].matrixSeconds * peakPerCore) - 1.0) < 1e-9);
+        // Yet memory bounds it: 2 x 128 flops per 4 bytes (in + out, bf16) = 64 flop/B, below
+        // TPUv3's ridge of 123e12 / 900e9 = 137 flop/B. 3.2 MB / 900 GB/s = 3.57 us > 1.67 us.
+        QCOMPARE(g[0].bound, Bound::Memory);
+        QVERIFY(qAbs(g[0].memorySeconds - (2.0 * 2 * 3136 * 128 + 128 * 128 * 2) * 2 / 900e9) <
+                1e-12);
+    }
+
+    void pointwise8ChannelsUsesOneSixteenth() {
+        // 8 input channels pad the contraction to 128: 8/128 = 1/16 of the issued MACs are useful.
+        const Layer l = conv(OpKind::PointwiseConv, {2, 56, 56, 8}, 128, 1);
+        const auto g = predictGroups(tpuv3(), {l}, Dtype::Bf16);
+        QCOMPARE(g[0].usefulMacs / g[0].issuedMacs, 1.0 / 16);
+        const MatrixTiling t = matrixTiling(tpuv3(), l, Dtype::Bf16);
+        QCOMPARE(t.k, int64_t(8));
+        QCOMPARE(t.kPadded, int64_t(128));
+        QCOMPARE(t.tiles, int64_t(1));
+        // Same time as the 128-channel case: the padded tile costs the same cycles.
+        QVERIFY(qAbs(g[0].matrixSeconds - 1568 / 940e6) < 1e-12);
+    }
+
+    void kernelWindowsPadSeparately() {
+        // A 3x3 conv over 3 channels (the stem): each window pads 3 -> 128, so 9 tiles of 128.
+        const Layer l = conv(OpKind::Conv, {1, 112, 112, 3}, 32, 3);
+        const MatrixTiling t = matrixTiling(tpuv3(), l, Dtype::Bf16);
+        QCOMPARE(t.k, int64_t(27));
+        QCOMPARE(t.kPadded, int64_t(9 * 128));
+        QCOMPARE(t.tiles, int64_t(9));
+    }
+
+    void depthwiseIsVectorBound() {
+        // 3x3 depthwise on 56x56x128: 3.6 M MACs x 2 ops on 1024 lanes at 940 MHz per core
+        // = 7.5 us; memory moves 2 x 0.8 MB at 900 GB/s = 1.8 us.
+        const Layer l = conv(OpKind::DepthwiseConv, {1, 56, 56, 128}, 128, 3, 128);
+        const auto g = predictGroups(tpuv3(), {l}, Dtype::Bf16);
+        QCOMPARE(g[0].bound, Bound::Vector);
+        QCOMPARE(g[0].usefulMacs, 0.0);
+        const double expected = double(l.macs) * 2 / (1024 * 940e6);
+        QVERIFY(qAbs(g[0].vectorSeconds / expected - 1.0) < 1e-4);  // profile rounds to 0.1 Gop/s
+        QVERIFY(g[0].memorySeconds < g[0].vectorSeconds);
+    }
+
+    void depthwiseOn32ChannelsWastesLanes() {
+        // 32 channels fill 32 of 128 lanes: the vector unit issues 4x the useful work.
+        const Layer l = conv(OpKind::DepthwiseConv, {1, 56, 56, 32}, 32, 3, 32);
+        const auto g = predictGroups(tpuv3(), {l}, Dtype::Bf16);
+        QCOMPARE(g[0].issuedVectorOps / g[0].vectorOps, 4.0);
+    }
+
+    void tinyLayerIsOverheadBound() {
+        // The SE reduce of EfficientNet-B0's first block: 32 -> 8 on a 1x1 map.
+        const Layer l = conv(OpKind::SeReduce, {1, 1, 1, 32}, 8, 1);
+        const auto g = predictGroups(tpuv3(), {l}, Dtype::Bf16);
+        QCOMPARE(g[0].bound, Bound::Overhead);
+        QVERIFY(g[0].seconds < 1.2e-6);
+    }
+
+    void swishIsFreeAfterMatrixBoundConvButNotAfterDepthwise() {
+        const Shape big{2, 28, 28, 512};
+        const Layer pw = conv(OpKind::PointwiseConv, big, 512, 1);
+        const Layer act = elementwise(OpKind::Act, pw.out, Activation::Swish);
+        const auto withConv = predictGroups(tpuv3(), {pw, act}, Dtype::Bf16);
+        const auto convAlone = predictGroups(tpuv3(), {pw}, Dtype::Bf16);
+        QCOMPARE(withConv.size(), size_t(1));  // fused into the producer
+        QCOMPARE(withConv[0].bound, Bound::Matrix);
+        QCOMPARE(withConv[0].seconds, convAlone[0].seconds);
+
+        const Layer dw = conv(OpKind::DepthwiseConv, big, 512, 3, 512);
+        const Layer dwAct = elementwise(OpKind::Act, dw.out, Activation::Swish);
+        const auto withDw = predictGroups(tpuv3(), {dw, dwAct}, Dtype::Bf16);
+        const auto dwAlone = predictGroups(tpuv3(), {dw}, Dtype::Bf16);
+        QCOMPARE(withDw.size(), size_t(1));
+        QVERIFY(withDw[0].seconds > dwAlone[0].seconds * 1.1);
+    }
+
+    void fusionRuleNoneSplitsTheGroup() {
+        Profile p = tpuv3();
+        p.fusion[int(OpKind::Act)] = FusionRule::None;
+        const Layer pw = conv(OpKind::PointwiseConv, {1, 28, 28, 128}, 128, 1);
+        const Layer act = elementwise(OpKind::Act, pw.out);
+        const auto g = predictGroups(p, {pw, act}, Dtype::Bf16);
+        QCOMPARE(g.size(), size_t(2));
+        QCOMPARE(g[1].firstLayer, 1);
+        // The unfused act reads and writes the feature map.
+        QCOMPARE(g[1].bytes, 2.0 * pw.out.elements() * 2);
+    }
+
+    void batchSplitsOverTensorCores() {
+        // TPUv3 has 2 TensorCores: batch 2 takes as long as batch 1 on the matrix unit.
+        const Layer one = conv(OpKind::PointwiseConv, {1, 56, 56, 128}, 128, 1);
+        const Layer two = conv(OpKind::PointwiseConv, {2, 56, 56, 128}, 128, 1);
+        const auto g1 = predictGroups(tpuv3(), {one}, Dtype::Bf16);
+        const auto g2 = predictGroups(tpuv3(), {two}, Dtype::Bf16);
+        QCOMPARE(g1[0].matrixSeconds, g2[0].matrixSeconds);
+    }
+
+    void fp32TakesThreePassesOnTheMxu() {
+        const Layer l = conv(OpKind::PointwiseConv, {2, 56, 56, 128}, 128, 1);
+        const auto bf = predictGroups(tpuv3(), {l}, Dtype::Bf16);
+        const auto fp = predictGroups(tpuv3(), {l}, Dtype::Fp32);
+        QVERIFY(qAbs(fp[0].matrixSeconds / bf[0].matrixSeconds - 123.0 / 41.0) < 1e-9);
+        QVERIFY_THROWS_EXCEPTION(ArchError, predictGroups(tpuv3(), {l}, Dtype::Fp16));
+    }
+
+    void gpuWaveQuantization() {
+        // V100: 80 SMs. 1x1 conv, M = 64*64 = 4096 rows, N = 128: with 128x128 tiles 32 tiles
+        // fill 32 of 80 SMs in one wave; smaller tiles are picked if faster.
+        const Profile v100 = loadProfile("v100");
+        const Layer l = conv(OpKind::PointwiseConv, {1, 64, 64, 128}, 128, 1);
+        const MatrixTiling t = matrixTiling(v100, l, Dtype::Fp16);
+        const int64_t tiles = (4096 + t.tileM - 1) / t.tileM * ((128 + t.tileN - 1) / t.tileN);
+        QCOMPARE(t.tiles, tiles);
+        QCOMPARE(t.waves, (tiles + 79) / 80);
+        const double perSm = 125e12 / 2 / 80;
+        QVERIFY(qAbs(t.seconds - double(t.waves) * t.tileM * t.tileN * 128 / perSm) < 1e-15);
+    }
+
+    void fastPathMatchesDetailed_data() {
+        QTest::addColumn<QString>("profile");
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<int>("batch");
+        for (const auto& p : listProfiles()) {
+            for (const char* m : {"efficientnet-b0", "efficientnet-x-tpu-b3", "resnet-50"}) {
+                for (int b : {1, 3}) {
+                    QTest::addRow("%s/%s/%d", p.c_str(), m, b)
+                        << QString::fromStdString(p) << QString(m) << b;
+                }
+            }
+        }
+    }
+    void fastPathMatchesDetailed() {
+        QFETCH(QString, profile);
+        QFETCH(QString, model);
+        QFETCH(int, batch);
+        const Profile p = loadProfile(profile.toStdString());
+        const auto layers = expandLayers(buildNetwork(*zooSpec(model.toStdString())), batch);
+        const auto groups = predictGroups(p, layers, p.defaultDtype);
+        const NetworkPrediction fast = predictNetwork(p, layers, p.defaultDtype);
+        const NetworkPrediction slow = summarize(groups, batch);
+        QCOMPARE(fast.groups, slow.groups);
+        QVERIFY(qAbs(fast.latencySeconds - slow.latencySeconds) < 1e-12);
+        QCOMPARE(fast.batch, batch);
+        QVERIFY(fast.latencySeconds > 0.0);
+        // Groups cover every layer exactly once, in order.
+        int next = 0;
+        for (const auto& g : groups) {
+            QCOMPARE(g.firstLayer, next);
+            QVERIFY(g.anchorLayer >= g.firstLayer && g.anchorLayer <= g.lastLayer);
+            QVERIFY(g.matrixUtilization <= 1.0 + 1e-9);
+            QVERIFY(g.vectorUtilization <= 1.0 + 1e-9);
+            QVERIFY(g.memoryUtilization <= 1.0 + 1e-9);
+            next = g.lastLayer + 1;
+        }
+        QCOMPARE(next, int(layers.size()));
+    }
+
+    void freeParametersChangeThePrediction() {
+        Profile p = tpuv3();
+        const auto layers = expandLayers(buildNetwork(*zooSpec("efficientnet-b0")), 1);
+        const double before = predictNetwork(p, layers, Dtype::Bf16).latencySeconds;
+        QCOMPARE(freeParameter(p, "overhead.per_fused_op"), 1.0);
+        setFreeParameter(p, "overhead.per_fused_op", 0.0);
+        setFreeParameter(p, "vector.efficiency", 0.5);
+        QCOMPARE(freeParameter(p, "vector.efficiency"), 0.5);
+        QVERIFY(predictNetwork(p, layers, Dtype::Bf16).latencySeconds != before);
+        QVERIFY_THROWS_EXCEPTION(ArchError, setFreeParameter(p, "memory.bandwidth", 1.0));
+        QVERIFY_THROWS_EXCEPTION(ArchError, setFreeParameter(p, "matrix.efficiency", -1.0));
+        QCOMPARE(freeParameterNames().size(), size_t(5));
+    }
+
+    void explainNamesTheNumbers() {
+        const Layer l = conv(OpKind::PointwiseConv, {1, 56, 56, 8}, 128, 1);
+        const std::vector<Layer> layers{l};
+        const auto g = predictGroups(tpuv3(), layers, Dtype::Bf16);
+        const std::string text = explainText(explainGroup(tpuv3(), layers, g[0], Dtype::Bf16));
+        QVERIFY2(text.find("8 (padded to 128)") != std::string::npos, text.c_str());
+        QVERIFY(text.find("tile utilization") != std::string::npos);
+        QVERIFY(text.find("6.2 %") != std::string::npos);
+        QCOMPARE(groupOfLayer(g, 0), 0);
+        QCOMPARE(groupOfLayer(g, 5), -1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHwModel)
+#include "tst_hw_model.moc"
