@@ -5,12 +5,23 @@
 
 #include "arch/error.h"
 #include "registry.h"
+#ifdef ARCHSCOPE_HAS_TORCH
+#include "torch/measure.h"
+#endif
 
 namespace {
 
+/// The version and the versions of the libraries this binary runs with (SQLite: the loaded
+/// library, not the header it was compiled against).
 std::string versionText() {
-    return std::string("archscope-cli ") + ARCHSCOPE_VERSION + " (SQLite " + sqlite3_libversion() +
-           ")";
+    std::string text = std::string("archscope-cli ") + ARCHSCOPE_VERSION + "\nSQLite " +
+                       sqlite3_libversion() + "\n";
+#ifdef ARCHSCOPE_HAS_TORCH
+    text += "LibTorch " + archscope::libtorchVersion() + "\n";
+#else
+    text += "LibTorch: not built in (configure with -DARCHSCOPE_WITH_TORCH=ON)\n";
+#endif
+    return text + "Qt: not used (the CLI is the Qt-free headless build)";
 }
 
 }  // namespace

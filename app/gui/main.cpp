@@ -1,22 +1,40 @@
 // archscope: the GUI. Wiring only: parse options, build the main window, optionally screenshot.
+#include <sqlite3.h>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <cstdio>
-#include <sqlite3.h>
 
+#ifdef ARCHSCOPE_HAS_TORCH
+#include "torch/measure.h"
+#endif
 #include "mainwindow.h"
 #include "pages/modelspage.h"
 #include "screenshot.h"
+
+namespace {
+
+/// The version and the runtime versions of Qt, SQLite and (when linked) LibTorch.
+QString versionText() {
+    QString text =
+        QStringLiteral(ARCHSCOPE_VERSION "\nQt %1 (built with " QT_VERSION_STR ")\nSQLite %2\n")
+            .arg(QString::fromLatin1(qVersion()), QString::fromLatin1(sqlite3_libversion()));
+#ifdef ARCHSCOPE_HAS_TORCH
+    return text +
+           QStringLiteral("LibTorch %1").arg(QString::fromStdString(archscope::libtorchVersion()));
+#else
+    return text + QStringLiteral("LibTorch: not linked into the GUI");
+#endif
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setStyle(QStringLiteral("Fusion"));  // the same look on every desktop
     QApplication::setApplicationName(QStringLiteral("archscope"));
     QApplication::setOrganizationDomain(QStringLiteral("archscope.org"));
-    QApplication::setApplicationVersion(QStringLiteral(ARCHSCOPE_VERSION " (Qt %1, SQLite %2)")
-                                            .arg(QString::fromLatin1(qVersion()),
-                                                 QString::fromLatin1(sqlite3_libversion())));
+    QApplication::setApplicationVersion(versionText());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Platform-aware neural architecture explorer"));
