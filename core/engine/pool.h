@@ -37,6 +37,11 @@ private:
 /// ("cpu", "cuda:0", ...); different devices do not block each other. Threading: any thread.
 std::unique_lock<std::mutex> lockDevice(const std::string& device);
 
+/// Results a worker may leave undelivered before it waits for the calling thread: bounds memory
+/// when the consumer (the store writer) is slower than the workers, and bounds the work done
+/// after a pause (at most workers * (kReadyPerWorker + 1) results).
+inline constexpr int kReadyPerWorker = 2;
+
 /// Runs `evaluate(item, stop)` for every item on `workers` threads and hands each result to
 /// `onResult` on the CALLING thread, in completion order. Stops taking new items when `stop` is
 /// requested, waits at `gate` while paused. An exception from `evaluate` or `onResult` stops the
@@ -49,11 +54,13 @@ int64_t runPool(const std::vector<int64_t>& items, int workers, std::stop_token 
     std::stop_callback forward(stop, [&halt] { halt.request_stop(); });
     std::mutex mutex;
     std::condition_variable cv;
+    std::condition_variable_any space;
     std::deque<std::pair<int64_t, R>> ready;
     std::exception_ptr error;
     std::atomic<size_t> next{0};
     int running = std::max(1, workers);
     const int count = running;
+    const size_t readyLimit = size_t(count * kReadyPerWorker);
 
     auto work = [&] {
         const std::stop_token token = halt.get_token();
@@ -62,7 +69,9 @@ int64_t runPool(const std::vector<int64_t>& items, int workers, std::stop_token 
                 const size_t i = next.fetch_add(1);
                 if (i >= items.size()) break;
                 R r = evaluate(items[i], token);
-                std::lock_guard lock(mutex);
+                std::unique_lock lock(mutex);
+                // On stop, still deliver: what was computed is never dropped.
+                space.wait(lock, token, [&] { return ready.size() < readyLimit; });
                 ready.emplace_back(items[i], std::move(r));
                 cv.notify_one();
             }
@@ -87,6 +96,7 @@ int64_t runPool(const std::vector<int64_t>& items, int workers, std::stop_token 
             auto batch = std::move(ready);
             ready.clear();
             lock.unlock();
+            space.notify_all();
             try {
                 for (auto& [item, r] : batch) {
                     onResult(item, std::move(r));
