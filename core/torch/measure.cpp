@@ -176,17 +176,23 @@ std::string torchDeviceDescription(TorchDevice device, int cudaIndex) {
     return model + " (" + std::to_string(std::thread::hardware_concurrency()) + " logical CPUs)";
 }
 
+int configureTorchRuntime(int threads, TorchDevice device) {
+    torch::set_num_threads(threads > 0 ? threads
+                                       : std::max(1, int(std::thread::hardware_concurrency())));
+    // Untrained weights can shrink activations layer after layer into denormals, which x86
+    // computes far slower; trained weights do not, so flush them (Python:
+    // torch.set_flush_denormal).
+    at::globalContext().setFlushDenormal(true);
+    // Let cuDNN pick the fastest algorithm per shape, as torch.backends.cudnn.benchmark does.
+    if (device == TorchDevice::Cuda) at::globalContext().setBenchmarkCuDNN(true);
+    return torch::get_num_threads();
+}
+
 Measurement measureNetwork(const Network& net, const TorchOptions& opts, const MeasureOptions& m) {
     if (m.reps < 1) throw ArchError("--reps must be >= 1");
     if (m.warmup < 0) throw ArchError("--warmup must be >= 0");
     validateTorchOptions(opts);
-    const int threads =
-        m.threads > 0 ? m.threads : std::max(1, int(std::thread::hardware_concurrency()));
-    torch::set_num_threads(threads);
-    // Untrained weights shrink activations layer after layer into denormals, which x86 handles
-    // ~100x slower; trained weights do not, so flush them (PyTorch: torch.set_flush_denormal).
-    at::globalContext().setFlushDenormal(true);
-    if (opts.device == TorchDevice::Cuda) at::globalContext().setBenchmarkCuDNN(true);
+    configureTorchRuntime(m.threads, opts.device);
 
     TorchNetwork built(net, opts);  // refuses a network too large for memory before allocating
     Measurement result;

@@ -31,7 +31,10 @@ SamePadding samePadding(int64_t inH, int64_t inW, int64_t kernelH, int64_t kerne
     return p;
 }
 
-torch::Tensor activate(torch::Tensor x, Activation a) {
+namespace {
+thread_local ActivationObserver* t_activationObserver = nullptr;
+
+torch::Tensor applyActivation(torch::Tensor x, Activation a) {
     const bool inPlace = !torch::GradMode::is_enabled();
     switch (a) {
         case Activation::Relu:
@@ -42,6 +45,22 @@ torch::Tensor activate(torch::Tensor x, Activation a) {
             return inPlace ? torch::hardtanh_(x, 0, 6) : torch::hardtanh(x, 0, 6);
     }
     return x;
+}
+}  // namespace
+
+torch::Tensor activate(torch::Tensor x, Activation a) {
+    torch::Tensor y = applyActivation(std::move(x), a);
+    if (t_activationObserver) (*t_activationObserver)(y);
+    return y;
+}
+
+ScopedActivationObserver::ScopedActivationObserver(ActivationObserver observer)
+    : m_observer(std::move(observer)), m_previous(t_activationObserver) {
+    t_activationObserver = &m_observer;
+}
+
+ScopedActivationObserver::~ScopedActivationObserver() {
+    t_activationObserver = m_previous;
 }
 
 ConvBnActImpl::ConvBnActImpl(const ConvBnActOptions& o) : options(o) {
@@ -373,6 +392,16 @@ std::vector<int64_t> TorchNetwork::forwardShape() {
     try {
         c10::InferenceMode guard;
         return m_impl->module->forward(m_impl->makeInput()).sizes().vec();
+    } catch (...) {
+        rethrowAsArchError("running \"" + m_impl->net.name() + "\"");
+    }
+}
+
+void TorchNetwork::infer() {
+    try {
+        c10::InferenceMode guard;
+        if (!m_impl->fixedInput.defined()) m_impl->fixedInput = m_impl->makeInput();
+        m_impl->module->forward(m_impl->fixedInput);
     } catch (...) {
         rethrowAsArchError("running \"" + m_impl->net.name() + "\"");
     }

@@ -37,6 +37,9 @@ public:
     std::vector<int64_t> forwardShape();
     /// One inference pass, stage by stage, returning each stage's output shape.
     std::vector<StageShape> stageOutputShapes();
+    /// One inference pass on a fixed random input (made on the first call); for benchmarks.
+    /// The caller sets threads; the result is discarded.
+    void infer();
 
     struct Impl;
     Impl& impl() { return *m_impl; }

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,22 @@ SamePadding samePadding(int64_t inH, int64_t inW, int64_t kernelH, int64_t kerne
 
 /// Applies `a`; in place where no gradient is recorded (inference).
 torch::Tensor activate(torch::Tensor x, Activation a);
+
+/// Sees the output of every activate() call on its thread while installed: the NASWOT zero-cost
+/// score (zero_cost.cpp) reads activation codes through it, since LibTorch has no forward hooks.
+using ActivationObserver = std::function<void(const torch::Tensor& activated)>;
+/// Installs an observer on this thread for the guard's lifetime (restoring the previous one).
+class ScopedActivationObserver {
+public:
+    explicit ScopedActivationObserver(ActivationObserver observer);
+    ~ScopedActivationObserver();
+    ScopedActivationObserver(const ScopedActivationObserver&) = delete;
+    ScopedActivationObserver& operator=(const ScopedActivationObserver&) = delete;
+
+private:
+    ActivationObserver m_observer;
+    ActivationObserver* m_previous = nullptr;
+};
 
 struct ConvBnActOptions {
     ConvBnActOptions(int64_t in, int64_t out, int64_t kernel)
@@ -166,6 +183,7 @@ struct TorchNetwork::Impl {
     torchnet::ArchNet module{nullptr};
     torch::Device device{torch::kCPU};
     torch::Dtype dtype = torch::kFloat32;
+    torch::Tensor fixedInput;  ///< for infer()
 
     /// A random input batch in the options' dtype, device and memory format.
     torch::Tensor makeInput() const;
