@@ -5,4 +5,6 @@ target_sources(archscope_core PRIVATE
     search/sampler.cpp
     search/searchloop.cpp
     search/lacs.cpp
+    search/evaluators.cpp
+    search/searchrun.cpp
 )

@@ -1,0 +1,336 @@
+// `search`, `lacs` and `spaces`: platform-aware search and latency-aware compound scaling.
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "arch/error.h"
+#include "arch/expand.h"
+#include "arch/json.h"
+#include "engine/runkinds.h"
+#include "hw/model.h"
+#include "hw/profile_io.h"
+#include "jobrunner.h"
+#include "registry.h"
+#include "search/evaluators.h"
+#include "search/lacs.h"
+#include "search/searchrun.h"
+#include "store/store.h"
+#include "table.h"
+#include "zoo/zoo.h"
+
+namespace archscope::cli {
+namespace {
+
+using nlohmann::json;
+
+struct SearchOptions {
+    std::string db, space = "efficientnet-x", hw, measure, accuracy = "zero-cost",
+                    algo = "evolution", objective = "pareto", dtype, settings, references;
+    int budget = 100, batch = 1, population = 50, tournament = 10;
+    uint64_t seed = 0;
+    double targetMs = 0.0;
+    bool json = false;
+};
+
+json parseSettings(const std::string& text) {
+    if (text.empty()) return json::object();
+    try {
+        json j = json::parse(text);
+        if (!j.is_object()) throw ArchError("--accuracy-settings must be a JSON object");
+        return j;
+    } catch (const json::parse_error& e) {
+        throw ArchError(std::string("--accuracy-settings is not valid JSON: ") + e.what());
+    }
+}
+
+/// The run's front as a JSON document and as a table: arch, latency, accuracy, estimator.
+void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
+    store::StoreReader reader(db);
+    const auto evaluations = reader.evaluations(runId);
+    const auto frontIds = reader.front(runId);
+    std::map<int64_t, const store::Evaluation*> byId;
+    for (const auto& e : evaluations) byId[e.id] = &e;
+    auto row = [&](const store::Evaluation& e) {
+        const NetworkSpec spec = reader.architectureSpec(e.architectureId);
+        const double latency = e.measured ? e.measured->medianMs : e.predictedMs.value_or(NAN);
+        json blocks = json::array();
+        for (const auto& b : spec.blocks) blocks.push_back(formatBlockString(b));
+        return json{{"arch", spec.name},
+                    {"hash", e.archHash},
+                    {"blocks", blocks},
+                    {"latency_ms", latency},
+                    {"latency_source", e.measured ? "measured" : "predicted"},
+                    {"accuracy", e.accuracy ? json(e.accuracy->value) : json()},
+                    {"estimator", e.accuracy ? e.accuracy->estimator : ""},
+                    {"metric", e.accuracy ? e.accuracy->settings.value("metric", "") : ""},
+                    {"macs", e.macs ? json(*e.macs) : json()},
+                    {"seq", e.seq ? json(*e.seq) : json()}};
+    };
+    json front = json::array(), references = json::array();
+    for (int64_t id : frontIds) {
+        if (auto it = byId.find(id); it != byId.end()) front.push_back(row(*it->second));
+    }
+    std::sort(front.begin(), front.end(),
+              [](const json& a, const json& b) { return a["latency_ms"] < b["latency_ms"]; });
+    for (const auto& e : evaluations) {
+        if (e.seq && *e.seq < 0) references.push_back(row(e));
+    }
+    if (asJson) {
+        std::cout << json{{"run", runId},
+                          {"evaluations", evaluations.size()},
+                          {"front", front},
+                          {"references", references}}
+                         .dump(2)
+                  << "\n";
+        return;
+    }
+    const std::string metric = front.empty() ? "accuracy" : front[0]["metric"].get<std::string>();
+    std::cout << "\nPareto front of run " << runId << " (" << front.size() << " of "
+              << evaluations.size() << " evaluations; accuracy = " << metric << "):\n";
+    Table table({"arch", "latency (ms)", "accuracy", "GMACs", "estimator"},
+                {false, true, true, true, false});
+    auto add = [&](const json& r, const std::string& prefix) {
+        table.addRow({prefix + r["arch"].get<std::string>(),
+                      formatFixed(r["latency_ms"].get<double>(), 4),
+                      r["accuracy"].is_null() ? "-" : formatFixed(r["accuracy"].get<double>(), 3),
+                      r["macs"].is_null() ? "-" : formatFixed(r["macs"].get<double>() / 1e9, 3),
+                      r["estimator"].get<std::string>()});
+    };
+    for (const auto& r : front) add(r, "");
+    for (const auto& r : references) add(r, "(reference) ");
+    table.print(std::cout);
+}
+
+void runSearch(const SearchOptions& o) {
+    SearchRunParams p;
+    p.search = SearchParams::fromJson({{"space", o.space},
+                                       {"algorithm", o.algo},
+                                       {"objective", o.objective},
+                                       {"budget", o.budget},
+                                       {"seed", o.seed},
+                                       {"target_ms", o.targetMs},
+                                       {"population", o.population},
+                                       {"tournament", o.tournament}});
+    p.hw = o.hw;
+    p.dtype = o.dtype;
+    p.batch = o.batch;
+    p.measureDevice = o.measure;
+    p.accuracy = o.accuracy;
+    p.accuracySettings = parseSettings(o.settings);
+    if (!o.references.empty()) {
+        p.references.clear();
+        std::stringstream in(o.references);
+        for (std::string r; std::getline(in, r, ',');) {
+            if (!r.empty()) p.references.push_back(r);
+        }
+    }
+    const auto path = dbPath(o.db);
+    auto writer = std::make_shared<engine::StoreWriter>(path);
+    const int64_t runId = engine::createRun(*writer, kSearchKind, p.toJson(), o.budget);
+    if (!o.json) {
+        std::cerr << "search run " << runId << " in " << path.string() << ": " << o.algo << " over "
+                  << o.space << ", latency "
+                  << (o.measure.empty() ? "predicted by " + o.hw : "measured on " + o.measure)
+                  << ", accuracy from " << o.accuracy << "\n";
+    }
+    runToEnd(writer, runId, false, 1);
+    writer.reset();  // commit and close before reading the front
+    printFront(path, runId, o.json);
+}
+
+struct LacsOptions {
+    std::string base, hw, accuracy = "zero-cost", dtype, settings;
+    int steps = 7, batch = 1;
+    double gridStep = 0.05, tolerance = 0.08, ratio = 2.0;
+    bool json = false;
+};
+
+json memberJson(const FamilyMember& m) {
+    return {{"name", m.name},
+            {"width", m.width},
+            {"depth", m.depth},
+            {"resolution", m.resolution},
+            {"latency_ms", m.latencyMs},
+            {"macs", m.macs},
+            {"params", m.params}};
+}
+
+void runLacsCommand(const LacsOptions& o) {
+    const NetworkSpec base = resolveModel(o.base);
+    const Profile profile = loadProfile(o.hw);
+    Dtype dtype = profile.defaultDtype;
+    if (!o.dtype.empty()) {
+        auto d = dtypeFromName(o.dtype);
+        if (!d) throw ArchError("unknown dtype \"" + o.dtype + "\" (bf16, fp16, fp32)");
+        dtype = *d;
+    }
+    requireDtype(profile, dtype);
+    const AccuracyEstimatorKind& kind = findAccuracyEstimator(o.accuracy);
+    const json settings = kind.resolveSettings(parseSettings(o.settings));
+    const EstimateFn estimate = kind.make(settings);
+    std::string metric;
+    int estimates = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto latency = [&](const NetworkSpec& s) {
+        return predictModel(profile, s, o.batch, dtype).latencySeconds * 1e3;
+    };
+    auto accuracy = [&](const NetworkSpec& s) {
+        const AccuracyResult r = estimate(s, {});
+        metric = r.metric;
+        ++estimates;
+        if (!o.json)
+            std::cerr << "\rLACS: estimated accuracy of " << estimates << " candidates"
+                      << std::flush;
+        return r.value;
+    };
+    LacsParams params;
+    params.steps = o.steps;
+    params.gridStep = o.gridStep;
+    params.tolerance = o.tolerance;
+    params.latencyRatio = o.ratio;
+    const LacsResult r = runLacs(base, latency, accuracy, params);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (o.json) {
+        json family = json::array(), flops = json::array();
+        for (const auto& m : r.family) family.push_back(memberJson(m));
+        for (const auto& m : r.flopsScaling) flops.push_back(memberJson(m));
+        std::cout << json{{"base", base.name},
+                          {"profile", profile.name},
+                          {"dtype", std::string(dtypeName(dtype))},
+                          {"batch", o.batch},
+                          {"alpha", r.alpha},
+                          {"beta", r.beta},
+                          {"gamma", r.gamma},
+                          {"base_latency_ms", r.baseLatencyMs},
+                          {"target_latency_ms", r.targetMs},
+                          {"latency_method",
+                           "predicted by the " + profile.name + " analytical model"},
+                          {"accuracy_estimator", o.accuracy},
+                          {"accuracy_metric", metric},
+                          {"accuracy_settings", settings},
+                          {"estimates", estimates},
+                          {"seconds", seconds},
+                          {"family", family},
+                          {"flops_scaling", flops}}
+                         .dump(2)
+                  << "\n";
+        return;
+    }
+    std::cerr << "\n";
+    std::cout << "LACS on " << profile.name << " from " << base.name << ": alpha (depth) "
+              << formatFixed(r.alpha, 2) << ", beta (width) " << formatFixed(r.beta, 2)
+              << ", gamma (resolution) " << formatFixed(r.gamma, 2) << "\n"
+              << "target: each step " << formatFixed(o.ratio, 1) << "x the latency ("
+              << formatFixed(r.targetMs, 4) << " ms for B1); accuracy from " << o.accuracy << " ("
+              << metric << ") on " << estimates << " latency-feasible grid points, "
+              << formatFixed(seconds, 1) << " s\n\n";
+    Table table({"member", "depth", "width", "res.", "latency (ms)", "GMACs", "|", "FLOPs rule",
+                 "res.", "latency (ms)", "GMACs"},
+                {false, true, true, true, true, true, false, false, true, true, true});
+    for (size_t k = 0; k < r.family.size(); ++k) {
+        const auto& a = r.family[k];
+        const auto& b = r.flopsScaling[k];
+        table.addRow({"B" + std::to_string(k), formatFixed(a.depth, 2), formatFixed(a.width, 2),
+                      std::to_string(a.resolution), formatFixed(a.latencyMs, 4),
+                      formatFixed(a.macs / 1e9, 2), "|",
+                      "d" + formatFixed(b.depth, 2) + " w" + formatFixed(b.width, 2),
+                      std::to_string(b.resolution), formatFixed(b.latencyMs, 4),
+                      formatFixed(b.macs / 1e9, 2)});
+    }
+    table.print(std::cout);
+    std::cout << "\nLatencies are predicted by the " << profile.name
+              << " analytical model; the FLOPs rule is EfficientNet's alpha 1.2, beta 1.1, "
+                 "gamma 1.15 (Tan & Le 2019).\n";
+}
+
+void runSpaces(bool asJson) {
+    json list = json::array();
+    Table table({"space", "stages", "size", "description"}, {false, true, true, false});
+    for (const auto& name : shippedSpaceNames()) {
+        const SearchSpace s = loadSearchSpace(name);
+        list.push_back({{"name", s.name},
+                        {"stages", s.stages.size()},
+                        {"size", s.size()},
+                        {"description", s.description},
+                        {"source", s.source}});
+        char size[32];
+        std::snprintf(size, sizeof size, "%.3g", s.size());
+        table.addRow({s.name, std::to_string(s.stages.size()), size, s.description.substr(0, 80)});
+    }
+    if (asJson) {
+        std::cout << json{{"spaces", list}}.dump(2) << "\n";
+    } else {
+        table.print(std::cout);
+    }
+}
+
+void addSearchCommands(CLI::App& app) {
+    registerSearchRunKind();  // so `resume` can rebuild search runs too
+
+    auto* search =
+        app.add_subcommand("search", "Platform-aware architecture search (stored, resumable)");
+    auto o = std::make_shared<SearchOptions>();
+    addDbOption(search, o->db);
+    search->add_option("--space", o->space,
+                       "Search space: efficientnet-x, efficientnet or a .json file");
+    search->add_option("--hw", o->hw, "Platform profile for predicted latency")->required();
+    search
+        ->add_option("--measure", o->measure,
+                     "Measure latency with LibTorch instead of predicting it")
+        ->check(CLI::IsMember({"cpu", "cuda"}));
+    search->add_option("--accuracy", o->accuracy, "Accuracy estimator: proxy or zero-cost");
+    search->add_option("--accuracy-settings", o->settings, "Estimator settings as a JSON object");
+    search->add_option("--algo", o->algo, "evolution, reinforce or random")
+        ->check(CLI::IsMember({"evolution", "reinforce", "random"}));
+    search->add_option("--objective", o->objective, "pareto, reward-soft or reward-hard (MnasNet)")
+        ->check(CLI::IsMember({"pareto", "reward-soft", "reward-hard"}));
+    search
+        ->add_option("--target-ms", o->targetMs,
+                     "MnasNet target latency (default: the base network's)")
+        ->check(CLI::NonNegativeNumber);
+    search->add_option("--budget", o->budget, "Candidates to evaluate")
+        ->check(CLI::Range(1, 10000000));
+    search->add_option("--seed", o->seed, "Seed (runs are deterministic for a seed)");
+    search->add_option("--population", o->population, "Evolution population")
+        ->check(CLI::Range(2, 100000));
+    search->add_option("--tournament", o->tournament, "Evolution tournament size")
+        ->check(CLI::Range(1, 100000));
+    search->add_option("--batch", o->batch, "Batch size for latency")
+        ->check(CLI::Range(1, 1 << 16));
+    search->add_option("--dtype", o->dtype, "bf16, fp16 or fp32 (default: the profile's)");
+    search->add_option("--references", o->references,
+                       "Comma-separated models evaluated the same way as reference points");
+    search->add_flag("--json", o->json, "The front as one JSON document on stdout");
+    search->callback([o] { runSearch(*o); });
+
+    auto* lacs = app.add_subcommand(
+        "lacs", "Latency-aware compound scaling of a base network into a family");
+    auto l = std::make_shared<LacsOptions>();
+    lacs->add_option("--base", l->base, "Zoo name or architecture .json file")->required();
+    lacs->add_option("--hw", l->hw, "Platform profile")->required();
+    lacs->add_option("--accuracy", l->accuracy, "Accuracy estimator: proxy or zero-cost");
+    lacs->add_option("--accuracy-settings", l->settings, "Estimator settings as a JSON object");
+    lacs->add_option("--steps", l->steps, "Family members B1..B<steps>")->check(CLI::Range(1, 12));
+    lacs->add_option("--ratio", l->ratio, "Latency growth per step (default 2)")
+        ->check(CLI::Range(1.1, 10.0));
+    lacs->add_option("--grid-step", l->gridStep, "Grid step of alpha, beta, gamma")
+        ->check(CLI::Range(0.01, 0.5));
+    lacs->add_option("--tolerance", l->tolerance, "Accepted latency deviation from the target")
+        ->check(CLI::Range(0.005, 0.5));
+    lacs->add_option("--batch", l->batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    lacs->add_option("--dtype", l->dtype, "bf16, fp16 or fp32 (default: the profile's)");
+    lacs->add_flag("--json", l->json, "One JSON document on stdout");
+    lacs->callback([l] { runLacsCommand(*l); });
+
+    auto* spaces = app.add_subcommand("spaces", "List the shipped search spaces and their sizes");
+    auto spacesJson = std::make_shared<bool>(false);
+    spaces->add_flag("--json", *spacesJson, "One JSON document on stdout");
+    spaces->callback([spacesJson] { runSpaces(*spacesJson); });
+}
+
+const CommandRegistrar registrar(40, addSearchCommands);
+
+}  // namespace
+}  // namespace archscope::cli

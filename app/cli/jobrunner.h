@@ -1,0 +1,22 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "engine/storewriter.h"
+
+namespace archscope::cli {
+
+/// `--db FILE`, or the user data folder's archscope.db when empty.
+std::filesystem::path dbPath(const std::string& option);
+void addDbOption(CLI::App* cmd, std::string& db);
+
+/// Runs a stored run to its end on the engine, printing events (JSON lines with `json`, a
+/// progress bar on a terminal otherwise); Ctrl-C cancels cooperatively and the run stays
+/// resumable. Throws ArchError if the run failed.
+void runToEnd(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId, bool json,
+              int workers);
+
+}  // namespace archscope::cli
