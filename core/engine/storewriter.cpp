@@ -23,6 +23,7 @@ void StoreWriter::post(Write write) {
         m_spaceCv.wait(lock, [&] { return m_queue.size() < kMaxQueued; });
         m_queue.push_back(std::move(write));
         ++m_posted;
+        if (m_queue.size() > 1) return;  // the writer was already woken for this batch
     }
     m_wake.notify_one();
 }

@@ -3,4 +3,6 @@ target_sources(archscope_core PRIVATE
     store/schema.cpp
     store/store.cpp
     store/export.cpp
+    store/trace_import.cpp
+    store/import.cpp
 )

@@ -294,51 +294,52 @@ int64_t ResultStore::internArchitecture(const std::string& hash, const std::stri
 
 void ResultStore::insertEvaluations(std::vector<Evaluation>& evaluations) {
     Transaction tx(connection());
-    Statement& ins = connection().prepare(
-        "INSERT INTO evaluations(run_id, seq, architecture_id, platform, profile_version, batch, "
-        "dtype, macs, params, predicted_ms, measured_median_ms, measured_p10_ms, "
-        "measured_p90_ms, measured_reps, measured_context, accuracy, accuracy_estimator, "
-        "accuracy_settings, accuracy_dataset, cost_s, method, created_at) "
-        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    Statement& layer = connection().prepare(
-        "INSERT INTO layer_costs(evaluation_id, idx, name, op, macs, params, bytes, "
-        "predicted_ms, measured_ms) VALUES(?,?,?,?,?,?,?,?,?)");
     const std::string now = utcNow();
-    for (auto& e : evaluations) {
-        {
-            StatementUse q(ins);
-            q->bind(1, e.runId).bind(2, e.seq).bind(3, e.architectureId);
-            q->bind(4, e.platform).bind(5, e.profileVersion).bind(6, e.batch).bind(7, e.dtype);
-            q->bind(8, e.macs).bind(9, e.params).bind(10, e.predictedMs);
-            if (e.measured) {
-                q->bind(11, e.measured->medianMs).bind(12, e.measured->p10Ms);
-                q->bind(13, e.measured->p90Ms).bind(14, e.measured->reps);
-                q->bind(15, e.measured->context.dump());
-            }
-            if (e.accuracy) {
-                q->bind(16, e.accuracy->value).bind(17, e.accuracy->estimator);
-                q->bind(18, e.accuracy->settings.dump()).bind(19, e.accuracy->dataset);
-            }
-            q->bind(20, e.costSeconds).bind(21, e.method).bind(22, now);
-            q->run();
-        }
-        e.id = sqlite3_last_insert_rowid(connection().handle());
-        e.createdAt = now;
-        for (const auto& l : e.layers) {
-            StatementUse q(layer);
-            q->bind(1, e.id).bind(2, l.index).bind(3, l.name).bind(4, l.op).bind(5, l.macs);
-            q->bind(6, l.params).bind(7, l.bytes).bind(8, l.predictedMs).bind(9, l.measuredMs);
-            q->run();
-        }
-    }
+    for (auto& e : evaluations) insertOne(e, now);
     tx.commit();
 }
 
 void ResultStore::insertEvaluation(Evaluation& evaluation) {
-    std::vector<Evaluation> one{evaluation};
-    insertEvaluations(one);
-    evaluation.id = one.front().id;
-    evaluation.createdAt = one.front().createdAt;
+    Transaction tx(connection());
+    insertOne(evaluation, utcNow());
+    tx.commit();
+}
+
+void ResultStore::insertOne(Evaluation& e, const std::string& now) {
+    {
+        StatementUse q(connection().prepare(
+            "INSERT INTO evaluations(run_id, seq, architecture_id, platform, profile_version, "
+            "batch, dtype, macs, params, predicted_ms, measured_median_ms, measured_p10_ms, "
+            "measured_p90_ms, measured_reps, measured_context, accuracy, accuracy_estimator, "
+            "accuracy_settings, accuracy_dataset, cost_s, method, created_at) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        q->bind(1, e.runId).bind(2, e.seq).bind(3, e.architectureId);
+        q->bind(4, e.platform).bind(5, e.profileVersion).bind(6, e.batch).bind(7, e.dtype);
+        q->bind(8, e.macs).bind(9, e.params).bind(10, e.predictedMs);
+        if (e.measured) {
+            q->bind(11, e.measured->medianMs).bind(12, e.measured->p10Ms);
+            q->bind(13, e.measured->p90Ms).bind(14, e.measured->reps);
+            q->bind(15, e.measured->context.dump());
+        }
+        if (e.accuracy) {
+            q->bind(16, e.accuracy->value).bind(17, e.accuracy->estimator);
+            q->bind(18, e.accuracy->settings.dump()).bind(19, e.accuracy->dataset);
+        }
+        q->bind(20, e.costSeconds).bind(21, e.method).bind(22, now);
+        q->run();
+    }
+    e.id = sqlite3_last_insert_rowid(connection().handle());
+    e.createdAt = now;
+    if (e.layers.empty()) return;
+    Statement& layer = connection().prepare(
+        "INSERT INTO layer_costs(evaluation_id, idx, name, op, macs, params, bytes, "
+        "predicted_ms, measured_ms) VALUES(?,?,?,?,?,?,?,?,?)");
+    for (const auto& l : e.layers) {
+        StatementUse q(layer);
+        q->bind(1, e.id).bind(2, l.index).bind(3, l.name).bind(4, l.op).bind(5, l.macs);
+        q->bind(6, l.params).bind(7, l.bytes).bind(8, l.predictedMs).bind(9, l.measuredMs);
+        q->run();
+    }
 }
 
 void ResultStore::setFront(int64_t runId, const std::vector<int64_t>& evaluationIds) {

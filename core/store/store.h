@@ -87,6 +87,9 @@ public:
 
     /// Replaces the run's Pareto membership.
     void setFront(int64_t runId, const std::vector<int64_t>& evaluationIds);
+
+private:
+    void insertOne(Evaluation& evaluation, const std::string& now);
 };
 
 }  // namespace archscope::store

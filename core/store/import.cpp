@@ -1,0 +1,249 @@
+#include "import.h"
+
+#include <algorithm>
+#include <fstream>
+
+#include "arch/error.h"
+#include "arch/expand.h"
+#include "arch/json.h"
+#include "store/store.h"
+#include "zoo/zoo.h"
+
+namespace archscope::store {
+namespace {
+
+using nlohmann::json;
+
+json readJson(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ArchError(file.string() + ": cannot open the file; check the path");
+    try {
+        return json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw ArchError(file.string() + ": not valid JSON (" + e.what() +
+                        "); import reads archscope-cli measure --json output, PyTorch profiler "
+                        "Chrome traces and XProf trace-viewer JSON");
+    }
+}
+
+/// The network a file names. Files name networks by zoo name; anything else needs --model.
+NetworkSpec networkNamed(const std::string& name, const ImportOptions& o,
+                         const std::string& where) {
+    if (o.model) return resolveModel(*o.model);
+    if (auto spec = zooSpec(name)) return *spec;
+    throw ArchError(where + ": names network \"" + name +
+                    "\", which is not in the zoo; pass --model with its architecture .json file "
+                    "(archscope-cli export-arch NAME --format json on the machine that has it)");
+}
+
+double quantile(std::vector<double> v, double q) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    const double pos = q * double(v.size() - 1);
+    const size_t lo = static_cast<size_t>(pos);
+    const size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
+}
+
+/// Stage-level rows ("stem", "block3", "head") with the IR's MACs and params of the stage.
+std::vector<LayerCost> stageRows(const std::vector<std::pair<std::string, double>>& stages,
+                                 const std::vector<Layer>& layers) {
+    std::vector<LayerCost> rows;
+    for (const auto& [name, ms] : stages) {
+        LayerCost c;
+        c.index = static_cast<int64_t>(rows.size());
+        c.name = name;
+        c.op = "stage";
+        int64_t macs = 0, params = 0;
+        for (const auto& l : layers) {
+            const std::string scope = l.block >= 0 ? "block" + std::to_string(l.block)
+                                                   : (l.block == -1 ? "stem" : "head");
+            if (scope == name) {
+                macs += l.macs;
+                params += l.params;
+            }
+        }
+        c.macs = macs;
+        c.params = params;
+        c.measuredMs = ms;
+        rows.push_back(std::move(c));
+    }
+    return rows;
+}
+
+Evaluation baseEvaluation(const std::vector<Layer>& layers, const ImportOptions& o, int batch) {
+    const NetworkCost cost = totalCost(layers);
+    Evaluation e;
+    e.platform = o.platform;
+    e.batch = batch;
+    e.macs = cost.macs;
+    e.params = cost.params;
+    return e;
+}
+
+ImportPlan readMeasure(const json& doc, const std::string& where, const ImportOptions& o) {
+    ImportPlan plan;
+    plan.format = "archscope-measure";
+    const json context = doc.value("context", json::object());
+    plan.machine = context;
+    const auto& models = doc["models"];
+    if (!models.is_array() || models.empty()) throw ArchError(where + ": \"models\" is empty");
+    if (o.model && models.size() != 1) {
+        throw ArchError(where + ": --model applies to a file with one model; this one has " +
+                        std::to_string(models.size()));
+    }
+    const int batch = context.value("batch", 1);
+    for (size_t i = 0; i < models.size(); ++i) {
+        const json& m = models[i];
+        const std::string at = where + ": models[" + std::to_string(i) + "]";
+        if (!m.is_object() || !m.contains("name") || !m.contains("median_ms")) {
+            throw ArchError(at + ": expected an object with \"name\" and \"median_ms\"");
+        }
+        ImportedModel im;
+        try {
+            im.spec = networkNamed(m["name"].get<std::string>(), o, at);
+            const auto layers = expandLayers(buildNetwork(im.spec), batch);
+            im.evaluation = baseEvaluation(layers, o, batch);
+            if (m.contains("params") && m["params"].get<int64_t>() != *im.evaluation.params) {
+                throw ArchError(at + ": the measured network has " + m["params"].dump() +
+                                " parameters but " + im.spec.name + " has " +
+                                std::to_string(*im.evaluation.params) +
+                                " here: not the same network; pass --model with its .json file");
+            }
+            im.evaluation.dtype = context.value("dtype", "fp32");
+            MeasuredLatency lat;
+            lat.medianMs = m["median_ms"].get<double>();
+            lat.p10Ms = m.value("p10_ms", lat.medianMs);
+            lat.p90Ms = m.value("p90_ms", lat.medianMs);
+            lat.reps = m.value("reps", 0);
+            lat.context = context;
+            lat.context["imported_from"] = where;
+            for (const char* key : {"resolution", "min_ms", "mean_ms", "graph", "graph_note"}) {
+                if (m.contains(key)) lat.context[key] = m[key];
+            }
+            im.evaluation.measured = lat;
+            im.evaluation.method = "imported archscope-cli measure --json (" +
+                                   context.value("device", std::string("unknown device")) + ")";
+            std::vector<std::pair<std::string, double>> stages;
+            for (const auto& l : m.value("layers", json::array())) {
+                stages.emplace_back(l.at("name").get<std::string>(),
+                                    l.at("median_ms").get<double>());
+            }
+            im.evaluation.layers = stageRows(stages, layers);
+            im.layersMatched = static_cast<int>(stages.size());
+            im.layersTotal = static_cast<int>(stages.size());
+            im.matchedMs = lat.medianMs;
+        } catch (const json::exception& e) {
+            throw ArchError(at + ": a field has the wrong type (" + e.what() + ")");
+        }
+        plan.models.push_back(std::move(im));
+    }
+    return plan;
+}
+
+ImportPlan readTrace(const json& doc, TraceFormat format, const std::string& where,
+                     const ImportOptions& o) {
+    ImportPlan plan;
+    plan.format =
+        format == TraceFormat::PyTorchChrome ? "pytorch-chrome-trace" : "xprof-trace-viewer";
+    const auto named = traceNetwork(doc);
+    if (!named && !o.model) {
+        throw ArchError(where +
+                        ": the trace does not name its network (no archscope-network "
+                        "annotation); pass --model with the zoo name or .json file");
+    }
+    ImportedModel im;
+    im.spec = networkNamed(named ? named->name : std::string(), o, where);
+    if (named && !named->hash.empty() && !o.model && named->hash != networkHash(im.spec)) {
+        throw ArchError(where + ": the trace's network \"" + named->name + "\" has hash " +
+                        named->hash + " but the zoo's has " + networkHash(im.spec) +
+                        ": not the same network; pass --model with its .json file");
+    }
+    const auto layers = expandLayers(buildNetwork(im.spec), o.batch);
+    const TraceMapping m = mapTrace(doc, layers, where);
+    im.evaluation = baseEvaluation(layers, o, o.batch);
+    MeasuredLatency lat;
+    lat.medianMs = quantile(m.passMs, 0.5);
+    lat.p10Ms = quantile(m.passMs, 0.1);
+    lat.p90Ms = quantile(m.passMs, 0.9);
+    lat.reps = m.passes;
+    lat.context = {{"imported_from", where},
+                   {"format", plan.format},
+                   {"matched_ms", m.matchedMs},
+                   {"unmatched_ms", m.unmatchedMs}};
+    im.evaluation.measured = lat;
+    if (format == TraceFormat::PyTorchChrome) {
+        im.evaluation.method = "imported PyTorch profiler trace (per layer: ops matched in order)";
+        for (size_t i = 0; i < layers.size(); ++i) {
+            const Layer& l = layers[i];
+            LayerCost c;
+            c.index = static_cast<int64_t>(i);
+            c.name = l.name;
+            c.op = std::string(opKindName(l.kind));
+            c.macs = l.macs;
+            c.params = l.params;
+            c.bytes = l.bytesRead(4) + l.bytesWritten(4);  // fp32: what the PyTorch export runs
+            c.measuredMs = m.layerMs[i];
+            im.evaluation.layers.push_back(std::move(c));
+        }
+        im.layersTotal = static_cast<int>(layers.size());
+        im.layersMatched = m.layersMatched;
+    } else {
+        im.evaluation.method = "imported XProf trace (per stage: tf_op name scopes)";
+        im.evaluation.layers = stageRows(m.scopeMs, layers);
+        im.layersTotal = im.layersMatched = static_cast<int>(m.scopeMs.size());
+    }
+    im.matchedMs = m.matchedMs;
+    im.unmatchedMs = m.unmatchedMs;
+    im.unmatched = m.unmatched;
+    plan.machine = {{"source", plan.format}};
+    if (doc.is_object() && doc.contains("deviceProperties")) {
+        plan.machine["device_properties"] = doc["deviceProperties"];
+    }
+    plan.models.push_back(std::move(im));
+    return plan;
+}
+
+}  // namespace
+
+ImportPlan readImport(const std::filesystem::path& file, const ImportOptions& options) {
+    const std::string where = file.string();
+    if (options.batch < 1) throw ArchError("--batch must be >= 1");
+    const json doc = readJson(file);
+    ImportPlan plan;
+    if (doc.is_object() && doc.contains("models") && doc.contains("context")) {
+        plan = readMeasure(doc, where, options);
+    } else if (auto format = detectTraceFormat(doc)) {
+        plan = readTrace(doc, *format, where, options);
+    } else {
+        throw ArchError(where +
+                        ": neither archscope-cli measure --json output nor a PyTorch profiler / "
+                        "XProf trace (no \"models\", no aten:: or tf_op events)");
+    }
+    plan.file = where;
+    return plan;
+}
+
+int64_t storeImport(ResultStore& store, ImportPlan& plan) {
+    Transaction tx = store.transaction();
+    json names = json::array();
+    for (const auto& m : plan.models) names.push_back(m.spec.name);
+    const int64_t runId =
+        store.createRun("import", {{"file", plan.file}, {"format", plan.format}, {"models", names}},
+                        plan.machine, static_cast<int64_t>(plan.models.size()));
+    std::vector<Evaluation> evaluations;
+    for (size_t i = 0; i < plan.models.size(); ++i) {
+        Evaluation e = plan.models[i].evaluation;
+        e.runId = runId;
+        e.seq = static_cast<int64_t>(i);
+        e.architectureId = store.internArchitecture(plan.models[i].spec);
+        evaluations.push_back(std::move(e));
+    }
+    store.insertEvaluations(evaluations);
+    store.setRunStatus(runId, kStatusFinished);
+    tx.commit();
+    for (size_t i = 0; i < evaluations.size(); ++i) plan.models[i].evaluation = evaluations[i];
+    return runId;
+}
+
+}  // namespace archscope::store
