@@ -214,12 +214,14 @@ class Net(nn.Module):
         return self.head(x) if self.head is not None else x
 
     def forward(self, x):
-        x = self._body(x)
-        with record_function("head"):
-            if self.head is not None:
-                x = self.head(x)
-            x = x.mean((2, 3))
-            return self.fc(self.dropout(x))
+        # Names the network in profiler traces; archscope-cli import reads it back.
+        with record_function("archscope-network:%s:%s" % (NAME, NETWORK_HASH)):
+            x = self._body(x)
+            with record_function("head"):
+                if self.head is not None:
+                    x = self.head(x)
+                x = x.mean((2, 3))
+                return self.fc(self.dropout(x))
 
 
 def build(**kwargs):
@@ -234,6 +236,7 @@ def _main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--trace", help="run under torch.profiler and write a Chrome trace here")
+    parser.add_argument("--passes", type=int, default=3, help="forward passes in the trace")
     parser.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: keep)")
     args = parser.parse_args()
     if args.threads:
@@ -247,7 +250,8 @@ def _main():
         if args.trace:
             from torch.profiler import ProfilerActivity, profile
             with profile(activities=[ProfilerActivity.CPU]) as prof:
-                net(x)
+                for _ in range(args.passes):
+                    net(x)
             prof.export_chrome_trace(args.trace)
     print(json.dumps({"name": NAME, "hash": NETWORK_HASH,
                       "params": sum(p.numel() for p in net.parameters()),
