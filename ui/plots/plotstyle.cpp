@@ -1,0 +1,60 @@
+#include "plotstyle.h"
+
+#include <QSvgGenerator>
+#include "qcp.h"
+
+namespace archscope::ui {
+
+QColor FamilyColors::forModel(const QString& name) {
+    if (name.startsWith(QStringLiteral("efficientnet-x"))) return efficientNetX();
+    if (name.startsWith(QStringLiteral("efficientnet"))) return efficientNet();
+    return other();
+}
+
+void applyPlotStyle(QCustomPlot* plot) {
+    QFont font = plot->font();
+    font.setPointSize(10);
+    QFont labelFont = font;
+    labelFont.setPointSize(11);
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+        axis->setTickLabelFont(font);
+        axis->setLabelFont(labelFont);
+        axis->grid()->setSubGridVisible(false);
+        axis->grid()->setPen(QPen(QColor(220, 220, 220), 1, Qt::DotLine));
+    }
+    plot->legend->setFont(font);
+    plot->legend->setBrush(QColor(255, 255, 255, 220));
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
+    plot->setAntialiasedElements(QCP::aeAll);
+}
+
+bool exportPlot(QCustomPlot* plot, const QString& path, QString* error) {
+    bool ok = false;
+    const QString lower = path.toLower();
+    if (lower.endsWith(QStringLiteral(".pdf"))) {
+        ok = plot->savePdf(path);
+    } else if (lower.endsWith(QStringLiteral(".png"))) {
+        ok = plot->savePng(path, 0, 0, 2.0);
+    } else if (lower.endsWith(QStringLiteral(".svg"))) {
+        QSvgGenerator generator;
+        generator.setFileName(path);
+        generator.setSize(plot->size());
+        generator.setViewBox(plot->rect());
+        generator.setTitle(plot->window()->windowTitle());
+        QCPPainter painter;
+        ok = painter.begin(&generator);
+        if (ok) {
+            plot->toPainter(&painter, plot->width(), plot->height());
+            painter.end();
+        }
+    } else if (lower.endsWith(QStringLiteral(".jpg")) || lower.endsWith(QStringLiteral(".jpeg"))) {
+        ok = plot->saveJpg(path, 0, 0, 2.0);
+    } else {
+        if (error) *error = QStringLiteral("unknown image format for %1 (use .png, .pdf, .svg)").arg(path);
+        return false;
+    }
+    if (!ok && error) *error = QStringLiteral("cannot write %1").arg(path);
+    return ok;
+}
+
+}  // namespace archscope::ui

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QColor>
+#include <QString>
+
+class QCustomPlot;
+
+namespace archscope::ui {
+
+/// One colour per hardware unit, the same in every view (breakdown bars, roofline, legends).
+struct UnitColors {
+    static QColor matrix() { return QColor(0x1f, 0x77, 0xb4); }    ///< MXU / tensor cores: blue
+    static QColor vector() { return QColor(0xff, 0x7f, 0x0e); }    ///< VPU / CUDA cores: orange
+    static QColor memory() { return QColor(0x2c, 0xa0, 0x2c); }    ///< HBM / DRAM: green
+    static QColor overhead() { return QColor(0x7f, 0x7f, 0x7f); }  ///< fixed per-op cost: grey
+    static QColor measured() { return QColor(0xd6, 0x27, 0x28); }  ///< measured figures: red
+};
+
+/// Colours for model families, the same in every view.
+struct FamilyColors {
+    static QColor efficientNet() { return QColor(0x94, 0x67, 0xbd); }    ///< purple
+    static QColor efficientNetX() { return QColor(0x17, 0xbe, 0xcf); }   ///< teal
+    static QColor other() { return QColor(0x8c, 0x56, 0x4b); }           ///< brown
+    static QColor forModel(const QString& name);
+};
+
+/// Readable defaults: fonts, grid, margins, interactions (drag/zoom on both axes).
+void applyPlotStyle(QCustomPlot* plot);
+
+/// Saves a plot as PNG, PDF, SVG or JPEG by the file's suffix; false with a reason.
+bool exportPlot(QCustomPlot* plot, const QString& path, QString* error);
+
+}  // namespace archscope::ui
