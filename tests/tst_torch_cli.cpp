@@ -1,0 +1,92 @@
+// `archscope-cli measure` as a user runs it: one JSON document with the context and per-stage
+// figures, and errors that exit 1 with a message instead of crashing.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+#include "torch/measure.h"
+
+namespace {
+
+struct Run {
+    int exitCode;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runCli(const QStringList& args) {
+    QProcess p;
+    p.start(ARCHSCOPE_CLI_PATH, args);
+    p.waitForFinished(300000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+}  // namespace
+
+class TestTorchCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void measureJson() {
+        const Run r =
+            runCli({"measure", "mobilenet-v2", "efficientnet-b0", "--resolution", "64", "--reps",
+                    "3", "--warmup", "1", "--threads", "1", "--per-layer", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QJsonParseError error;
+        const QJsonObject doc = QJsonDocument::fromJson(r.out, &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QVERIFY(!doc["device"].toString().isEmpty());
+        const QJsonObject c = doc["context"].toObject();
+        QCOMPARE(c["device_kind"].toString(), QString("cpu"));
+        QCOMPARE(c["threads"].toInt(), 1);
+        QCOMPARE(c["dtype"].toString(), QString("fp32"));
+        QCOMPARE(c["batch"].toInt(), 1);
+        QVERIFY(!c["libtorch"].toString().isEmpty());
+        QVERIFY(c.contains("channels_last"));
+        const QJsonArray models = doc["models"].toArray();
+        QCOMPARE(models.size(), 2);
+        const QJsonObject m = models[0].toObject();
+        QCOMPARE(m["name"].toString(), QString("mobilenet-v2"));
+        QCOMPARE(m["resolution"].toInt(), 64);
+        QCOMPARE(m["params"].toInteger(), 3504872);
+        QCOMPARE(m["reps"].toInt(), 3);
+        QVERIFY(m["p10_ms"].toDouble() <= m["median_ms"].toDouble());
+        QVERIFY(m["median_ms"].toDouble() <= m["p90_ms"].toDouble());
+        QVERIFY(m["graph"].isNull());
+        const QJsonArray layers = m["layers"].toArray();
+        QCOMPARE(layers.size(), 17 + 2);  // stem, 17 blocks, head
+        QCOMPARE(layers[0].toObject()["name"].toString(), QString("stem"));
+        QCOMPARE(layers[3].toObject()["name"].toString(), QString("block2"));
+        QCOMPARE(layers[18].toObject()["name"].toString(), QString("head"));
+    }
+
+    void errors_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("bf16 on cpu")
+            << QStringList{"measure", "efficientnet-b0", "--dtype", "bf16"} << "CUDA only";
+        QTest::newRow("unknown dtype")
+            << QStringList{"measure", "efficientnet-b0", "--dtype", "int3"} << "unknown --dtype";
+        QTest::newRow("unknown model")
+            << QStringList{"measure", "efficientnet-b99"} << "efficientnet-b99";
+        QTest::newRow("too large")
+            << QStringList{"measure", "efficientnet-b7", "--batch", "60000"} << "GiB";
+        if (!archscope::cudaAvailable()) {
+            QTest::newRow("no cuda")
+                << QStringList{"measure", "efficientnet-b0", "--device", "cuda"}
+                << "no CUDA device";
+        }
+    }
+    void errors() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run r = runCli(args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTorchCli)
+#include "tst_torch_cli.moc"
