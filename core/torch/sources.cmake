@@ -16,3 +16,15 @@ target_compile_options(archscope_torch PRIVATE -Wno-unused-parameter)
 if(TORCH_CUDA_LIBRARIES)
     target_compile_definitions(archscope_torch PRIVATE ARCHSCOPE_TORCH_CUDA=1)
 endif()
+
+# Accuracy estimators (proxy training, NASWOT zero-cost score) and the dataset readers they use;
+# zlib reads the gzip'd MNIST IDX files of Debian's dataset-fashion-mnist.
+find_package(ZLIB REQUIRED)
+set_package_properties(ZLIB PROPERTIES TYPE REQUIRED
+    PURPOSE "Reads gzip'd MNIST IDX datasets for the proxy accuracy estimator")
+target_sources(archscope_torch PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/dataset.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/proxy_train.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/zero_cost.cpp
+)
+target_link_libraries(archscope_torch PRIVATE ZLIB::ZLIB)

@@ -1,0 +1,45 @@
+#pragma once
+// Helpers shared by the proxy and zero-cost estimators. Private to core/torch/*.cpp (torch types).
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "../dataset.h"
+
+namespace archscope::torchnet {
+
+/// SplitMix64 (Steele et al. 2014): a tiny generator whose sequence is the same on every
+/// standard library, unlike std::shuffle's use of distributions.
+class SplitMix64 {
+public:
+    explicit SplitMix64(uint64_t seed) : m_state(seed) {}
+    uint64_t next();
+    uint64_t below(uint64_t n) { return next() % n; }  ///< bias < n / 2^64: negligible here
+
+private:
+    uint64_t m_state;
+};
+
+/// 0..n-1 in an order fixed by `seed` (Fisher-Yates with SplitMix64).
+std::vector<int64_t> seededPermutation(int64_t n, uint64_t seed);
+
+enum class FitMode {
+    PadOrResize,  ///< zero-pad (centred) when smaller, bilinear resize when larger
+    Resize,       ///< bilinear resize to the side
+};
+
+/// The set's first `count` images (all if count < 0 or too many) as float
+/// N x channels x side x side in [0, 1]. A 1-channel set feeding a 3-channel network is repeated
+/// over the channels; other mismatches throw ArchError.
+torch::Tensor imagesToTensor(const ImageSet& set, int channels, int side, FitMode fit,
+                             int64_t count = -1);
+
+/// Per-channel standardisation with the mean and standard deviation of `reference`.
+torch::Tensor standardize(const torch::Tensor& x, const torch::Tensor& reference);
+
+/// Sets LibTorch's intra-op threads (0 = all logical CPUs) and returns the count in effect.
+int applyThreads(int threads);
+
+}  // namespace archscope::torchnet
