@@ -1,0 +1,114 @@
+// The compare view: the core demo's defaults (TPUv3, EfficientNet-B0 vs EfficientNet-X-TPU-B0)
+// show X with more MACs yet faster and say why; the table passes the model tester; the family
+// view's speed-ups follow the platforms; the plots render.
+#include <QAbstractItemModelTester>
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "models/comparetablemodel.h"
+#include "pages/comparepage.h"
+#include "plots/qcp.h"
+#include "zoo/zoo.h"
+
+using namespace archscope;
+using namespace archscope::ui;
+
+class TestUiCompare : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void defaultsShowTheCoreDemo() {
+        ComparePage page;
+        CompareTableModel* model = page.tableModel();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model->rowCount(), int(CompareTableModel::RowCount));
+        QCOMPARE(model->a().name, QString("efficientnet-b0"));
+        QCOMPARE(model->b().name, QString("efficientnet-x-tpu-b0"));
+        QVERIFY(model->a().platform.contains("TPU v3"));
+        const double macsRatio =
+            model->index(CompareTableModel::Macs, CompareTableModel::Ratio).data(Qt::UserRole).toDouble();
+        const double latencyRatio =
+            model->index(CompareTableModel::Latency, CompareTableModel::Ratio).data(Qt::UserRole).toDouble();
+        QVERIFY2(macsRatio > 2.0, qPrintable(QString::number(macsRatio)));
+        QVERIFY2(latencyRatio < 1.0, qPrintable(QString::number(latencyRatio)));  // more MACs, faster
+        // The split by bound adds up to the latency in both columns.
+        for (int column : {int(CompareTableModel::A), int(CompareTableModel::B)}) {
+            double sum = 0.0;
+            for (int row = CompareTableModel::MatrixBound; row <= CompareTableModel::OverheadTime; ++row) {
+                sum += model->index(row, column).data(Qt::UserRole).toDouble();
+            }
+            const double latency = model->index(CompareTableModel::Latency, column).data(Qt::UserRole).toDouble();
+            QVERIFY(qAbs(sum - latency) < 1e-9 * latency);
+        }
+        QVERIFY(page.whyText().contains("faster"));
+        QVERIFY(page.whyText().contains("vector unit"));
+        QVERIFY(page.stagePlot()->plottableCount() >= 8);
+        QVERIFY(model->headerData(CompareTableModel::B, Qt::Horizontal, Qt::DisplayRole)
+                    .toString()
+                    .contains("efficientnet-x-tpu-b0"));
+    }
+
+    void switchingNetworksAndPlatforms() {
+        ComparePage page;
+        QAbstractItemModelTester tester(page.tableModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(page.setNetworks("resnet-50", "efficientnet-b4"));
+        QCOMPARE(page.tableModel()->b().name, QString("efficientnet-b4"));
+        QVERIFY(!page.setNetworks("resnet-50", "nope"));
+        QVERIFY(page.setPlatform("h100"));
+        QVERIFY(page.tableModel()->a().platform.contains("H100"));
+        QVERIFY(!page.setPlatform("no-such-profile"));
+        // Unknown top-1 shows a dash, known ones a percentage.
+        const QString top1 = page.tableModel()->index(CompareTableModel::Top1, CompareTableModel::B).data().toString();
+        QVERIFY2(top1.endsWith("%"), qPrintable(top1));
+    }
+
+    void familySpeedups_data() {
+        QTest::addColumn<int>("series");
+        QTest::addColumn<int>("platforms");
+        QTest::newRow("TPUs") << 0 << 3;
+        QTest::newRow("GPUs") << 1 << 4;
+    }
+    void familySpeedups() {
+        QFETCH(int, series);
+        QFETCH(int, platforms);
+        ComparePage page;
+        page.setSeries(series);
+        QCOMPARE(int(page.seriesProfiles().size()), platforms);
+        for (const std::string& family : zooFamilies()) {
+            const auto s = page.familySpeedups(family);
+            QCOMPARE(int(s.size()), platforms);
+            QCOMPARE(s.front(), 1.0);
+            // Every newer generation is faster than the oldest one.
+            for (size_t i = 1; i < s.size(); ++i) QVERIFY2(s[i] > 1.0, qPrintable(QString::number(s[i])));
+        }
+        QCOMPARE(page.speedupPlot()->plottableCount(), int(zooFamilies().size()));
+    }
+
+    void logAxesToggle() {
+        ComparePage page;
+        QCOMPARE(page.familyPlot()->xAxis->scaleType(), QCPAxis::stLogarithmic);
+        page.setLogAxes(false);
+        QCOMPARE(page.familyPlot()->xAxis->scaleType(), QCPAxis::stLinear);
+        QCOMPARE(page.familyPlot()->yAxis->scaleType(), QCPAxis::stLinear);
+        // Three families plus the ring marking A and B.
+        QCOMPARE(page.familyPlot()->graphCount(), int(zooFamilies().size()) + 1);
+    }
+
+    void screenshotOption() {
+#ifdef ARCHSCOPE_GUI_PATH
+        QTemporaryDir dir;
+        const QString path = dir.filePath("compare.png");
+        QProcess p;
+        p.start(ARCHSCOPE_GUI_PATH, {"--screenshot", path, "--view", "compare", "--hw", "tpuv3"});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(!QImage(path).isNull());
+#else
+        QSKIP("GUI binary not built");
+#endif
+    }
+};
+
+QTEST_MAIN(TestUiCompare)
+#include "tst_ui_compare.moc"

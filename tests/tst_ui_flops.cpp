@@ -1,0 +1,168 @@
+// FLOPs vs latency: the statistics (Spearman, log-log fit, spread at similar MACs) on exact
+// cases; the page's zoo points, roofline and stats text; a stored run loaded off the GUI thread,
+// with the latest request winning.
+#include <QImage>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "models/latencystats.h"
+#include "pages/flopspage.h"
+#include "plots/qcp.h"
+#include "store/store.h"
+#include "zoo/zoo.h"
+
+using namespace archscope;
+using namespace archscope::ui;
+
+namespace {
+
+/// A store with two runs: run 1 holds two architectures (one measured on tpuv3), run 2 three.
+QString makeStore(const QTemporaryDir& dir) {
+    const QString path = dir.filePath("runs.db");
+    store::ResultStore s(path.toStdString());
+    const int64_t run1 = s.createRun("sweep", {}, {});
+    const int64_t run2 = s.createRun("sweep", {}, {});
+    auto add = [&](int64_t run, const char* model, std::optional<double> measuredMs) {
+        store::Evaluation e;
+        e.runId = run;
+        e.architectureId = s.internArchitecture(*zooSpec(model));
+        e.platform = "tpuv3";
+        e.batch = 128;
+        if (measuredMs) e.measured = store::MeasuredLatency{*measuredMs, *measuredMs, *measuredMs, 5, {}};
+        s.insertEvaluation(e);
+    };
+    add(run1, "efficientnet-b0", 20.0);
+    add(run1, "efficientnet-b1", std::nullopt);
+    add(run2, "resnet-50", std::nullopt);
+    add(run2, "mobilenet-v2", std::nullopt);
+    add(run2, "efficientnet-x-tpu-b0", std::nullopt);
+    return path;
+}
+
+}  // namespace
+
+class TestUiFlops : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void spearman_data() {
+        QTest::addColumn<QList<double>>("x");
+        QTest::addColumn<QList<double>>("y");
+        QTest::addColumn<double>("expected");
+        QTest::newRow("monotone") << QList<double>{1, 2, 3, 4} << QList<double>{1, 10, 100, 1000} << 1.0;
+        QTest::newRow("reversed") << QList<double>{1, 2, 3, 4} << QList<double>{4, 3, 2, 1} << -1.0;
+        // Ranks x 1,2,3,4,5 vs y 2,1,4,3,5: 1 - 6*4/(5*24) = 0.8.
+        QTest::newRow("two swaps") << QList<double>{1, 2, 3, 4, 5} << QList<double>{2, 1, 4, 3, 5} << 0.8;
+        QTest::newRow("one point") << QList<double>{1} << QList<double>{1} << 0.0;
+    }
+    void spearman() {
+        QFETCH(QList<double>, x);
+        QFETCH(QList<double>, y);
+        QFETCH(double, expected);
+        const double rho = ui::spearman({x.begin(), x.end()}, {y.begin(), y.end()});
+        QVERIFY2(qAbs(rho - expected) < 1e-12, qPrintable(QString::number(rho)));
+    }
+
+    void logLogFitOfAPowerLaw() {
+        std::vector<double> x, y;
+        for (double v : {1.0, 10.0, 100.0, 1000.0}) {
+            x.push_back(v);
+            y.push_back(3.0 * std::pow(v, 0.5));
+        }
+        const LogLogFit fit = fitLogLog(x, y);
+        QCOMPARE(fit.n, 4);
+        QVERIFY(qAbs(fit.slope - 0.5) < 1e-12);
+        QVERIFY(qAbs(fit.intercept - std::log10(3.0)) < 1e-12);
+        QVERIFY(qAbs(fit.r2 - 1.0) < 1e-12);
+        y[1] *= 4;  // a scatter lowers R²
+        QVERIFY(fitLogLog(x, y).r2 < 0.99);
+    }
+
+    void spreadAtSimilarMacs() {
+        const SpreadPair p = largestSpreadAtSimilarX({1.0, 1.1, 5.0, 1.05}, {2.0, 1.0, 100.0, 6.0}, 0.25);
+        QCOMPARE(p.slower, 3);
+        QCOMPARE(p.faster, 1);
+        QCOMPARE(p.ratio, 6.0);
+        QCOMPARE(largestSpreadAtSimilarX({1.0, 10.0}, {1.0, 2.0}, 0.25).ratio, 0.0);
+    }
+
+    void zooPointsAndRoofline() {
+        FlopsPage page;
+        QVERIFY(page.setPlatform("tpuv3"));
+        QCOMPARE(int(page.zooPoints().size()), int(zooModelNames().size()));
+        for (const NetworkPoint& p : page.zooPoints()) QVERIFY(p.macsPerImage > 0 && p.predictedSeconds > 0);
+        QVERIFY(page.statsText().contains("R²"));
+        QVERIFY(page.statsText().contains("ρ"));
+        QCOMPARE(page.scatterPlot()->xAxis->scaleType(), QCPAxis::stLogarithmic);
+        QCOMPARE(page.rooflinePlot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        QVERIFY(page.selectModel("efficientnet-x-tpu-b0"));
+        QCOMPARE(page.rooflineNetwork(), QString("efficientnet-x-tpu-b0"));
+        // Points coloured by bound plus three roofs; every point sits under the roofline.
+        int points = 0;
+        for (int i = 0; i < page.rooflinePlot()->graphCount(); ++i) {
+            QCPGraph* g = page.rooflinePlot()->graph(i);
+            if (g->lineStyle() == QCPGraph::lsNone) points += g->dataCount();
+        }
+        QVERIFY(points > 50);
+        QVERIFY(!page.selectModel("nope"));
+    }
+
+    void storedRunLoadsOffTheGuiThread() {
+        QTemporaryDir dir;
+        const QString db = makeStore(dir);
+        FlopsPage page;
+        page.setPlatform("tpuv3");
+        QSignalSpy listed(&page, &FlopsPage::runsListed);
+        QSignalSpy loaded(&page, &FlopsPage::runPointsLoaded);
+        page.setDatabasePath(db);
+        QTRY_COMPARE_WITH_TIMEOUT(listed.count(), 1, 10000);
+        QCOMPARE(page.listedRuns(), (QList<qint64>{0, 2, 1}));  // "none", newest first
+        page.selectRun(1);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.runPoints().empty(), 10000);
+        QCOMPARE(int(page.runPoints().size()), 2);
+        int measured = 0;
+        for (const NetworkPoint& p : page.runPoints()) {
+            QVERIFY(p.fromStore);
+            if (p.measuredSeconds) {
+                ++measured;
+                QCOMPARE(*p.measuredSeconds, 0.020);
+            }
+        }
+        QCOMPARE(measured, 1);
+        // Two requests back to back: only the latest one's points land.
+        loaded.clear();
+        page.selectRun(1);
+        page.selectRun(2);
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 10000);
+        QTest::qWait(200);
+        QCOMPARE(int(page.runPoints().size()), 3);
+        QVERIFY(page.statsText().contains(QString("%1 networks").arg(zooModelNames().size() + 3)));
+    }
+
+    void missingStoreIsNoStore() {
+        QTemporaryDir dir;
+        FlopsPage page;
+        QSignalSpy listed(&page, &FlopsPage::runsListed);
+        page.setDatabasePath(dir.filePath("never-created.db"));
+        QCOMPARE(page.listedRuns(), QList<qint64>{0});
+        QVERIFY(page.runPoints().empty());
+    }
+
+    void screenshotOption() {
+#ifdef ARCHSCOPE_GUI_PATH
+        QTemporaryDir dir;
+        const QString path = dir.filePath("flops.png");
+        QProcess p;
+        p.start(ARCHSCOPE_GUI_PATH, {"--screenshot", path, "--view", "flops", "--hw", "tpuv3"});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(!QImage(path).isNull());
+#else
+        QSKIP("GUI binary not built");
+#endif
+    }
+};
+
+QTEST_MAIN(TestUiFlops)
+#include "tst_ui_flops.moc"

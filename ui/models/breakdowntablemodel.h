@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <vector>
+
+#include "opbreakdown.h"
+
+namespace archscope::ui {
+
+/// The breakdown table: per fused op (or block) time on each unit, utilizations, operational
+/// intensity, bound and, when stored, measured time. Qt::UserRole gives numbers for sorting.
+/// GUI thread only.
+class BreakdownTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column {
+        Name,
+        Ops,
+        Time,
+        Measured,
+        Matrix,
+        Vector,
+        Memory,
+        Overhead,
+        MatrixUtil,
+        VectorUtil,
+        MemoryUtil,
+        Intensity,
+        BoundColumn,
+        ColumnCount
+    };
+
+    explicit BreakdownTableModel(QObject* parent = nullptr);
+
+    void setRows(std::vector<BreakdownRow> rows);
+    const std::vector<BreakdownRow>& rows() const { return m_rows; }
+    const BreakdownRow& row(int i) const { return m_rows[size_t(i)]; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    std::vector<BreakdownRow> m_rows;
+};
+
+/// The colour of a bound (the unit colours of plotstyle.h).
+QColor boundColor(Bound b);
+
+}  // namespace archscope::ui

@@ -1,0 +1,445 @@
+#include "comparepage.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "arch/expand.h"
+#include "hw/profile_io.h"
+#include "models/breakdowntablemodel.h"
+#include "models/comparetablemodel.h"
+#include "plots/plotmenu.h"
+#include "plots/plotstyle.h"
+#include "plots/qcp.h"
+#include "widgets/platformselector.h"
+#include "zoo/zoo.h"
+
+namespace archscope::ui {
+namespace {
+
+struct Series {
+    const char* label;
+    std::vector<std::string> profiles;
+};
+// Platform generations, oldest first: the speed-up plot divides by the first one.
+const std::vector<Series>& platformSeries() {
+    static const std::vector<Series> series = {
+        {QT_TRANSLATE_NOOP("ComparePage", "TPUs: v2 → v3 → v4i"), {"tpuv2", "tpuv3", "tpuv4i"}},
+        {QT_TRANSLATE_NOOP("ComparePage", "GPUs: V100 → A100 → H100 → H200"),
+         {"v100", "a100", "h100", "h200"}},
+    };
+    return series;
+}
+
+/// The family colours of plotstyle.h; the two EfficientNet-X families share its teal, so the GPU
+/// one is drawn darker (and dashed) to tell them apart.
+QColor familyColor(const std::string& family) {
+    if (family == kFamilyEfficientNetXGpu) return FamilyColors::efficientNetX().darker(150);
+    return FamilyColors::forModel(QString::fromStdString(family));
+}
+
+QString shortLevel(int level) { return QStringLiteral("B%1").arg(level); }
+
+}  // namespace
+
+ComparePage::ComparePage(QWidget* parent)
+    : QWidget(parent),
+      m_a(new QComboBox),
+      m_b(new QComboBox),
+      m_platform(new PlatformSelector),
+      m_log(new QCheckBox(tr("log axes"))),
+      m_series(new QComboBox),
+      m_model(new CompareTableModel(this)),
+      m_table(new QTableView),
+      m_why(new QTextBrowser),
+      m_stagePlot(new QCustomPlot),
+      m_familyPlot(new QCustomPlot),
+      m_speedupPlot(new QCustomPlot) {
+    for (const std::string& name : zooModelNames()) {
+        m_a->addItem(QString::fromStdString(name));
+        m_b->addItem(QString::fromStdString(name));
+    }
+    for (const Series& s : platformSeries()) m_series->addItem(tr(s.label));
+    m_log->setChecked(true);
+    m_log->setToolTip(tr("Logarithmic MACs and latency axes in the family plot"));
+    auto* swap = new QPushButton(tr("⇄ swap"));
+    connect(swap, &QPushButton::clicked, this, [this] { setNetworks(m_b->currentText(), m_a->currentText()); });
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("A")));
+    controls->addWidget(m_a);
+    controls->addWidget(new QLabel(tr("vs B")));
+    controls->addWidget(m_b);
+    controls->addWidget(swap);
+    controls->addSpacing(12);
+    controls->addWidget(m_platform);
+    controls->addStretch(1);
+    controls->addWidget(new QLabel(tr("Speed-up across")));
+    controls->addWidget(m_series);
+    controls->addWidget(m_log);
+
+    m_table->setModel(m_model);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setSelectionMode(QAbstractItemView::NoSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_table->horizontalHeader()->setSectionResizeMode(CompareTableModel::Metric, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    // Two-line headers (A / its name): room for every row without scrolling.
+    m_table->setFixedHeight((fontMetrics().height() + 4) * (CompareTableModel::RowCount + 2) + 8);
+    m_why->setOpenLinks(false);
+
+    for (QCustomPlot* plot : {m_stagePlot, m_familyPlot, m_speedupPlot}) {
+        applyPlotStyle(plot);
+        plot->setMinimumSize(300, 220);
+    }
+    addExportMenu(m_stagePlot, QStringLiteral("compare-stages"), [this] { updatePair(); });
+    addExportMenu(m_familyPlot, QStringLiteral("compare-families"), [this] { updateFamilies(); });
+    addExportMenu(m_speedupPlot, QStringLiteral("compare-speedup"), [this] { updateSpeedupPlot(); });
+
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_table);
+    leftLayout->addWidget(new QLabel(tr("<b>Why?</b>")));
+    leftLayout->addWidget(m_why, 1);
+    auto* top = new QSplitter(Qt::Horizontal);
+    top->addWidget(left);
+    top->addWidget(m_stagePlot);
+    top->setStretchFactor(0, 2);
+    top->setStretchFactor(1, 3);
+    top->setSizes({560, 680});
+    auto* bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(m_familyPlot);
+    bottom->addWidget(m_speedupPlot);
+    bottom->setSizes({700, 540});
+    auto* vertical = new QSplitter(Qt::Vertical);
+    vertical->addWidget(top);
+    vertical->addWidget(bottom);
+    vertical->setSizes({450, 350});
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(vertical, 1);
+
+    connect(m_a, &QComboBox::currentIndexChanged, this, [this] {
+        updatePair();
+        updateFamilies();
+    });
+    connect(m_b, &QComboBox::currentIndexChanged, this, [this] {
+        updatePair();
+        updateFamilies();
+    });
+    connect(m_platform, &PlatformSelector::changed, this, [this] {
+        updatePair();
+        updateFamilies();
+        updateSpeedupPlot();
+    });
+    connect(m_log, &QCheckBox::toggled, this, [this] { updateFamilies(); });
+    connect(m_series, &QComboBox::currentIndexChanged, this, [this] { updateSpeedupPlot(); });
+
+    // The core demo without reading docs: TPUv3, EfficientNet-B0 vs EfficientNet-X-TPU-B0.
+    {
+        const QSignalBlocker blockA(m_a), blockB(m_b);
+        m_a->setCurrentText(QStringLiteral("efficientnet-b0"));
+        m_b->setCurrentText(QStringLiteral("efficientnet-x-tpu-b0"));
+    }
+    updatePair();
+    updateFamilies();
+    updateSpeedupPlot();
+}
+
+bool ComparePage::setNetworks(const QString& a, const QString& b) {
+    if (m_a->findText(a) < 0 || m_b->findText(b) < 0) return false;
+    {
+        const QSignalBlocker blockA(m_a), blockB(m_b);
+        m_a->setCurrentText(a);
+        m_b->setCurrentText(b);
+    }
+    updatePair();
+    updateFamilies();
+    return true;
+}
+
+bool ComparePage::setPlatform(const QString& profileName) {
+    return m_platform->setProfileName(profileName);
+}
+
+void ComparePage::setLogAxes(bool on) { m_log->setChecked(on); }
+
+void ComparePage::setSeries(int index) { m_series->setCurrentIndex(index); }
+
+QString ComparePage::whyText() const { return m_why->toPlainText(); }
+
+const std::vector<Layer>& ComparePage::layersOf(const std::string& name) {
+    if (m_cacheBatch != m_platform->batch()) {
+        m_layerCache.clear();
+        m_cacheBatch = m_platform->batch();
+    }
+    auto it = m_layerCache.find(name);
+    if (it == m_layerCache.end()) {
+        it = m_layerCache.emplace(name, expandLayers(buildNetwork(*zooSpec(name)), m_cacheBatch)).first;
+    }
+    return it->second;
+}
+
+const Profile& ComparePage::profileNamed(const std::string& name) {
+    auto it = m_profiles.find(name);
+    if (it == m_profiles.end()) it = m_profiles.emplace(name, loadProfile(name)).first;
+    return it->second;
+}
+
+double ComparePage::latencyOf(const std::string& name, const Profile& profile, Dtype dtype) {
+    return predictNetwork(profile, layersOf(name), dtype).latencySeconds;
+}
+
+void ComparePage::updatePair() {
+    const auto specA = zooSpec(m_a->currentText().toStdString());
+    const auto specB = zooSpec(m_b->currentText().toStdString());
+    if (!specA || !specB) return;
+    const Profile& p = m_platform->profile();
+    NetworkSummary a = summarizeNetwork(*specA, p, m_platform->batch(), m_platform->dtype());
+    NetworkSummary b = summarizeNetwork(*specB, p, m_platform->batch(), m_platform->dtype());
+    m_why->setHtml(explainDifference(a, b) +
+                   tr("<p style='color:#555'>Per-op numbers: open the Breakdown view with either "
+                      "network.</p>"));
+    updateStagePlot(a, b);
+    m_model->setNetworks(std::move(a), std::move(b));
+}
+
+void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary& b) {
+    QCustomPlot* plot = m_stagePlot;
+    plot->clearPlottables();
+    plot->clearItems();
+    // Categories: stem, the stages in order, head (stage -1 and -2 in the IR).
+    std::vector<int> stages;
+    for (const auto* s : {&a, &b}) {
+        for (const auto& r : s->stages) {
+            if (std::find(stages.begin(), stages.end(), r.stage) == stages.end()) stages.push_back(r.stage);
+        }
+    }
+    auto order = [](int s) { return s == -1 ? -1000 : s == -2 ? 1000 : s; };
+    std::sort(stages.begin(), stages.end(), [&](int x, int y) { return order(x) < order(y); });
+    double top = 0.0;
+    for (const auto* s : {&a, &b}) {
+        for (const auto& r : s->stages) top = std::max(top, r.seconds);
+    }
+    const bool millis = top >= 1e-3;
+    const double scale = millis ? 1e3 : 1e6;
+    const QColor colors[4] = {UnitColors::matrix(), UnitColors::vector(), UnitColors::memory(),
+                              UnitColors::overhead()};
+    const char* const unitNames[4] = {QT_TR_NOOP("bound by matrix unit"),
+                                      QT_TR_NOOP("bound by vector unit"),
+                                      QT_TR_NOOP("bound by memory"), QT_TR_NOOP("fixed overhead")};
+    const double offsets[2] = {-0.2, 0.2};
+    const NetworkSummary* nets[2] = {&a, &b};
+    for (int n = 0; n < 2; ++n) {
+        QCPBars* below = nullptr;
+        for (int u = 0; u < 4; ++u) {
+            QVector<double> keys, values;
+            for (const auto& r : nets[n]->stages) {
+                const auto at = std::find(stages.begin(), stages.end(), r.stage) - stages.begin();
+                keys << double(at) + offsets[n];
+                values << r.criticalSeconds[size_t(u)] * scale;
+            }
+            auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
+            bars->setWidth(0.38);
+            bars->setPen(QPen(colors[u].darker(n == 0 ? 130 : 100), n == 0 ? 0.5 : 1.2));
+            // A solid, B hatched: the same unit colours, told apart by the fill.
+            bars->setBrush(n == 0 ? QBrush(colors[u]) : QBrush(colors[u], Qt::BDiagPattern));
+            bars->setData(keys, values);
+            bars->setName(tr(unitNames[u]));
+            if (n == 1) plot->legend->removeItem(plot->legend->itemCount() - 1);
+            if (below) bars->moveAbove(below);
+            below = bars;
+        }
+    }
+    // Legend entries telling A (solid) from B (hatched).
+    for (int n = 0; n < 2; ++n) {
+        auto* sample = new QCPBars(plot->xAxis, plot->yAxis);
+        sample->setName(n == 0 ? tr("left, solid: A %1").arg(a.name) : tr("right, hatched: B %1").arg(b.name));
+        const QColor ink(50, 50, 50);
+        sample->setPen(QPen(ink));
+        sample->setBrush(n == 0 ? QBrush(ink) : QBrush(ink, Qt::BDiagPattern));
+    }
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (size_t i = 0; i < stages.size(); ++i) ticker->addTick(double(i), scopeName(stages[i], Granularity::Stage));
+    plot->xAxis->setTicker(ticker);
+    plot->xAxis->setSubTicks(false);
+    plot->xAxis->setLabel(tr("stage (stem, block-string stages, head)"));
+    plot->yAxis->setLabel(tr("predicted time per batch of %1 (%2)").arg(a.batch).arg(millis ? tr("ms") : tr("µs")));
+    plot->xAxis->setRange(-0.6, double(stages.size()) - 0.4);
+    plot->yAxis->setRange(0.0, top * scale * 1.12);
+    plot->legend->setVisible(true);
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    plot->plotLayout()->setRowSpacing(0);
+    if (plot->plotLayout()->rowCount() == 1) {
+        plot->plotLayout()->insertRow(0);
+        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
+    }
+    static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
+        ->setText(tr("Time per stage on %1, stacked by the unit bounding each op")
+                      .arg(m_platform->profileName()));
+    plot->replot();
+}
+
+void ComparePage::updateFamilies() {
+    QCustomPlot* plot = m_familyPlot;
+    plot->clearPlottables();
+    plot->clearItems();
+    const Profile& p = m_platform->profile();
+    const Dtype dtype = m_platform->dtype();
+    const bool log = m_log->isChecked();
+    double xmin = 1e300, xmax = 0.0, ymin = 1e300, ymax = 0.0;
+    const std::string selected[2] = {m_a->currentText().toStdString(), m_b->currentText().toStdString()};
+    QVector<double> ringX, ringY;
+    for (const std::string& family : zooFamilies()) {
+        auto* graph = plot->addGraph();
+        const QColor color = familyColor(family);
+        graph->setName(QString::fromStdString(family));
+        QPen pen(color, 2);
+        if (family == kFamilyEfficientNetXGpu) pen.setStyle(Qt::DashLine);
+        graph->setPen(pen);
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 7));
+        for (int level = 0; level <= 7; ++level) {
+            const std::string name = familyMemberName(family, level);
+            const double macs = double(totalCost(layersOf(name)).macs) / m_platform->batch() / 1e9;
+            const double ms = latencyOf(name, p, dtype) * 1e3;
+            graph->addData(macs, ms);
+            xmin = std::min(xmin, macs), xmax = std::max(xmax, macs);
+            ymin = std::min(ymin, ms), ymax = std::max(ymax, ms);
+            if (name == selected[0] || name == selected[1]) ringX << macs, ringY << ms;
+            if (level == 0 || level == 7) {
+                auto* label = new QCPItemText(plot);
+                label->position->setCoords(macs, ms);
+                label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+                label->setPadding(QMargins(0, 0, 6, 2));
+                label->setText(shortLevel(level));
+                label->setColor(color.darker(120));
+                label->setFont(QFont(font().family(), 9));
+            }
+        }
+    }
+    auto* ring = plot->addGraph();
+    ring->setName(tr("A and B"));
+    ring->setLineStyle(QCPGraph::lsNone);
+    ring->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 14));
+    ring->setData(ringX, ringY);
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+        axis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        if (log) {
+            auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
+            ticker->setSubTickCount(8);
+            axis->setTicker(ticker);
+            axis->setNumberFormat(QStringLiteral("gb"));
+        } else {
+            axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+            axis->setNumberFormat(QStringLiteral("g"));
+        }
+    }
+    plot->xAxis->setLabel(tr("GMACs per image (log)").replace(log ? QString() : tr(" (log)"), QString()));
+    plot->yAxis->setLabel(tr("predicted latency per batch of %1 (ms)").arg(m_platform->batch()));
+    if (log) {
+        plot->xAxis->setRange(xmin / 1.4, xmax * 1.4);
+        plot->yAxis->setRange(ymin / 1.4, ymax * 1.4);
+    } else {
+        plot->xAxis->setRange(0, xmax * 1.08);
+        plot->yAxis->setRange(0, ymax * 1.08);
+    }
+    plot->legend->setVisible(true);
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    if (plot->plotLayout()->rowCount() == 1) {
+        plot->plotLayout()->insertRow(0);
+        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
+    }
+    static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
+        ->setText(tr("Families B0..B7 on %1: latency vs MACs").arg(QString::fromStdString(p.name)));
+    plot->replot();
+}
+
+std::vector<std::string> ComparePage::seriesProfiles() const {
+    return platformSeries()[size_t(std::max(0, m_series->currentIndex()))].profiles;
+}
+
+std::vector<double> ComparePage::familySpeedups(const std::string& family) const {
+    auto* self = const_cast<ComparePage*>(this);  // fills caches only
+    const auto names = seriesProfiles();
+    std::vector<double> out;
+    for (const std::string& name : names) {
+        const Profile& base = self->profileNamed(names.front());
+        const Profile& p = self->profileNamed(name);
+        double logSum = 0.0;
+        for (int level = 0; level <= 7; ++level) {
+            const std::string net = familyMemberName(family, level);
+            logSum += std::log(self->latencyOf(net, base, base.defaultDtype) /
+                               self->latencyOf(net, p, p.defaultDtype));
+        }
+        out.push_back(std::exp(logSum / 8.0));
+    }
+    return out;
+}
+
+void ComparePage::updateSpeedupPlot() {
+    QCustomPlot* plot = m_speedupPlot;
+    plot->clearPlottables();
+    plot->clearItems();
+    const auto names = seriesProfiles();
+    const auto families = zooFamilies();
+    double top = 1.0;
+    const double width = 0.8 / double(families.size());
+    for (size_t f = 0; f < families.size(); ++f) {
+        const std::string& family = families[f];
+        const auto speedups = familySpeedups(family);
+        // Side by side by hand (not QCPBarsGroup) so value labels can sit on their bar's key.
+        const double offset = (double(f) - double(families.size() - 1) / 2.0) * width;
+        auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
+        const QColor color = familyColor(family);
+        bars->setName(QString::fromStdString(family));
+        bars->setPen(QPen(color.darker(130)));
+        bars->setBrush(color);
+        bars->setWidth(width * 0.92);
+        for (size_t i = 0; i < speedups.size(); ++i) {
+            bars->addData(double(i) + offset, speedups[i]);
+            top = std::max(top, speedups[i]);
+            if (i == 0) continue;
+            auto* label = new QCPItemText(plot);
+            label->position->setCoords(double(i) + offset, speedups[i]);
+            label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+            label->setText(QStringLiteral("%1×").arg(QLocale().toString(speedups[i], 'f', 2)));
+            label->setFont(QFont(font().family(), 8));
+            label->setColor(color.darker(140));
+        }
+    }
+    plot->xAxis->setRange(-0.6, double(names.size()) - 0.4);
+    plot->yAxis->setRange(0.0, top * 1.18);
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (size_t i = 0; i < names.size(); ++i) ticker->addTick(double(i), QString::fromStdString(names[i]));
+    plot->xAxis->setTicker(ticker);
+    plot->xAxis->setSubTicks(false);
+    plot->xAxis->setLabel(tr("platform (each at its default dtype; batch %1)").arg(m_platform->batch()));
+    plot->yAxis->setLabel(tr("speed-up vs %1 (×)").arg(QString::fromStdString(names.front())));
+    if (plot->plotLayout()->rowCount() == 1) {
+        plot->plotLayout()->insertRow(0);
+        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
+    }
+    static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
+        ->setText(tr("Speed-up across platforms (geometric mean over B0..B7)"));
+    plot->legend->setVisible(true);
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    plot->replot();
+}
+
+}  // namespace archscope::ui
