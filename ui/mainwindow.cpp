@@ -1,19 +1,55 @@
 #include "mainwindow.h"
 
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QStackedWidget>
+#include <QStatusBar>
+#include <QtConcurrent>
 
+#include "jobbridge.h"
+#include "pages/breakdownpage.h"
+#include "pages/comparepage.h"
+#include "pages/flopspage.h"
+#include "pages/historypage.h"
 #include "pages/modelspage.h"
+#include "pages/paretopage.h"
+#include "pages/runpage.h"
+#include "pages/spacepage.h"
+#include "plots/plotstyle.h"
+#include "session.h"
+#include "store/store.h"
 
 namespace archscope::ui {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_nav(new QListWidget), m_stack(new QStackedWidget), m_models(new ModelsPage) {
+    : QMainWindow(parent),
+      m_session(new Session(this)),
+      m_bridge(new JobBridge(this)),
+      m_nav(new QListWidget),
+      m_stack(new QStackedWidget),
+      m_models(new ModelsPage),
+      m_space(new SpacePage),
+      m_run(new RunPage(m_session, m_bridge)),
+      m_pareto(new ParetoPage),
+      m_history(new HistoryPage(m_session)),
+      m_breakdown(new BreakdownPage),
+      m_compare(new ComparePage),
+      m_flops(new FlopsPage) {
     setWindowTitle(tr("Archscope — platform-aware architecture explorer"));
-    m_nav->setFixedWidth(150);
+    m_nav->setFixedWidth(160);
     m_nav->setSpacing(2);
     addPage(QStringLiteral("models"), tr("Models"), m_models);
+    addPage(QStringLiteral("space"), tr("Search space"), m_space);
+    addPage(QStringLiteral("run"), tr("Run"), m_run);
+    addPage(QStringLiteral("pareto"), tr("Pareto front"), m_pareto);
+    addPage(QStringLiteral("breakdown"), tr("Per-layer breakdown"), m_breakdown);
+    addPage(QStringLiteral("compare"), tr("Compare"), m_compare);
+    addPage(QStringLiteral("flops"), tr("FLOPs vs latency"), m_flops);
+    addPage(QStringLiteral("history"), tr("History"), m_history);
 
     auto* central = new QWidget;
     auto* layout = new QHBoxLayout(central);
@@ -23,8 +59,58 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(central);
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(0);
+
+    connect(m_space, &SpacePage::useForSearch, this, [this](const QString& space) {
+        m_run->setSpace(space);
+        showPage(QStringLiteral("run"));
+    });
+    connect(m_run, &RunPage::runStarted, this, [this](qint64 runId, double) {
+        m_pareto->clear(runId);
+        statusBar()->showMessage(tr("Run %1 started; its front grows on the Pareto page").arg(runId), 8000);
+    });
+    connect(m_bridge, &JobBridge::result, m_pareto, &ParetoPage::addResult);
+    connect(m_bridge, &JobBridge::finished, m_history, &HistoryPage::refresh);
+    connect(m_bridge, &JobBridge::failed, m_history, &HistoryPage::refresh);
+    connect(m_bridge, &JobBridge::started, m_history, &HistoryPage::refresh);
+    connect(m_history, &HistoryPage::openRun, this, &MainWindow::openRun);
+    connect(m_history, &HistoryPage::resumeRun, this, &MainWindow::resumeRun);
+    connect(m_history, &HistoryPage::exportPlot, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export the Pareto plot"), QStringLiteral("pareto-run-%1.png").arg(m_pareto->runId()),
+            tr("Images (*.png *.pdf *.svg)"));
+        QString error;
+        if (!path.isEmpty() && !exportPlot(m_pareto->plot(), path, &error)) {
+            QMessageBox::warning(this, tr("Export failed"), error);
+        }
+    });
+    connect(m_pareto, &ParetoPage::candidateActivated, this,
+            [this](qint64 runId, qint64 seq, const QString&) { openCandidate(runId, seq); });
+    wireAnalysisPages();
     resize(1400, 860);
 }
+
+void MainWindow::wireAnalysisPages() {
+    // The breakdown follows the Models page; the roofline follows it for zoo networks.
+    connect(m_models, &ModelsPage::networkChanged, m_breakdown, &BreakdownPage::setNetwork);
+    connect(m_models, &ModelsPage::networkChanged, m_flops,
+            [this](const NetworkSpec& spec) { m_flops->selectModel(QString::fromStdString(spec.name)); });
+    m_breakdown->setNetwork(m_models->currentSpec());
+    auto applyProfile = [this](const QString& name) {
+        m_breakdown->setPlatform(name);
+        m_compare->setPlatform(name);
+        m_flops->setPlatform(name);
+    };
+    auto applyDatabase = [this](const QString& path) {
+        m_breakdown->setDatabasePath(path);
+        m_flops->setDatabasePath(path);
+    };
+    applyProfile(m_session->profileName());
+    applyDatabase(m_session->databasePath());
+    connect(m_session, &Session::profileChanged, this, applyProfile);
+    connect(m_session, &Session::databaseChanged, this, applyDatabase);
+}
+
+MainWindow::~MainWindow() { m_bridge->cancelAndWait(); }
 
 void MainWindow::addPage(const QString& id, const QString& title, QWidget* page) {
     m_ids << id;
@@ -37,6 +123,60 @@ bool MainWindow::showPage(const QString& id) {
     if (index < 0) return false;
     m_nav->setCurrentRow(index);
     return true;
+}
+
+QString MainWindow::currentPage() const { return m_ids.value(m_nav->currentRow()); }
+
+void MainWindow::openRun(qint64 runId) {
+    m_pareto->loadRun(m_session->databasePath(), runId);
+    showPage(QStringLiteral("pareto"));
+}
+
+void MainWindow::resumeRun(qint64 runId) {
+    // Load what is stored first, then follow the resumed run live, so no point is lost between.
+    m_pareto->loadRun(m_session->databasePath(), runId);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(m_pareto, &ParetoPage::loaded, this, [this, runId, connection](qint64 loaded, int) {
+        if (loaded != runId) return;
+        disconnect(*connection);
+        try {
+            m_bridge->resumeRun(m_session->databasePath(), runId);
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Cannot resume run %1").arg(runId), QString::fromUtf8(e.what()));
+        }
+    });
+    showPage(QStringLiteral("pareto"));
+}
+
+void MainWindow::openCandidate(qint64 runId, qint64 seq) {
+    const QString db = m_session->databasePath();
+    auto* watcher = new QFutureWatcher<std::optional<NetworkSpec>>(this);
+    connect(watcher, &QFutureWatcher<std::optional<NetworkSpec>>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        if (auto spec = watcher->result()) {
+            m_models->showNetwork(*spec);
+            showPage(QStringLiteral("models"));
+        }
+    });
+    // The lookup reads the store: off the GUI thread.
+    watcher->setFuture(QtConcurrent::run([db, runId, seq]() -> std::optional<NetworkSpec> {
+        try {
+            store::StoreReader reader(db.toStdString());
+            for (const auto& e : reader.evaluations(runId)) {
+                if (e.seq && *e.seq == seq) return reader.architectureSpec(e.architectureId);
+            }
+        } catch (const std::exception&) {
+        }
+        return std::nullopt;
+    }));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_bridge->running()) {
+        statusBar()->showMessage(tr("Cancelling the run: the candidate in progress is stored…"));
+        m_bridge->cancelAndWait();
+    }
+    event->accept();
 }
 
 }  // namespace archscope::ui

@@ -8,26 +8,68 @@ class QStackedWidget;
 
 namespace archscope::ui {
 
+class BreakdownPage;
+class ComparePage;
+class FlopsPage;
+class HistoryPage;
+class JobBridge;
 class ModelsPage;
+class ParetoPage;
+class RunPage;
+class Session;
+class SpacePage;
 
-/// A thin shell: a navigation list on the left and one page at a time. Pages do the work.
+/// A thin shell: a navigation list on the left and one page at a time. It owns the session
+/// (database, profile) and the job bridge, and wires the pages' signals together; pages do
+/// the work.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     /// Shows the page with this id (e.g. "models"); false if there is none.
     bool showPage(const QString& id);
+    QString currentPage() const;
     QStringList pageIds() const { return m_ids; }
+
+    Session* session() const { return m_session; }
+    JobBridge* jobBridge() const { return m_bridge; }
     ModelsPage* modelsPage() const { return m_models; }
+    SpacePage* spacePage() const { return m_space; }
+    RunPage* runPage() const { return m_run; }
+    ParetoPage* paretoPage() const { return m_pareto; }
+    HistoryPage* historyPage() const { return m_history; }
+    BreakdownPage* breakdownPage() const { return m_breakdown; }
+    ComparePage* comparePage() const { return m_compare; }
+    FlopsPage* flopsPage() const { return m_flops; }
+
+    /// Opens a stored run in the Pareto view (History's "Open").
+    void openRun(qint64 runId);
+    /// Continues an interrupted run, following it live in the Pareto view.
+    void resumeRun(qint64 runId);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void addPage(const QString& id, const QString& title, QWidget* page);
+    void openCandidate(qint64 runId, qint64 seq);
+    void wireAnalysisPages();
 
+    Session* m_session;
+    JobBridge* m_bridge;
     QListWidget* m_nav;
     QStackedWidget* m_stack;
     QStringList m_ids;
     ModelsPage* m_models;
+    SpacePage* m_space;
+    RunPage* m_run;
+    ParetoPage* m_pareto;
+    HistoryPage* m_history;
+    BreakdownPage* m_breakdown;
+    ComparePage* m_compare;
+    FlopsPage* m_flops;
 };
 
 }  // namespace archscope::ui

@@ -51,8 +51,11 @@ void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
     const auto frontIds = reader.front(runId);
     std::map<int64_t, const store::Evaluation*> byId;
     for (const auto& e : evaluations) byId[e.id] = &e;
+    const store::RunRecord run = reader.requireRun(runId);
     auto row = [&](const store::Evaluation& e) {
-        const NetworkSpec spec = reader.architectureSpec(e.architectureId);
+        NetworkSpec spec = reader.architectureSpec(e.architectureId);
+        // A reference may be stored under another name first (X-TPU-B0 is the X space's base).
+        if (e.seq) spec.name = searchReferenceName(run.params, *e.seq).value_or(spec.name);
         const double latency = e.measured ? e.measured->medianMs : e.predictedMs.value_or(NAN);
         json blocks = json::array();
         for (const auto& b : spec.blocks) blocks.push_back(formatBlockString(b));

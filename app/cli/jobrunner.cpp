@@ -118,11 +118,12 @@ void runToEnd(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId,
                         std::to_string(runId) + "` continues it)");
     const auto* fin = last ? std::get_if<engine::Finished>(&*last) : nullptr;
     if (!fin) throw ArchError("run " + std::to_string(runId) + " ended without a final event");
-    if (fin->cancelled && !json)
-        std::cout << "run " << runId << " cancelled with " << fin->evaluations
-                  << " evaluations stored; `archscope-cli resume --db " << db << " --run " << runId
-                  << "` continues it\n";
-    else if (!json)
+    // A cancelled run is not a success: exit non-zero so scripts notice (the run is resumable).
+    if (fin->cancelled)
+        throw ArchError("run " + std::to_string(runId) + " cancelled with " +
+                        std::to_string(fin->evaluations) + " evaluations stored; `archscope-cli " +
+                        "resume --db " + db + " --run " + std::to_string(runId) + "` continues it");
+    if (!json)
         std::cout << "run " << runId << ": " << fin->evaluations << " evaluations stored in " << db
                   << " (" << formatFixed(fin->elapsedSeconds, 2) << " s)\n";
 }

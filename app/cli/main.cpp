@@ -6,6 +6,7 @@
 #include "arch/error.h"
 #include "registry.h"
 #ifdef ARCHSCOPE_HAS_TORCH
+#include "torch/evaluator_registry.h"
 #include "torch/measure.h"
 #endif
 
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
                  "archscope-cli"};
     app.require_subcommand(1);
     app.set_version_flag("--version", versionText());
+#ifdef ARCHSCOPE_HAS_TORCH
+    archscope::registerTorchEvaluators();  // proxy / zero-cost accuracy, cpu / cuda measurement
+#endif
     archscope::cli::addRegisteredCommands(app);
     try {
         app.parse(argc, argv);

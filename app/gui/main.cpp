@@ -6,10 +6,12 @@
 #include <cstdio>
 
 #ifdef ARCHSCOPE_HAS_TORCH
+#include "torch/evaluator_registry.h"
 #include "torch/measure.h"
 #endif
 #include "mainwindow.h"
 #include "pages/modelspage.h"
+#include "session.h"
 #include "screenshot.h"
 
 namespace {
@@ -47,10 +49,24 @@ int main(int argc, char** argv) {
                             QStringLiteral("NAME"), QStringLiteral("models"));
     QCommandLineOption model(QStringLiteral("model"), QStringLiteral("The zoo model to select."),
                              QStringLiteral("NAME"));
-    parser.addOptions({screenshot, view, model});
+    QCommandLineOption db(QStringLiteral("db"),
+                          QStringLiteral("The result store (default: the user data folder's)."),
+                          QStringLiteral("FILE"));
+    QCommandLineOption hw(QStringLiteral("hw"), QStringLiteral("The platform profile to start with."),
+                          QStringLiteral("PROFILE"));
+    QCommandLineOption run(QStringLiteral("run"),
+                           QStringLiteral("A stored run to open in the Pareto view (with --db)."),
+                           QStringLiteral("ID"));
+    parser.addOptions({screenshot, view, model, db, hw, run});
     parser.process(app);
 
+#ifdef ARCHSCOPE_HAS_TORCH
+    archscope::registerTorchEvaluators();  // proxy / zero-cost accuracy, cpu / cuda measurement
+#endif
     archscope::ui::MainWindow window;
+    if (parser.isSet(db)) window.session()->setDatabasePath(parser.value(db));
+    if (parser.isSet(hw)) window.session()->setProfileName(parser.value(hw));
+    if (parser.isSet(run)) window.openRun(parser.value(run).toLongLong());
     if (!window.showPage(parser.value(view))) {
         std::fprintf(stderr, "archscope: error: unknown view \"%s\"; known: %s\n",
                      qPrintable(parser.value(view)), qPrintable(window.pageIds().join(", ")));

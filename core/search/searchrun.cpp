@@ -129,10 +129,13 @@ public:
             auto [c, spec] = loop.propose();
             const int64_t seq = loop.done();
             Evaluated ev;
-            if (auto hit = loop.cached(c)) {
-                ev = evaluate(spec, runId, seq, &*hit, ctx.stopToken());
-            } else {
-                ev = evaluate(spec, runId, seq, nullptr, ctx.stopToken());
+            try {
+                const auto hit = loop.cached(c);
+                ev = evaluate(spec, runId, seq, hit ? &*hit : nullptr, ctx.stopToken());
+            } catch (const std::exception&) {
+                if (ctx.stopRequested())
+                    break;  // the estimator stopped early: a cancel, not a failure
+                throw;
             }
             if (ctx.stopRequested()) break;  // an estimate cut short is not stored
             loop.record(c, spec, ev.metrics);
@@ -154,7 +157,13 @@ private:
     Metrics referencePoint(engine::JobContext& ctx, int64_t seq, const NetworkSpec& spec,
                            const std::map<int64_t, store::Evaluation>& bySeq) {
         if (auto it = bySeq.find(seq); it != bySeq.end()) return metricsOf(it->second);
-        Evaluated ev = evaluate(spec, ctx.runId(), seq, nullptr, ctx.stopToken());
+        Evaluated ev;
+        try {
+            ev = evaluate(spec, ctx.runId(), seq, nullptr, ctx.stopToken());
+        } catch (const std::exception&) {
+            if (ctx.stopRequested()) return {};
+            throw;
+        }
         const Metrics m = ev.metrics;
         if (!ctx.stopRequested()) post(ctx, std::move(ev));
         return m;
@@ -269,6 +278,14 @@ engine::RunKind searchRunKind() {
             [](const json& params) -> std::unique_ptr<engine::Job> {
                 return std::make_unique<SearchJob>(SearchRunParams::fromJson(params));
             }};
+}
+
+std::optional<std::string> searchReferenceName(const json& params, int64_t seq) {
+    if (seq == kBaseSeq) return params.value("space", std::string("space")) + " base";
+    const auto refs = params.value("references", std::vector<std::string>{});
+    const auto i = size_t(kBaseSeq - 1 - seq);
+    if (seq < kBaseSeq && i < refs.size()) return refs[i];
+    return std::nullopt;
 }
 
 void registerSearchRunKind() {

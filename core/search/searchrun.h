@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct SearchRunParams {
 /// (seq 0..budget-1), storing each with how its latency and accuracy were obtained. Resume
 /// replays the stored steps through the SearchLoop and continues exactly where it stopped.
 engine::RunKind searchRunKind();
+
+/// The display name of a search run's reference point (seq < 0) from the run's params:
+/// "<space> base" for -1, the reference model for -2, -3, ...; nullopt for a candidate.
+std::optional<std::string> searchReferenceName(const nlohmann::json& runParams, int64_t seq);
 
 /// Registers the search run kind with the engine (idempotent).
 void registerSearchRunKind();

@@ -26,5 +26,6 @@ target_sources(archscope_torch PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/dataset.cpp
     ${CMAKE_CURRENT_LIST_DIR}/proxy_train.cpp
     ${CMAKE_CURRENT_LIST_DIR}/zero_cost.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/evaluator_registry.cpp
 )
 target_link_libraries(archscope_torch PRIVATE ZLIB::ZLIB)

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QFutureWatcher>
+#include <QWidget>
+#include <vector>
+
+#include "store/records.h"
+
+class QLabel;
+class QTableView;
+
+namespace archscope::ui {
+
+class RunsTableModel;
+class Session;
+
+/// The runs of the current result store: reopen one in the Pareto view, resume an interrupted
+/// one, export its evaluations (CSV / JSON) or its plot (PNG / PDF / SVG). Queries run on a
+/// worker thread; a corrupt or newer database is reported here and never modified.
+class HistoryPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit HistoryPage(Session* session, QWidget* parent = nullptr);
+
+    RunsTableModel* model() const { return m_model; }
+    void refresh();
+    QString message() const;
+    qint64 selectedRun() const;
+    /// Exports run `runId` to `path` (.csv or .json), on the calling thread; false + reason.
+    bool exportRun(qint64 runId, const QString& path, QString* error) const;
+
+Q_SIGNALS:
+    void openRun(qint64 runId);
+    void resumeRun(qint64 runId);
+    void exportPlot();
+    void refreshed(int runs);
+
+private:
+    struct Loaded {
+        std::vector<store::RunRecord> runs;
+        QString error;
+    };
+    Session* m_session;
+    RunsTableModel* m_model;
+    QTableView* m_view;
+    QLabel* m_message;
+    QFutureWatcher<Loaded> m_loader;
+};
+
+}  // namespace archscope::ui

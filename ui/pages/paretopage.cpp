@@ -1,0 +1,256 @@
+#include "paretopage.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+#include <cmath>
+
+#include "plots/plotstyle.h"
+#include "plots/qcp.h"
+#include "search/searchrun.h"
+#include "store/store.h"
+
+namespace archscope::ui {
+namespace {
+
+QString metricFromMethod(const std::string& method) {
+    // "...; accuracy: NASWOT score from the zero-cost estimator"
+    const QString m = QString::fromStdString(method);
+    const int start = m.indexOf(QStringLiteral("accuracy: "));
+    if (start < 0) return {};
+    const int end = m.indexOf(QStringLiteral(" from the "), start);
+    return m.mid(start + 10, end < 0 ? -1 : end - start - 10);
+}
+
+ParetoRunData loadStoredRun(const QString& dbPath, qint64 runId) {
+    ParetoRunData data;
+    data.runId = runId;
+    try {
+        store::StoreReader reader(dbPath.toStdString());
+        for (const auto& e : reader.evaluations(runId)) {
+            ParetoPoint p;
+            p.seq = e.seq.value_or(0);
+            p.hash = QString::fromStdString(e.archHash);
+            p.latencyMs = e.measured ? e.measured->medianMs : e.predictedMs.value_or(NAN);
+            p.accuracy = e.accuracy ? e.accuracy->value : NAN;
+            p.macs = e.macs.value_or(0);
+            if (e.accuracy && data.metric.isEmpty()) {
+                data.metric = QString::fromStdString(e.accuracy->settings.value("metric", ""));
+            }
+            data.latencySource =
+                e.measured ? QStringLiteral("measured") : QStringLiteral("predicted");
+            if (std::isnan(p.latencyMs) || std::isnan(p.accuracy)) continue;
+            data.points.push_back(p);
+        }
+        // Names come with the architectures (stored once per distinct network).
+        QHash<QString, QString> names;
+        for (const auto& a : reader.architecturesOfRun(runId)) {
+            names.insert(QString::fromStdString(a.hash), QString::fromStdString(a.name));
+        }
+        const store::RunRecord run = reader.requireRun(runId);
+        for (auto& p : data.points) {
+            const auto reference = searchReferenceName(run.params, p.seq);
+            p.name = reference ? QString::fromStdString(*reference) : names.value(p.hash, p.hash);
+        }
+    } catch (const std::exception& e) {
+        data.error = QString::fromUtf8(e.what());
+    }
+    return data;
+}
+
+}  // namespace
+
+ParetoPage::ParetoPage(QWidget* parent)
+    : QWidget(parent),
+      m_plot(new QCustomPlot),
+      m_logX(new QCheckBox(tr("Log latency axis"))),
+      m_summary(new QLabel) {
+    applyPlotStyle(m_plot);
+    m_candidates = m_plot->addGraph();
+    m_candidates->setName(tr("candidates"));
+    m_candidates->setLineStyle(QCPGraph::lsNone);
+    m_candidates->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(70, 110, 160, 110), 5));
+    m_frontGraph = m_plot->addGraph();
+    m_frontGraph->setName(tr("Pareto front"));
+    m_frontGraph->setLineStyle(QCPGraph::lsStepRight);
+    m_frontGraph->setPen(QPen(UnitColors::measured(), 2));
+    m_frontGraph->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, UnitColors::measured(), 7));
+    m_references = m_plot->addGraph();
+    m_references->setName(tr("reference networks (same estimator)"));
+    m_references->setLineStyle(QCPGraph::lsNone);
+    m_references->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, Qt::black, QColor(255, 215, 0), 13));
+    m_plot->xAxis->setLabel(tr("latency (ms)"));
+    m_plot->yAxis->setLabel(tr("accuracy"));
+    m_plot->legend->setVisible(true);
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    m_plot->setMouseTracking(true);
+    m_summary->setWordWrap(true);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_logX);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_plot, 1);
+
+    connect(m_logX, &QCheckBox::toggled, this, &ParetoPage::setLogLatency);
+    m_replotTimer.setInterval(40);  // at most ~25 replots per second, however fast points arrive
+    connect(&m_replotTimer, &QTimer::timeout, this, [this] {
+        if (!m_dirty) return;
+        rebuildGraphs();
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        ++m_replots;
+        m_dirty = false;
+    });
+    m_replotTimer.start();
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+        const int i = nearestPoint(event->pos(), 12.0);
+        if (i < 0) {
+            QToolTip::hideText();
+            return;
+        }
+        const ParetoPoint& p = m_points[i];
+        QToolTip::showText(
+            event->globalPosition().toPoint(),
+            tr("<b>%1</b>%2<br>latency %3 ms<br>%4 %5<br>%6 GMACs<br>%7")
+                .arg(p.name, p.seq < 0 ? tr(" (reference)") : tr(" (#%1)").arg(p.seq))
+                .arg(p.latencyMs, 0, 'g', 4)
+                .arg(m_metric)
+                .arg(p.accuracy, 0, 'f', 3)
+                .arg(p.macs / 1e9, 0, 'f', 3)
+                .arg(tr("click to open the per-layer breakdown")),
+            m_plot);
+    });
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        const int i = nearestPoint(event->pos(), 12.0);
+        if (i >= 0) Q_EMIT candidateActivated(m_runId, m_points[i].seq, m_points[i].name);
+    });
+    connect(&m_loader, &QFutureWatcher<ParetoRunData>::finished, this, [this] {
+        const ParetoRunData data = m_loader.result();
+        if (data.runId != m_runId) return;  // a newer request replaced this one
+        if (!data.error.isEmpty()) {
+            m_summary->setText(tr("Cannot load run %1: %2").arg(data.runId).arg(data.error));
+            return;
+        }
+        if (!data.metric.isEmpty()) m_metric = data.metric;
+        for (const auto& p : data.points) addPoint(p);
+        m_plot->xAxis->setLabel(tr("latency (ms, %1)").arg(data.latencySource));
+        m_rescale = true;
+        scheduleReplot();
+        Q_EMIT loaded(data.runId, int(data.points.size()));
+    });
+    clear(0);
+}
+
+void ParetoPage::clear(qint64 runId) {
+    m_runId = runId;
+    m_points.clear();
+    m_front.clear();
+    m_rescale = true;
+    m_summary->setText(runId ? tr("Run %1").arg(runId)
+                             : tr("No run yet: start a search on the Run page, or open a stored "
+                                  "run from History."));
+    scheduleReplot();
+}
+
+void ParetoPage::addResult(const archscope::engine::Result& r) {
+    if (r.runId != m_runId || !r.latencyMs || !r.accuracy) return;
+    const QString metric = metricFromMethod(r.method);
+    if (!metric.isEmpty()) m_metric = metric;
+    addPoint({r.seq, QString::fromStdString(r.name), QString::fromStdString(r.archHash),
+              *r.latencyMs, *r.accuracy, r.macs.value_or(0)});
+    scheduleReplot();
+}
+
+void ParetoPage::loadRun(const QString& dbPath, qint64 runId) {
+    clear(runId);
+    m_summary->setText(tr("Loading run %1…").arg(runId));
+    m_loader.setFuture(QtConcurrent::run(loadStoredRun, dbPath, runId));
+}
+
+void ParetoPage::setLogLatency(bool log) {
+    if (m_logX->isChecked() != log) m_logX->setChecked(log);
+    m_plot->xAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    m_plot->xAxis->setTicker(log ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
+                                 : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    m_rescale = true;
+    scheduleReplot();
+}
+
+void ParetoPage::addPoint(const ParetoPoint& p) {
+    m_points.push_back(p);
+    if (p.seq >= 0) m_front.insert({m_points.size() - 1, p.latencyMs, p.accuracy});
+    m_dirty = true;
+}
+
+void ParetoPage::scheduleReplot() {
+    m_dirty = true;
+}
+
+void ParetoPage::rebuildGraphs() {
+    QVector<double> cx, cy, rx, ry;
+    for (const auto& p : m_points) {
+        (p.seq < 0 ? rx : cx).push_back(p.latencyMs);
+        (p.seq < 0 ? ry : cy).push_back(p.accuracy);
+    }
+    m_candidates->setData(cx, cy);
+    m_references->setData(rx, ry);
+    QVector<double> fx, fy;
+    for (const auto& f : m_front.points()) {
+        fx.push_back(f.latency);
+        fy.push_back(f.accuracy);
+    }
+    m_frontGraph->setData(fx, fy, true);
+    // Reference labels: one text item per reference network.
+    m_plot->clearItems();
+    // One label per position: references that are the same network share a point.
+    QMap<QPair<double, double>, QStringList> labels;
+    for (const auto& p : m_points) {
+        if (p.seq < 0) labels[{p.latencyMs, p.accuracy}] << p.name;
+    }
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+        auto* label = new QCPItemText(m_plot);
+        label->position->setCoords(it.key().first, it.key().second);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        label->setText(QStringLiteral("  ") + it.value().join(QStringLiteral(" = ")));
+        label->setFont(QFont(font().family(), 9, QFont::Bold));
+    }
+    m_plot->yAxis->setLabel(m_metric);
+    if (m_rescale && !m_points.isEmpty()) {
+        m_plot->rescaleAxes();
+        m_plot->xAxis->scaleRange(1.1, m_plot->xAxis->range().center());
+        m_plot->yAxis->scaleRange(1.1, m_plot->yAxis->range().center());
+        m_rescale =
+            m_points.size() < 50;  // keep following the first points, then let the user zoom
+    }
+    if (m_runId) {
+        m_summary->setText(tr("Run %1: %2 candidates, %3 on the front. Hover a point for its "
+                              "summary; click to open its per-layer breakdown.")
+                               .arg(m_runId)
+                               .arg(m_points.size())
+                               .arg(m_front.size()));
+    }
+}
+
+int ParetoPage::nearestPoint(const QPoint& pixel, double maxDistance) const {
+    int best = -1;
+    double bestD2 = maxDistance * maxDistance;
+    for (int i = 0; i < m_points.size(); ++i) {
+        const double x = m_plot->xAxis->coordToPixel(m_points[i].latencyMs);
+        const double y = m_plot->yAxis->coordToPixel(m_points[i].accuracy);
+        const double d2 = (x - pixel.x()) * (x - pixel.x()) + (y - pixel.y()) * (y - pixel.y());
+        if (d2 < bestD2) {
+            bestD2 = d2;
+            best = i;
+        }
+    }
+    return best;
+}
+
+}  // namespace archscope::ui
