@@ -36,8 +36,10 @@ private Q_SLOTS:
         QTest::newRow("matrix wins") << 3.0 << 2.0 << 1.0 << false << QList<double>{3, 0, 0, 0.5};
         QTest::newRow("vector wins") << 1.0 << 2.0 << 1.5 << false << QList<double>{0, 2, 0, 0.5};
         QTest::newRow("memory wins") << 1.0 << 2.0 << 4.0 << false << QList<double>{0, 0, 4, 0.5};
-        QTest::newRow("shared units add") << 2.0 << 1.5 << 3.0 << true << QList<double>{2, 1.5, 0, 0.5};
-        QTest::newRow("shared, memory wins") << 1.0 << 1.0 << 3.0 << true << QList<double>{0, 0, 3, 0.5};
+        QTest::newRow("shared units add")
+            << 2.0 << 1.5 << 3.0 << true << QList<double>{2, 1.5, 0, 0.5};
+        QTest::newRow("shared, memory wins")
+            << 1.0 << 1.0 << 3.0 << true << QList<double>{0, 0, 3, 0.5};
     }
     void criticalSplit() {
         QFETCH(double, matrix);
@@ -101,12 +103,14 @@ private Q_SLOTS:
         const auto groups = predictGroups(p, layers, p.defaultDtype);
         auto blocks = breakdownRows(layers, groups, p, Granularity::Block);
         // Scope level (as XProf traces give it).
-        applyMeasured(blocks, layers, groups, Granularity::Block, {{"block3", 0.25}, {"stem", 0.5}});
+        applyMeasured(blocks, layers, groups, Granularity::Block,
+                      {{"block3", 0.25}, {"stem", 0.5}});
         QCOMPARE(*blocks[0].measuredSeconds, 0.5e-3);
         QCOMPARE(*blocks[4].measuredSeconds, 0.25e-3);
         QVERIFY(!blocks[1].measuredSeconds);
         // Layer level wins over scope level, and sums into fused ops and blocks.
-        const QHash<QString, double> byLayer = {{"block3/expand", 0.1}, {"block3/dw", 0.2}, {"block3", 9.0}};
+        const QHash<QString, double> byLayer = {
+            {"block3/expand", 0.1}, {"block3/dw", 0.2}, {"block3", 9.0}};
         applyMeasured(blocks, layers, groups, Granularity::Block, byLayer);
         QVERIFY(qAbs(*blocks[4].measuredSeconds - 0.3e-3) < 1e-12);
         auto ops = breakdownRows(layers, groups, p, Granularity::FusedOp);
@@ -118,7 +122,8 @@ private Q_SLOTS:
 
     void tableModelAndPage() {
         BreakdownPage page;
-        QAbstractItemModelTester tester(page.tableModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(page.tableModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(page.setPlatform("tpuv3"));
         QVERIFY(page.selectModel("efficientnet-x-tpu-b0"));
         QVERIFY(!page.selectModel("no-such-model"));
@@ -127,7 +132,8 @@ private Q_SLOTS:
         page.setGranularity(Granularity::FusedOp);
         QCOMPARE(model->rowCount(), page.prediction().groups);
         const QString bound = model->index(5, BreakdownTableModel::BoundColumn).data().toString();
-        QVERIFY2(QStringList({"matrix", "vector", "memory", "overhead"}).contains(bound), qPrintable(bound));
+        QVERIFY2(QStringList({"matrix", "vector", "memory", "overhead"}).contains(bound),
+                 qPrintable(bound));
         QVERIFY(model->index(5, BreakdownTableModel::Time).data(Qt::UserRole).toDouble() > 0);
         // Selecting a row explains it.
         page.selectRow(5);
@@ -136,10 +142,12 @@ private Q_SLOTS:
         page.setBarMode(BreakdownPage::BarMode::Units);
         QVERIFY(page.plot()->plottableCount() >= 4);
         // No store: the note says so; a fed measurement shows in the table and the note.
-        QVERIFY(page.measurementNote().contains("No measurement stored for this network on this platform"));
+        QVERIFY(page.measurementNote().contains(
+            "No measurement stored for this network on this platform"));
         page.setGranularity(Granularity::Block);
         page.setMeasuredTimes({{"stem", 0.42}}, "test feed");
-        QCOMPARE(model->index(0, BreakdownTableModel::Measured).data(Qt::UserRole).toDouble(), 420.0);
+        QCOMPARE(model->index(0, BreakdownTableModel::Measured).data(Qt::UserRole).toDouble(),
+                 420.0);
         QVERIFY(page.measurementNote().contains("test feed"));
         page.setMeasuredTimes({}, {});
         QVERIFY(page.measurementNote().contains("No measurement stored"));
@@ -149,7 +157,8 @@ private Q_SLOTS:
         MainWindow window;
         QVERIFY(window.showPage("breakdown"));
         QVERIFY(window.modelsPage()->selectModel("efficientnet-x-tpu-b2"));
-        QCOMPARE(QString::fromStdString(window.breakdownPage()->spec().name), QString("efficientnet-x-tpu-b2"));
+        QCOMPARE(QString::fromStdString(window.breakdownPage()->spec().name),
+                 QString("efficientnet-x-tpu-b2"));
     }
 
     void findsStoredMeasurements() {
@@ -173,7 +182,11 @@ private Q_SLOTS:
         page.setDatabasePath(db);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
         QVERIFY2(page.measurementNote().contains("run 1"), qPrintable(page.measurementNote()));
-        QCOMPARE(page.tableModel()->index(0, BreakdownTableModel::Measured).data(Qt::UserRole).toDouble(), 125.0);
+        QCOMPARE(page.tableModel()
+                     ->index(0, BreakdownTableModel::Measured)
+                     .data(Qt::UserRole)
+                     .toDouble(),
+                 125.0);
         // Another platform: nothing stored there.
         page.setPlatform("tpuv2");
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 10000);
@@ -185,8 +198,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath("breakdown.png");
         QProcess p;
-        p.start(ARCHSCOPE_GUI_PATH, {"--screenshot", path, "--view", "breakdown", "--model",
-                                     "efficientnet-x-tpu-b0", "--hw", "tpuv3", "--db", dir.filePath("none.db")});
+        p.start(ARCHSCOPE_GUI_PATH,
+                {"--screenshot", path, "--view", "breakdown", "--model", "efficientnet-x-tpu-b0",
+                 "--hw", "tpuv3", "--db", dir.filePath("none.db")});
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 0);
         QVERIFY(!QImage(path).isNull());

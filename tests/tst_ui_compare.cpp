@@ -21,24 +21,31 @@ private Q_SLOTS:
     void defaultsShowTheCoreDemo() {
         ComparePage page;
         CompareTableModel* model = page.tableModel();
-        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model->rowCount(), int(CompareTableModel::RowCount));
         QCOMPARE(model->a().name, QString("efficientnet-b0"));
         QCOMPARE(model->b().name, QString("efficientnet-x-tpu-b0"));
         QVERIFY(model->a().platform.contains("TPU v3"));
-        const double macsRatio =
-            model->index(CompareTableModel::Macs, CompareTableModel::Ratio).data(Qt::UserRole).toDouble();
+        const double macsRatio = model->index(CompareTableModel::Macs, CompareTableModel::Ratio)
+                                     .data(Qt::UserRole)
+                                     .toDouble();
         const double latencyRatio =
-            model->index(CompareTableModel::Latency, CompareTableModel::Ratio).data(Qt::UserRole).toDouble();
+            model->index(CompareTableModel::Latency, CompareTableModel::Ratio)
+                .data(Qt::UserRole)
+                .toDouble();
         QVERIFY2(macsRatio > 2.0, qPrintable(QString::number(macsRatio)));
-        QVERIFY2(latencyRatio < 1.0, qPrintable(QString::number(latencyRatio)));  // more MACs, faster
+        QVERIFY2(latencyRatio < 1.0,
+                 qPrintable(QString::number(latencyRatio)));  // more MACs, faster
         // The split by bound adds up to the latency in both columns.
         for (int column : {int(CompareTableModel::A), int(CompareTableModel::B)}) {
             double sum = 0.0;
-            for (int row = CompareTableModel::MatrixBound; row <= CompareTableModel::OverheadTime; ++row) {
+            for (int row = CompareTableModel::MatrixBound; row <= CompareTableModel::OverheadTime;
+                 ++row) {
                 sum += model->index(row, column).data(Qt::UserRole).toDouble();
             }
-            const double latency = model->index(CompareTableModel::Latency, column).data(Qt::UserRole).toDouble();
+            const double latency =
+                model->index(CompareTableModel::Latency, column).data(Qt::UserRole).toDouble();
             QVERIFY(qAbs(sum - latency) < 1e-9 * latency);
         }
         QVERIFY(page.whyText().contains("faster"));
@@ -51,7 +58,8 @@ private Q_SLOTS:
 
     void switchingNetworksAndPlatforms() {
         ComparePage page;
-        QAbstractItemModelTester tester(page.tableModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(page.tableModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(page.setNetworks("resnet-50", "efficientnet-b4"));
         QCOMPARE(page.tableModel()->b().name, QString("efficientnet-b4"));
         QVERIFY(!page.setNetworks("resnet-50", "nope"));
@@ -59,7 +67,10 @@ private Q_SLOTS:
         QVERIFY(page.tableModel()->a().platform.contains("H100"));
         QVERIFY(!page.setPlatform("no-such-profile"));
         // Unknown top-1 shows a dash, known ones a percentage.
-        const QString top1 = page.tableModel()->index(CompareTableModel::Top1, CompareTableModel::B).data().toString();
+        const QString top1 = page.tableModel()
+                                 ->index(CompareTableModel::Top1, CompareTableModel::B)
+                                 .data()
+                                 .toString();
         QVERIFY2(top1.endsWith("%"), qPrintable(top1));
     }
 
@@ -80,7 +91,8 @@ private Q_SLOTS:
             QCOMPARE(int(s.size()), platforms);
             QCOMPARE(s.front(), 1.0);
             // Every newer generation is faster than the oldest one.
-            for (size_t i = 1; i < s.size(); ++i) QVERIFY2(s[i] > 1.0, qPrintable(QString::number(s[i])));
+            for (size_t i = 1; i < s.size(); ++i)
+                QVERIFY2(s[i] > 1.0, qPrintable(QString::number(s[i])));
         }
         QCOMPARE(page.speedupPlot()->plottableCount(), int(zooFamilies().size()));
     }

@@ -30,7 +30,8 @@ QString makeStore(const QTemporaryDir& dir) {
         e.architectureId = s.internArchitecture(*zooSpec(model));
         e.platform = "tpuv3";
         e.batch = 128;
-        if (measuredMs) e.measured = store::MeasuredLatency{*measuredMs, *measuredMs, *measuredMs, 5, {}};
+        if (measuredMs)
+            e.measured = store::MeasuredLatency{*measuredMs, *measuredMs, *measuredMs, 5, {}};
         s.insertEvaluation(e);
     };
     add(run1, "efficientnet-b0", 20.0);
@@ -50,10 +51,12 @@ private Q_SLOTS:
         QTest::addColumn<QList<double>>("x");
         QTest::addColumn<QList<double>>("y");
         QTest::addColumn<double>("expected");
-        QTest::newRow("monotone") << QList<double>{1, 2, 3, 4} << QList<double>{1, 10, 100, 1000} << 1.0;
+        QTest::newRow("monotone") << QList<double>{1, 2, 3, 4} << QList<double>{1, 10, 100, 1000}
+                                  << 1.0;
         QTest::newRow("reversed") << QList<double>{1, 2, 3, 4} << QList<double>{4, 3, 2, 1} << -1.0;
         // Ranks x 1,2,3,4,5 vs y 2,1,4,3,5: 1 - 6*4/(5*24) = 0.8.
-        QTest::newRow("two swaps") << QList<double>{1, 2, 3, 4, 5} << QList<double>{2, 1, 4, 3, 5} << 0.8;
+        QTest::newRow("two swaps")
+            << QList<double>{1, 2, 3, 4, 5} << QList<double>{2, 1, 4, 3, 5} << 0.8;
         QTest::newRow("one point") << QList<double>{1} << QList<double>{1} << 0.0;
     }
     void spearman() {
@@ -80,7 +83,8 @@ private Q_SLOTS:
     }
 
     void spreadAtSimilarMacs() {
-        const SpreadPair p = largestSpreadAtSimilarX({1.0, 1.1, 5.0, 1.05}, {2.0, 1.0, 100.0, 6.0}, 0.25);
+        const SpreadPair p =
+            largestSpreadAtSimilarX({1.0, 1.1, 5.0, 1.05}, {2.0, 1.0, 100.0, 6.0}, 0.25);
         QCOMPARE(p.slower, 3);
         QCOMPARE(p.faster, 1);
         QCOMPARE(p.ratio, 6.0);
@@ -91,7 +95,8 @@ private Q_SLOTS:
         FlopsPage page;
         QVERIFY(page.setPlatform("tpuv3"));
         QCOMPARE(int(page.zooPoints().size()), int(zooModelNames().size()));
-        for (const NetworkPoint& p : page.zooPoints()) QVERIFY(p.macsPerImage > 0 && p.predictedSeconds > 0);
+        for (const NetworkPoint& p : page.zooPoints())
+            QVERIFY(p.macsPerImage > 0 && p.predictedSeconds > 0);
         QVERIFY(page.statsText().contains("R²"));
         QVERIFY(page.statsText().contains("ρ"));
         QCOMPARE(page.scatterPlot()->xAxis->scaleType(), QCPAxis::stLogarithmic);

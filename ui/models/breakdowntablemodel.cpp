@@ -9,10 +9,14 @@ namespace archscope::ui {
 
 QColor boundColor(Bound b) {
     switch (b) {
-        case Bound::Matrix: return UnitColors::matrix();
-        case Bound::Vector: return UnitColors::vector();
-        case Bound::Memory: return UnitColors::memory();
-        case Bound::Overhead: return UnitColors::overhead();
+        case Bound::Matrix:
+            return UnitColors::matrix();
+        case Bound::Vector:
+            return UnitColors::vector();
+        case Bound::Memory:
+            return UnitColors::memory();
+        case Bound::Overhead:
+            return UnitColors::overhead();
     }
     return UnitColors::overhead();
 }
@@ -62,22 +66,35 @@ QVariant BreakdownTableModel::data(const QModelIndex& index, int role) const {
         return number ? QVariant(f * 100.0) : QVariant(locale.toString(f * 100.0, 'f', 1));
     };
     switch (column) {
-        case Name: return r.name;
-        case Ops: return r.ops;
-        case Time: return micro(r.seconds);
-        case Measured: return r.measuredSeconds ? micro(*r.measuredSeconds) : QVariant(QString());
-        case Matrix: return micro(r.matrixSeconds);
-        case Vector: return micro(r.vectorSeconds);
-        case Memory: return micro(r.memorySeconds);
-        case Overhead: return micro(r.overheadSeconds);
-        case MatrixUtil: return percent(r.matrixUtilization);
-        case VectorUtil: return percent(r.vectorUtilization);
-        case MemoryUtil: return percent(r.memoryUtilization);
+        case Name:
+            return r.name;
+        case Ops:
+            return r.ops;
+        case Time:
+            return micro(r.seconds);
+        case Measured:
+            return r.measuredSeconds ? micro(*r.measuredSeconds) : QVariant(QString());
+        case Matrix:
+            return micro(r.matrixSeconds);
+        case Vector:
+            return micro(r.vectorSeconds);
+        case Memory:
+            return micro(r.memorySeconds);
+        case Overhead:
+            return micro(r.overheadSeconds);
+        case MatrixUtil:
+            return percent(r.matrixUtilization);
+        case VectorUtil:
+            return percent(r.vectorUtilization);
+        case MemoryUtil:
+            return percent(r.memoryUtilization);
         case Intensity:
             return number ? QVariant(r.operationalIntensity())
                           : QVariant(locale.toString(r.operationalIntensity(), 'f', 1));
-        case BoundColumn: return QString::fromUtf8(boundName(r.bound).data());
-        default: return {};
+        case BoundColumn:
+            return QString::fromUtf8(boundName(r.bound).data());
+        default:
+            return {};
     }
 }
 
@@ -85,36 +102,62 @@ QVariant BreakdownTableModel::headerData(int section, Qt::Orientation orientatio
     if (orientation != Qt::Horizontal) return {};
     if (role == Qt::ToolTipRole) {
         switch (section) {
-            case Time: return tr("Predicted: max(matrix, vector, memory) + overhead, per fused op");
-            case Measured: return tr("Measured time from the result store, when one exists");
-            case Matrix: return tr("Matrix-unit (MXU / tensor core) busy time");
-            case Vector: return tr("Vector-unit (VPU / CUDA core) busy time");
-            case Memory: return tr("Memory (HBM / DRAM) transfer time");
-            case Overhead: return tr("Fixed cost per fused op and kernel launch (profile)");
-            case MatrixUtil: return tr("Useful MACs / (time × matrix peak)");
-            case VectorUtil: return tr("Useful vector ops / (time × vector peak)");
-            case MemoryUtil: return tr("Bytes / (time × memory bandwidth)");
-            case Intensity: return tr("Operational intensity: FLOPs per byte of memory traffic");
-            case BoundColumn: return tr("The unit with the largest share of the time");
-            default: return {};
+            case Time:
+                return tr("Predicted: max(matrix, vector, memory) + overhead, per fused op");
+            case Measured:
+                return tr("Measured time from the result store, when one exists");
+            case Matrix:
+                return tr("Matrix-unit (MXU / tensor core) busy time");
+            case Vector:
+                return tr("Vector-unit (VPU / CUDA core) busy time");
+            case Memory:
+                return tr("Memory (HBM / DRAM) transfer time");
+            case Overhead:
+                return tr("Fixed cost per fused op and kernel launch (profile)");
+            case MatrixUtil:
+                return tr("Useful MACs / (time × matrix peak)");
+            case VectorUtil:
+                return tr("Useful vector ops / (time × vector peak)");
+            case MemoryUtil:
+                return tr("Bytes / (time × memory bandwidth)");
+            case Intensity:
+                return tr("Operational intensity: FLOPs per byte of memory traffic");
+            case BoundColumn:
+                return tr("The unit with the largest share of the time");
+            default:
+                return {};
         }
     }
     if (role != Qt::DisplayRole) return {};
     switch (section) {
-        case Name: return tr("Fused op / block");
-        case Ops: return tr("Contains");
-        case Time: return tr("Time (µs)");
-        case Measured: return tr("Measured (µs)");
-        case Matrix: return tr("Matrix (µs)");
-        case Vector: return tr("Vector (µs)");
-        case Memory: return tr("Memory (µs)");
-        case Overhead: return tr("Overhead (µs)");
-        case MatrixUtil: return tr("MXU %");
-        case VectorUtil: return tr("VPU %");
-        case MemoryUtil: return tr("Mem BW %");
-        case Intensity: return tr("FLOP/B");
-        case BoundColumn: return tr("Bound");
-        default: return {};
+        case Name:
+            return tr("Fused op / block");
+        case Ops:
+            return tr("Contains");
+        case Time:
+            return tr("Time (µs)");
+        case Measured:
+            return tr("Measured (µs)");
+        case Matrix:
+            return tr("Matrix (µs)");
+        case Vector:
+            return tr("Vector (µs)");
+        case Memory:
+            return tr("Memory (µs)");
+        case Overhead:
+            return tr("Overhead (µs)");
+        case MatrixUtil:
+            return tr("MXU %");
+        case VectorUtil:
+            return tr("VPU %");
+        case MemoryUtil:
+            return tr("Mem BW %");
+        case Intensity:
+            return tr("FLOP/B");
+        case BoundColumn:
+            return tr("Bound");
+        default:
+            return {};
     }
 }
 

@@ -29,18 +29,30 @@ int CompareTableModel::columnCount(const QModelIndex& parent) const {
 
 std::optional<double> CompareTableModel::value(const NetworkSummary& s, int row) {
     switch (row) {
-        case Params: return s.params;
-        case Macs: return s.macsPerImage;
-        case Latency: return s.prediction.latencySeconds;
-        case Throughput: return s.prediction.throughput;
-        case MatrixBound: return s.prediction.secondsByBound[int(Bound::Matrix)];
-        case VectorBound: return s.prediction.secondsByBound[int(Bound::Vector)];
-        case MemoryBound: return s.prediction.secondsByBound[int(Bound::Memory)];
-        case OverheadTime: return s.prediction.secondsByBound[int(Bound::Overhead)];
-        case MatrixUtilization: return s.matrixUtilization;
-        case FusedOps: return double(s.prediction.groups);
-        case Top1: return s.publishedTop1;
-        default: return {};
+        case Params:
+            return s.params;
+        case Macs:
+            return s.macsPerImage;
+        case Latency:
+            return s.prediction.latencySeconds;
+        case Throughput:
+            return s.prediction.throughput;
+        case MatrixBound:
+            return s.prediction.secondsByBound[int(Bound::Matrix)];
+        case VectorBound:
+            return s.prediction.secondsByBound[int(Bound::Vector)];
+        case MemoryBound:
+            return s.prediction.secondsByBound[int(Bound::Memory)];
+        case OverheadTime:
+            return s.prediction.secondsByBound[int(Bound::Overhead)];
+        case MatrixUtilization:
+            return s.matrixUtilization;
+        case FusedOps:
+            return double(s.prediction.groups);
+        case Top1:
+            return s.publishedTop1;
+        default:
+            return {};
     }
 }
 
@@ -49,21 +61,30 @@ QString CompareTableModel::text(const NetworkSummary& s, int row) const {
     if (!v) return tr("—");
     const QLocale locale;
     switch (row) {
-        case Params: return tr("%1 M").arg(locale.toString(*v / 1e6, 'f', 2));
-        case Macs: return tr("%1 G").arg(locale.toString(*v / 1e9, 'f', 3));
-        case Throughput: return locale.toString(*v, 'f', 0);
-        case MatrixUtilization: return tr("%1 %").arg(locale.toString(*v * 100, 'f', 1));
-        case FusedOps: return locale.toString(qlonglong(*v));
-        case Top1: return tr("%1 %").arg(locale.toString(*v, 'f', 1));
+        case Params:
+            return tr("%1 M").arg(locale.toString(*v / 1e6, 'f', 2));
+        case Macs:
+            return tr("%1 G").arg(locale.toString(*v / 1e9, 'f', 3));
+        case Throughput:
+            return locale.toString(*v, 'f', 0);
+        case MatrixUtilization:
+            return tr("%1 %").arg(locale.toString(*v * 100, 'f', 1));
+        case FusedOps:
+            return locale.toString(qlonglong(*v));
+        case Top1:
+            return tr("%1 %").arg(locale.toString(*v, 'f', 1));
         case MatrixBound:
         case VectorBound:
         case MemoryBound:
         case OverheadTime: {
-            const double share = s.prediction.latencySeconds > 0 ? *v / s.prediction.latencySeconds : 0;
-            return tr("%1 (%2 %)").arg(QString::fromStdString(formatSeconds(*v)),
-                                       locale.toString(share * 100, 'f', 0));
+            const double share =
+                s.prediction.latencySeconds > 0 ? *v / s.prediction.latencySeconds : 0;
+            return tr("%1 (%2 %)")
+                .arg(QString::fromStdString(formatSeconds(*v)),
+                     locale.toString(share * 100, 'f', 0));
         }
-        default: return QString::fromStdString(formatSeconds(*v));
+        default:
+            return QString::fromStdString(formatSeconds(*v));
     }
 }
 
@@ -90,10 +111,14 @@ QVariant CompareTableModel::data(const QModelIndex& index, int role) const {
     }
     if (role == Qt::UserRole) {
         switch (column) {
-            case A: return va ? QVariant(*va) : QVariant();
-            case B: return vb ? QVariant(*vb) : QVariant();
-            case Ratio: return ratio ? QVariant(*ratio) : QVariant();
-            default: return {};
+            case A:
+                return va ? QVariant(*va) : QVariant();
+            case B:
+                return vb ? QVariant(*vb) : QVariant();
+            case Ratio:
+                return ratio ? QVariant(*ratio) : QVariant();
+            default:
+                return {};
         }
     }
     if (role != Qt::DisplayRole) return {};
@@ -114,22 +139,30 @@ QVariant CompareTableModel::data(const QModelIndex& index, int role) const {
             };
             return tr(names[row]);
         }
-        case A: return text(m_a, row);
-        case B: return text(m_b, row);
+        case A:
+            return text(m_a, row);
+        case B:
+            return text(m_b, row);
         case Ratio:
             return ratio ? tr("%1×").arg(QLocale().toString(*ratio, 'f', 2)) : QString();
-        default: return {};
+        default:
+            return {};
     }
 }
 
 QVariant CompareTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-        case Metric: return tr("Metric");
-        case A: return m_empty ? tr("A") : tr("A\n%1").arg(m_a.name);
-        case B: return m_empty ? tr("B") : tr("B\n%1").arg(m_b.name);
-        case Ratio: return tr("B ÷ A");
-        default: return {};
+        case Metric:
+            return tr("Metric");
+        case A:
+            return m_empty ? tr("A") : tr("A\n%1").arg(m_a.name);
+        case B:
+            return m_empty ? tr("B") : tr("B\n%1").arg(m_b.name);
+        case Ratio:
+            return tr("B ÷ A");
+        default:
+            return {};
     }
 }
 

@@ -13,9 +13,13 @@
 namespace archscope::ui {
 namespace {
 
-QString seconds(double s) { return QString::fromStdString(formatSeconds(s)); }
+QString seconds(double s) {
+    return QString::fromStdString(formatSeconds(s));
+}
 
-QString boundText(Bound b) { return QString::fromUtf8(boundName(b).data()); }
+QString boundText(Bound b) {
+    return QString::fromUtf8(boundName(b).data());
+}
 
 /// The slowest fused op of a stage: its name, kind and bound.
 QString slowestOp(const NetworkSummary& s, const BreakdownRow& stage) {
@@ -52,7 +56,8 @@ NetworkSummary summarizeNetwork(const NetworkSpec& spec, const Profile& profile,
     s.prediction = summarize(groups, batch);
     double weighted = 0.0;
     for (const GroupCost& g : groups) weighted += g.matrixUtilization * g.seconds;
-    if (s.prediction.latencySeconds > 0) s.matrixUtilization = weighted / s.prediction.latencySeconds;
+    if (s.prediction.latencySeconds > 0)
+        s.matrixUtilization = weighted / s.prediction.latencySeconds;
     if (const auto top1 = publishedTop1(spec.name)) s.publishedTop1 = top1->top1;
     s.stages = breakdownRows(layers, groups, profile, Granularity::Stage);
     s.ops = breakdownRows(layers, groups, profile, Granularity::FusedOp);
@@ -62,27 +67,31 @@ NetworkSummary summarizeNetwork(const NetworkSpec& spec, const Profile& profile,
 QString explainDifference(const NetworkSummary& a, const NetworkSummary& b) {
     const QLocale locale;
     const double macsRatio = a.macsPerImage > 0 ? b.macsPerImage / a.macsPerImage : 0.0;
-    const double timeRatio =
-        a.prediction.latencySeconds > 0 ? b.prediction.latencySeconds / a.prediction.latencySeconds : 0.0;
+    const double timeRatio = a.prediction.latencySeconds > 0
+                                 ? b.prediction.latencySeconds / a.prediction.latencySeconds
+                                 : 0.0;
     QString text;
     const QString faster = timeRatio < 1.0 ? QObject::tr("<b style='color:#1a7a1a'>%1× faster</b>")
                                                  .arg(locale.toString(1.0 / timeRatio, 'f', 2))
                                            : QObject::tr("<b style='color:#a01010'>%1× slower</b>")
                                                  .arg(locale.toString(timeRatio, 'f', 2));
-    text += QObject::tr("<b>%1</b> has <b>%2×</b> the MACs of <b>%3</b> and is %4 on %5 "
-                        "(%6 vs %7 per batch of %8).")
+    text += QObject::tr(
+                "<b>%1</b> has <b>%2×</b> the MACs of <b>%3</b> and is %4 on %5 "
+                "(%6 vs %7 per batch of %8).")
                 .arg(b.name, locale.toString(macsRatio, 'f', 2), a.name, faster, a.platform,
                      seconds(b.prediction.latencySeconds), seconds(a.prediction.latencySeconds))
                 .arg(a.batch);
     text += QStringLiteral("<ul style='margin-left:-20px'>");
-    text += QObject::tr("<li>Matrix-unit utilization %1% vs %2%: MACs on the matrix unit are cheap "
-                        "when its tiles are full.</li>")
+    text += QObject::tr(
+                "<li>Matrix-unit utilization %1% vs %2%: MACs on the matrix unit are cheap "
+                "when its tiles are full.</li>")
                 .arg(locale.toString(100 * b.matrixUtilization, 'f', 1),
                      locale.toString(100 * a.matrixUtilization, 'f', 1));
     const auto& ab = a.prediction.secondsByBound;
     const auto& bb = b.prediction.secondsByBound;
-    text += QObject::tr("<li>Time bound by the vector unit %1 → %2, by the matrix unit %3 → %4, "
-                        "by memory %5 → %6.</li>")
+    text += QObject::tr(
+                "<li>Time bound by the vector unit %1 → %2, by the matrix unit %3 → %4, "
+                "by memory %5 → %6.</li>")
                 .arg(seconds(ab[int(Bound::Vector)]), seconds(bb[int(Bound::Vector)]),
                      seconds(ab[int(Bound::Matrix)]), seconds(bb[int(Bound::Matrix)]),
                      seconds(ab[int(Bound::Memory)]), seconds(bb[int(Bound::Memory)]));
@@ -93,7 +102,8 @@ QString explainDifference(const NetworkSummary& a, const NetworkSummary& b) {
     };
     std::vector<Diff> diffs;
     for (const auto& sa : a.stages) {
-        if (const BreakdownRow* sb = stageOf(b, sa.stage)) diffs.push_back({sa.stage, sb->seconds - sa.seconds});
+        if (const BreakdownRow* sb = stageOf(b, sa.stage))
+            diffs.push_back({sa.stage, sb->seconds - sa.seconds});
     }
     std::sort(diffs.begin(), diffs.end(),
               [](const Diff& x, const Diff& y) { return std::abs(x.delta) > std::abs(y.delta); });

@@ -69,7 +69,8 @@ std::array<double, 4> criticalSplit(const GroupCost& g, bool vectorSharesMatrixU
 QString scopeName(int index, Granularity granularity) {
     if (index == -1) return QStringLiteral("stem");
     if (index == -2) return QStringLiteral("head");
-    return (granularity == Granularity::Stage ? QStringLiteral("stage%1") : QStringLiteral("block%1"))
+    return (granularity == Granularity::Stage ? QStringLiteral("stage%1")
+                                              : QStringLiteral("block%1"))
         .arg(index);
 }
 
@@ -81,9 +82,10 @@ std::vector<BreakdownRow> breakdownRows(const std::vector<Layer>& layers,
     for (size_t gi = 0; gi < groups.size(); ++gi) {
         const GroupCost& g = groups[gi];
         const Layer& anchor = layers[size_t(g.anchorLayer)];
-        const bool startNew = granularity == Granularity::FusedOp || rows.empty() ||
-                              keyOf(layers[size_t(groups[size_t(rows.back().firstGroup)].anchorLayer)],
-                                    granularity) != keyOf(anchor, granularity);
+        const bool startNew =
+            granularity == Granularity::FusedOp || rows.empty() ||
+            keyOf(layers[size_t(groups[size_t(rows.back().firstGroup)].anchorLayer)],
+                  granularity) != keyOf(anchor, granularity);
         if (startNew) {
             BreakdownRow row;
             row.firstGroup = int(gi);

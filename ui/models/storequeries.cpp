@@ -11,7 +11,9 @@
 namespace archscope::ui {
 namespace {
 
-std::filesystem::path pathOf(const QString& p) { return std::filesystem::path(p.toStdString()); }
+std::filesystem::path pathOf(const QString& p) {
+    return std::filesystem::path(p.toStdString());
+}
 
 }  // namespace
 
@@ -52,13 +54,14 @@ RunList loadRunList(const QString& dbPath) {
     try {
         store::StoreReader reader(pathOf(dbPath));
         auto runs = reader.listRuns();
-        std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+        std::sort(runs.begin(), runs.end(),
+                  [](const auto& a, const auto& b) { return a.id > b.id; });
         for (const store::RunRecord& r : runs) {
-            out.runs.push_back({r.id, QObject::tr("run %1 · %2 · %3 · %4 evaluations")
-                                          .arg(r.id)
-                                          .arg(QString::fromStdString(r.kind),
-                                               QString::fromStdString(r.status))
-                                          .arg(r.evaluations)});
+            out.runs.push_back(
+                {r.id, QObject::tr("run %1 · %2 · %3 · %4 evaluations")
+                           .arg(r.id)
+                           .arg(QString::fromStdString(r.kind), QString::fromStdString(r.status))
+                           .arg(r.evaluations)});
         }
     } catch (const std::exception& e) {
         out.error = QString::fromUtf8(e.what());
@@ -89,7 +92,8 @@ RunPoints loadRunPoints(const QString& dbPath, qint64 runId, const Profile& prof
             p.name = QString::fromStdString(a.name);
             p.macsPerImage = double(totalCost(layers).macs) / batch;
             p.predictedSeconds = predictNetwork(profile, layers, dtype).latencySeconds;
-            if (const auto it = measured.find(a.id); it != measured.end()) p.measuredSeconds = it->second;
+            if (const auto it = measured.find(a.id); it != measured.end())
+                p.measuredSeconds = it->second;
             p.fromStore = true;
             out.points.push_back(std::move(p));
         }

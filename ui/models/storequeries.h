@@ -37,7 +37,7 @@ RunList loadRunList(const QString& dbPath);
 struct NetworkPoint {
     QString name;
     double macsPerImage = 0.0;
-    double predictedSeconds = 0.0;         ///< on the chosen platform, dtype and batch
+    double predictedSeconds = 0.0;          ///< on the chosen platform, dtype and batch
     std::optional<double> measuredSeconds;  ///< stored median on the chosen platform
     bool fromStore = false;
 };

@@ -66,9 +66,11 @@ BreakdownPage::BreakdownPage(QWidget* parent)
       m_model(new BreakdownTableModel(this)),
       m_table(new QTableView),
       m_explain(new QPlainTextEdit) {
-    for (const std::string& name : zooModelNames()) m_network->addItem(QString::fromStdString(name));
-    m_network->setToolTip(tr("A zoo network; the Models page's selection (also an opened "
-                             "architecture file) shows here too"));
+    for (const std::string& name : zooModelNames())
+        m_network->addItem(QString::fromStdString(name));
+    m_network->setToolTip(
+        tr("A zoo network; the Models page's selection (also an opened "
+           "architecture file) shows here too"));
     m_rowsBox->addItem(tr("per block"), int(Granularity::Block));
     m_rowsBox->addItem(tr("per fused op"), int(Granularity::FusedOp));
     m_rowsBox->addItem(tr("per stage"), int(Granularity::Stage));
@@ -137,13 +139,15 @@ BreakdownPage::BreakdownPage(QWidget* parent)
     m_explain->setFont(mono);
     m_explain->setReadOnly(true);
     m_explain->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_explain->setPlaceholderText(tr("Select a bar or a row to see why it takes the time it does."));
+    m_explain->setPlaceholderText(
+        tr("Select a bar or a row to see why it takes the time it does."));
 
     auto* explainBox = new QWidget;
     auto* explainLayout = new QVBoxLayout(explainBox);
     explainLayout->setContentsMargins(0, 0, 0, 0);
-    explainLayout->addWidget(new QLabel(tr("<b>Why this time?</b> (the numbers behind the "
-                                           "selected row)")));
+    explainLayout->addWidget(
+        new QLabel(tr("<b>Why this time?</b> (the numbers behind the "
+                      "selected row)")));
     explainLayout->addWidget(m_explain);
 
     auto* bottom = new QSplitter(Qt::Horizontal);
@@ -151,6 +155,7 @@ BreakdownPage::BreakdownPage(QWidget* parent)
     bottom->addWidget(explainBox);
     bottom->setStretchFactor(0, 3);
     bottom->setStretchFactor(1, 2);
+    bottom->setSizes({800, 440});
     auto* vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(m_plot);
     vertical->addWidget(bottom);
@@ -277,21 +282,23 @@ void BreakdownPage::recompute() {
     QStringList split;
     for (int b = 0; b < 4; ++b) {
         split << tr("<span style='color:%1'>■</span> %2 %3%")
-                     .arg(boundColor(Bound(b)).name(), QString::fromUtf8(boundName(Bound(b)).data()))
-                     .arg(total > 0 ? qRound(100.0 * m_prediction.secondsByBound[size_t(b)] / total) : 0);
+                     .arg(boundColor(Bound(b)).name(),
+                          QString::fromUtf8(boundName(Bound(b)).data()))
+                     .arg(total > 0 ? qRound(100.0 * m_prediction.secondsByBound[size_t(b)] / total)
+                                    : 0);
     }
     const double macs = double(totalCost(m_layers).macs) / m_platform->batch();
-    m_summary->setText(tr("<b>%1</b> on <b>%2</b>, %3, batch %4: <b>%5</b> per batch · %6 images/s · "
-                          "%7 GMACs per image · %8 fused ops · time by bound: %9")
-                           .arg(QString::fromStdString(m_spec.name),
-                                QString::fromStdString(p.displayName),
-                                QString::fromUtf8(dtypeName(dtype).data()))
-                           .arg(m_platform->batch())
-                           .arg(QString::fromStdString(formatSeconds(total)))
-                           .arg(locale.toString(m_prediction.throughput, 'f', 0))
-                           .arg(locale.toString(macs / 1e9, 'f', 3))
-                           .arg(m_prediction.groups)
-                           .arg(split.join(QStringLiteral(" · "))));
+    m_summary->setText(
+        tr("<b>%1</b> on <b>%2</b>, %3, batch %4: <b>%5</b> per batch · %6 images/s · "
+           "%7 GMACs per image · %8 fused ops · time by bound: %9")
+            .arg(QString::fromStdString(m_spec.name), QString::fromStdString(p.displayName),
+                 QString::fromUtf8(dtypeName(dtype).data()))
+            .arg(m_platform->batch())
+            .arg(QString::fromStdString(formatSeconds(total)))
+            .arg(locale.toString(m_prediction.throughput, 'f', 0))
+            .arg(locale.toString(macs / 1e9, 'f', 3))
+            .arg(m_prediction.groups)
+            .arg(split.join(QStringLiteral(" · "))));
     const int row = m_selectedRow;
     rebuildRows();
     selectRow(std::max(row, 0));
@@ -307,20 +314,22 @@ void BreakdownPage::rebuildRows() {
 }
 
 void BreakdownPage::updateNote() {
-    const QString where = tr("%1 on %2").arg(QString::fromStdString(m_spec.name),
-                                             m_platform->profileName());
+    const QString where =
+        tr("%1 on %2").arg(QString::fromStdString(m_spec.name), m_platform->profileName());
     if (!m_measuredSource.isEmpty()) {
         m_note->setStyleSheet(QStringLiteral("color:#1a5e1a"));
-        m_note->setText(tr("Measured times of %1 (red bars) from %2.").arg(where, m_measuredSource));
+        m_note->setText(
+            tr("Measured times of %1 (red bars) from %2.").arg(where, m_measuredSource));
         return;
     }
     m_note->setStyleSheet(QStringLiteral("color:#7a4b00"));
     if (m_lookupPending) {
         m_note->setText(tr("Looking up stored measurements of %1…").arg(where));
     } else if (m_db.isEmpty()) {
-        m_note->setText(tr("No measurement stored for this network on this platform (no result "
-                           "store open; start with --db FILE). Bars are predictions of the "
-                           "analytical model."));
+        m_note->setText(
+            tr("No measurement stored for this network on this platform (no result "
+               "store open; start with --db FILE). Bars are predictions of the "
+               "analytical model."));
     } else {
         m_note->setText(tr("No measurement stored for this network on this platform (%1 in %2). "
                            "Bars are predictions of the analytical model.")
@@ -328,7 +337,9 @@ void BreakdownPage::updateNote() {
     }
 }
 
-QString BreakdownPage::measurementNote() const { return m_note->text(); }
+QString BreakdownPage::measurementNote() const {
+    return m_note->text();
+}
 
 void BreakdownPage::lookUpMeasurements() {
     ++m_lookupToken;
@@ -344,8 +355,8 @@ void BreakdownPage::lookUpMeasurements() {
     const QString platform = m_platform->profileName();
     // The token travels with the watcher: a finished look-up for an older request is dropped.
     m_lookup.setProperty("token", QVariant::fromValue(m_lookupToken));
-    m_lookup.setFuture(QtConcurrent::run(
-        [db, hash, platform] { return findMeasuredLayers(db, hash, platform); }));
+    m_lookup.setFuture(
+        QtConcurrent::run([db, hash, platform] { return findMeasuredLayers(db, hash, platform); }));
 }
 
 void BreakdownPage::resetZoom() {
@@ -393,17 +404,21 @@ void BreakdownPage::rebuildPlot() {
         for (int u = 0; u < 4; ++u) {
             QVector<double> values;
             for (const auto& r : rows) values << r.criticalSeconds[size_t(u)] * scale;
-            auto* bars = makeBars(m_plot, colors[u],
-                                  u < 3 ? tr("bound by %1").arg(tr(kUnitNames[u])) : tr(kUnitNames[u]));
+            auto* bars =
+                makeBars(m_plot, colors[u],
+                         u < 3 ? tr("bound by %1").arg(tr(kUnitNames[u])) : tr(kUnitNames[u]));
             bars->setData(keys, values, true);
             bars->setWidth(anyMeasured ? 0.42 : 0.75);
-            if (below) bars->moveAbove(below);
-            else if (anyMeasured) bars->setBarsGroup(group);
+            if (below)
+                bars->moveAbove(below);
+            else if (anyMeasured)
+                bars->setBarsGroup(group);
             below = bars;
         }
         m_plot->yAxis->setLabel(tr("predicted time per %1 (%2)").arg(per, unit));
-        title = tr("Each bar is the predicted time, split by the unit that bounds each fused op "
-                   "(+ its fixed overhead)");
+        title =
+            tr("Each bar is the predicted time, split by the unit that bounds each fused op "
+               "(+ its fixed overhead)");
     } else {
         for (int u = 0; u < 4; ++u) {
             QVector<double> values;
@@ -497,10 +512,12 @@ void BreakdownPage::selectRow(int row) {
 void BreakdownPage::showExplanation(int row) {
     const BreakdownRow& r = m_model->row(row);
     const Profile& p = m_platform->profile();
-    QString text = tr("%1: %2 predicted").arg(r.name, QString::fromStdString(formatSeconds(r.seconds)));
+    QString text =
+        tr("%1: %2 predicted").arg(r.name, QString::fromStdString(formatSeconds(r.seconds)));
     if (r.measuredSeconds) {
-        text += tr(", %1 measured (%2)")
-                    .arg(QString::fromStdString(formatSeconds(*r.measuredSeconds)), m_measuredSource);
+        text +=
+            tr(", %1 measured (%2)")
+                .arg(QString::fromStdString(formatSeconds(*r.measuredSeconds)), m_measuredSource);
     }
     text += QStringLiteral("\n");
     if (r.firstGroup != r.lastGroup) {
@@ -509,13 +526,14 @@ void BreakdownPage::showExplanation(int row) {
                     .arg(QString::fromUtf8(boundName(r.bound).data()));
     }
     for (int g = r.firstGroup; g <= r.lastGroup; ++g) {
-        text += QStringLiteral("\n") +
-                QString::fromStdString(explainText(
-                    explainGroup(p, m_layers, m_groups[size_t(g)], m_platform->dtype())));
+        text += QStringLiteral("\n") + QString::fromStdString(explainText(explainGroup(
+                                           p, m_layers, m_groups[size_t(g)], m_platform->dtype())));
     }
     m_explain->setPlainText(text);
 }
 
-QString BreakdownPage::explanation() const { return m_explain->toPlainText(); }
+QString BreakdownPage::explanation() const {
+    return m_explain->toPlainText();
+}
 
 }  // namespace archscope::ui

@@ -17,6 +17,7 @@
 #include "hw/profile_io.h"
 #include "models/breakdowntablemodel.h"
 #include "models/comparetablemodel.h"
+#include "plots/logaxis.h"
 #include "plots/plotmenu.h"
 #include "plots/plotstyle.h"
 #include "plots/qcp.h"
@@ -47,7 +48,9 @@ QColor familyColor(const std::string& family) {
     return FamilyColors::forModel(QString::fromStdString(family));
 }
 
-QString shortLevel(int level) { return QStringLiteral("B%1").arg(level); }
+QString shortLevel(int level) {
+    return QStringLiteral("B%1").arg(level);
+}
 
 }  // namespace
 
@@ -72,7 +75,8 @@ ComparePage::ComparePage(QWidget* parent)
     m_log->setChecked(true);
     m_log->setToolTip(tr("Logarithmic MACs and latency axes in the family plot"));
     auto* swap = new QPushButton(tr("⇄ swap"));
-    connect(swap, &QPushButton::clicked, this, [this] { setNetworks(m_b->currentText(), m_a->currentText()); });
+    connect(swap, &QPushButton::clicked, this,
+            [this] { setNetworks(m_b->currentText(), m_a->currentText()); });
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("A")));
@@ -96,7 +100,8 @@ ComparePage::ComparePage(QWidget* parent)
     m_table->setAlternatingRowColors(true);
     m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_table->horizontalHeader()->setSectionResizeMode(CompareTableModel::Metric, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(CompareTableModel::Metric,
+                                                      QHeaderView::Stretch);
     m_table->horizontalHeader()->setStretchLastSection(false);
     // Two-line headers (A / its name): room for every row without scrolling.
     m_table->setFixedHeight((fontMetrics().height() + 4) * (CompareTableModel::RowCount + 2) + 8);
@@ -108,7 +113,8 @@ ComparePage::ComparePage(QWidget* parent)
     }
     addExportMenu(m_stagePlot, QStringLiteral("compare-stages"), [this] { updatePair(); });
     addExportMenu(m_familyPlot, QStringLiteral("compare-families"), [this] { updateFamilies(); });
-    addExportMenu(m_speedupPlot, QStringLiteral("compare-speedup"), [this] { updateSpeedupPlot(); });
+    addExportMenu(m_speedupPlot, QStringLiteral("compare-speedup"),
+                  [this] { updateSpeedupPlot(); });
 
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
@@ -178,11 +184,17 @@ bool ComparePage::setPlatform(const QString& profileName) {
     return m_platform->setProfileName(profileName);
 }
 
-void ComparePage::setLogAxes(bool on) { m_log->setChecked(on); }
+void ComparePage::setLogAxes(bool on) {
+    m_log->setChecked(on);
+}
 
-void ComparePage::setSeries(int index) { m_series->setCurrentIndex(index); }
+void ComparePage::setSeries(int index) {
+    m_series->setCurrentIndex(index);
+}
 
-QString ComparePage::whyText() const { return m_why->toPlainText(); }
+QString ComparePage::whyText() const {
+    return m_why->toPlainText();
+}
 
 const std::vector<Layer>& ComparePage::layersOf(const std::string& name) {
     if (m_cacheBatch != m_platform->batch()) {
@@ -191,7 +203,8 @@ const std::vector<Layer>& ComparePage::layersOf(const std::string& name) {
     }
     auto it = m_layerCache.find(name);
     if (it == m_layerCache.end()) {
-        it = m_layerCache.emplace(name, expandLayers(buildNetwork(*zooSpec(name)), m_cacheBatch)).first;
+        it = m_layerCache.emplace(name, expandLayers(buildNetwork(*zooSpec(name)), m_cacheBatch))
+                 .first;
     }
     return it->second;
 }
@@ -228,7 +241,8 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     std::vector<int> stages;
     for (const auto* s : {&a, &b}) {
         for (const auto& r : s->stages) {
-            if (std::find(stages.begin(), stages.end(), r.stage) == stages.end()) stages.push_back(r.stage);
+            if (std::find(stages.begin(), stages.end(), r.stage) == stages.end())
+                stages.push_back(r.stage);
         }
     }
     auto order = [](int s) { return s == -1 ? -1000 : s == -2 ? 1000 : s; };
@@ -270,17 +284,20 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     // Legend entries telling A (solid) from B (hatched).
     for (int n = 0; n < 2; ++n) {
         auto* sample = new QCPBars(plot->xAxis, plot->yAxis);
-        sample->setName(n == 0 ? tr("left, solid: A %1").arg(a.name) : tr("right, hatched: B %1").arg(b.name));
+        sample->setName(n == 0 ? tr("left, solid: A %1").arg(a.name)
+                               : tr("right, hatched: B %1").arg(b.name));
         const QColor ink(50, 50, 50);
         sample->setPen(QPen(ink));
         sample->setBrush(n == 0 ? QBrush(ink) : QBrush(ink, Qt::BDiagPattern));
     }
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (size_t i = 0; i < stages.size(); ++i) ticker->addTick(double(i), scopeName(stages[i], Granularity::Stage));
+    for (size_t i = 0; i < stages.size(); ++i)
+        ticker->addTick(double(i), scopeName(stages[i], Granularity::Stage));
     plot->xAxis->setTicker(ticker);
     plot->xAxis->setSubTicks(false);
     plot->xAxis->setLabel(tr("stage (stem, block-string stages, head)"));
-    plot->yAxis->setLabel(tr("predicted time per batch of %1 (%2)").arg(a.batch).arg(millis ? tr("ms") : tr("µs")));
+    plot->yAxis->setLabel(
+        tr("predicted time per batch of %1 (%2)").arg(a.batch).arg(millis ? tr("ms") : tr("µs")));
     plot->xAxis->setRange(-0.6, double(stages.size()) - 0.4);
     plot->yAxis->setRange(0.0, top * scale * 1.12);
     plot->legend->setVisible(true);
@@ -288,7 +305,8 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     plot->plotLayout()->setRowSpacing(0);
     if (plot->plotLayout()->rowCount() == 1) {
         plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
+        plot->plotLayout()->addElement(
+            0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
     }
     static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
         ->setText(tr("Time per stage on %1, stacked by the unit bounding each op")
@@ -304,7 +322,8 @@ void ComparePage::updateFamilies() {
     const Dtype dtype = m_platform->dtype();
     const bool log = m_log->isChecked();
     double xmin = 1e300, xmax = 0.0, ymin = 1e300, ymax = 0.0;
-    const std::string selected[2] = {m_a->currentText().toStdString(), m_b->currentText().toStdString()};
+    const std::string selected[2] = {m_a->currentText().toStdString(),
+                                     m_b->currentText().toStdString()};
     QVector<double> ringX, ringY;
     for (const std::string& family : zooFamilies()) {
         auto* graph = plot->addGraph();
@@ -336,26 +355,20 @@ void ComparePage::updateFamilies() {
     auto* ring = plot->addGraph();
     ring->setName(tr("A and B"));
     ring->setLineStyle(QCPGraph::lsNone);
-    ring->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 14));
+    ring->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 14));
     ring->setData(ringX, ringY);
-    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
-        axis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-        if (log) {
-            auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-            ticker->setSubTickCount(8);
-            axis->setTicker(ticker);
-            axis->setNumberFormat(QStringLiteral("gb"));
-        } else {
-            axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-            axis->setNumberFormat(QStringLiteral("g"));
-        }
-    }
-    plot->xAxis->setLabel(tr("GMACs per image (log)").replace(log ? QString() : tr(" (log)"), QString()));
+    plot->xAxis->setLabel(
+        tr("GMACs per image (log)").replace(log ? QString() : tr(" (log)"), QString()));
     plot->yAxis->setLabel(tr("predicted latency per batch of %1 (ms)").arg(m_platform->batch()));
     if (log) {
-        plot->xAxis->setRange(xmin / 1.4, xmax * 1.4);
-        plot->yAxis->setRange(ymin / 1.4, ymax * 1.4);
+        setLogAxis(plot->xAxis, xmin / 1.4, xmax * 1.4);
+        setLogAxis(plot->yAxis, ymin / 1.4, ymax * 1.4);
     } else {
+        for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+            axis->setScaleType(QCPAxis::stLinear);
+            axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        }
         plot->xAxis->setRange(0, xmax * 1.08);
         plot->yAxis->setRange(0, ymax * 1.08);
     }
@@ -363,7 +376,8 @@ void ComparePage::updateFamilies() {
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     if (plot->plotLayout()->rowCount() == 1) {
         plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
+        plot->plotLayout()->addElement(
+            0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
     }
     static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
         ->setText(tr("Families B0..B7 on %1: latency vs MACs").arg(QString::fromStdString(p.name)));
@@ -426,14 +440,17 @@ void ComparePage::updateSpeedupPlot() {
     plot->xAxis->setRange(-0.6, double(names.size()) - 0.4);
     plot->yAxis->setRange(0.0, top * 1.18);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (size_t i = 0; i < names.size(); ++i) ticker->addTick(double(i), QString::fromStdString(names[i]));
+    for (size_t i = 0; i < names.size(); ++i)
+        ticker->addTick(double(i), QString::fromStdString(names[i]));
     plot->xAxis->setTicker(ticker);
     plot->xAxis->setSubTicks(false);
-    plot->xAxis->setLabel(tr("platform (each at its default dtype; batch %1)").arg(m_platform->batch()));
+    plot->xAxis->setLabel(
+        tr("platform (each at its default dtype; batch %1)").arg(m_platform->batch()));
     plot->yAxis->setLabel(tr("speed-up vs %1 (×)").arg(QString::fromStdString(names.front())));
     if (plot->plotLayout()->rowCount() == 1) {
         plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
+        plot->plotLayout()->addElement(
+            0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
     }
     static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
         ->setText(tr("Speed-up across platforms (geometric mean over B0..B7)"));

@@ -14,6 +14,7 @@
 #include "arch/expand.h"
 #include "hw/explain.h"
 #include "models/breakdowntablemodel.h"
+#include "plots/logaxis.h"
 #include "plots/plotmenu.h"
 #include "plots/plotstyle.h"
 #include "plots/qcp.h"
@@ -26,26 +27,20 @@ namespace {
 /// Stored runs can hold thousands of networks; a scatter of this many stays responsive.
 constexpr int kMaxRunPoints = 5000;
 
-void useLogAxes(QCPAxis* axis) {
-    axis->setScaleType(QCPAxis::stLogarithmic);
-    auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-    ticker->setSubTickCount(8);
-    axis->setTicker(ticker);
-    axis->setNumberFormat(QStringLiteral("g"));
-    axis->setNumberPrecision(3);
-}
-
 QString familyOf(const QString& name) {
-    for (const std::string& f : {std::string(kFamilyEfficientNetXTpu), std::string(kFamilyEfficientNetXGpu),
-                                 std::string(kFamilyEfficientNet)}) {
-        if (name.startsWith(QString::fromStdString(f) + QLatin1Char('-'))) return QString::fromStdString(f);
+    for (const std::string& f :
+         {std::string(kFamilyEfficientNetXTpu), std::string(kFamilyEfficientNetXGpu),
+          std::string(kFamilyEfficientNet)}) {
+        if (name.startsWith(QString::fromStdString(f) + QLatin1Char('-')))
+            return QString::fromStdString(f);
     }
     return QObject::tr("other networks");
 }
 
 QColor colorOfFamily(const QString& family) {
     // The EfficientNet-X families share plotstyle's teal; the GPU one is drawn darker.
-    if (family == QLatin1String(kFamilyEfficientNetXGpu.data())) return FamilyColors::efficientNetX().darker(150);
+    if (family == QLatin1String(kFamilyEfficientNetXGpu.data()))
+        return FamilyColors::efficientNetX().darker(150);
     if (family.startsWith(QLatin1String("efficientnet"))) return FamilyColors::forModel(family);
     return FamilyColors::other();
 }
@@ -74,9 +69,11 @@ FlopsPage::FlopsPage(QWidget* parent)
       m_roofline(new QCustomPlot) {
     m_runs->addItem(tr("none (no result store open)"), qint64(0));
     m_runs->setEnabled(false);
-    m_runs->setToolTip(tr("Add the networks of a stored run (predicted on this platform; "
-                          "measured where the store has it)"));
-    for (const std::string& name : zooModelNames()) m_network->addItem(QString::fromStdString(name));
+    m_runs->setToolTip(
+        tr("Add the networks of a stored run (predicted on this platform; "
+           "measured where the store has it)"));
+    for (const std::string& name : zooModelNames())
+        m_network->addItem(QString::fromStdString(name));
     m_network->setToolTip(tr("The network whose fused ops the roofline shows (or click a point)"));
 
     auto* controls = new QHBoxLayout;
@@ -131,7 +128,8 @@ FlopsPage::FlopsPage(QWidget* parent)
                 if (!graph) return;
                 const auto point = graph->data()->at(dataIndex);
                 for (const NetworkPoint& p : m_zoo) {
-                    if (std::abs(p.macsPerImage / 1e9 - point->key) < 1e-9 * std::max(1.0, point->key)) {
+                    if (std::abs(p.macsPerImage / 1e9 - point->key) <
+                        1e-9 * std::max(1.0, point->key)) {
                         selectModel(p.name);
                         return;
                     }
@@ -145,17 +143,19 @@ FlopsPage::FlopsPage(QWidget* parent)
         for (const auto* list : {&m_zoo, &m_run.points}) {
             for (const NetworkPoint& p : *list) {
                 const double dx = m_scatter->xAxis->coordToPixel(p.macsPerImage / 1e9) - pos.x();
-                const double dy = m_scatter->yAxis->coordToPixel(p.predictedSeconds * 1e3) - pos.y();
+                const double dy =
+                    m_scatter->yAxis->coordToPixel(p.predictedSeconds * 1e3) - pos.y();
                 const double d = std::hypot(dx, dy);
                 if (d < bestDistance) bestDistance = d, best = &p;
             }
         }
         if (!best) return QToolTip::hideText();
-        QToolTip::showText(event->globalPosition().toPoint(),
-                           tr("%1\n%2 GMACs per image\n%3 predicted per batch")
-                               .arg(best->name, QLocale().toString(best->macsPerImage / 1e9, 'f', 3),
-                                    QString::fromStdString(formatSeconds(best->predictedSeconds))),
-                           m_scatter);
+        QToolTip::showText(
+            event->globalPosition().toPoint(),
+            tr("%1\n%2 GMACs per image\n%3 predicted per batch")
+                .arg(best->name, QLocale().toString(best->macsPerImage / 1e9, 'f', 3),
+                     QString::fromStdString(formatSeconds(best->predictedSeconds))),
+            m_scatter);
     });
     connect(&m_listWatcher, &QFutureWatcherBase::finished, this, [this] {
         if (m_listWatcher.property("token").toULongLong() != m_listToken) return;
@@ -165,9 +165,10 @@ FlopsPage::FlopsPage(QWidget* parent)
         m_runs->addItem(tr("none (zoo only)"), qint64(0));
         for (const RunEntry& r : list.runs) m_runs->addItem(r.label, r.id);
         m_runs->setEnabled(list.error.isEmpty());
-        m_storeNote->setText(list.error.isEmpty()
-                                 ? tr("Result store %1: %n run(s).", nullptr, int(list.runs.size())).arg(m_db)
-                                 : tr("Cannot read the result store: %1").arg(list.error));
+        m_storeNote->setText(
+            list.error.isEmpty()
+                ? tr("Result store %1: %n run(s).", nullptr, int(list.runs.size())).arg(m_db)
+                : tr("Cannot read the result store: %1").arg(list.error));
         const int keep = m_runs->findData(m_runId);
         m_runs->setCurrentIndex(std::max(keep, 0));
         m_runId = m_runs->currentData().toLongLong();
@@ -180,12 +181,13 @@ FlopsPage::FlopsPage(QWidget* parent)
         if (!m_run.error.isEmpty()) {
             m_storeNote->setText(tr("Cannot load run %1: %2").arg(m_run.runId).arg(m_run.error));
         } else if (m_run.runId != 0) {
-            m_storeNote->setText(tr("Run %1: %2 of %3 architectures shown (predicted on %4; measured "
-                                    "where stored for this platform and batch).")
-                                     .arg(m_run.runId)
-                                     .arg(m_run.points.size())
-                                     .arg(m_run.architectures)
-                                     .arg(m_platform->profileName()));
+            m_storeNote->setText(
+                tr("Run %1: %2 of %3 architectures shown (predicted on %4; measured "
+                   "where stored for this platform and batch).")
+                    .arg(m_run.runId)
+                    .arg(m_run.points.size())
+                    .arg(m_run.architectures)
+                    .arg(m_platform->profileName()));
         }
         updateScatter();
         Q_EMIT runPointsLoaded();
@@ -199,7 +201,9 @@ FlopsPage::FlopsPage(QWidget* parent)
     updateRoofline();
 }
 
-bool FlopsPage::setPlatform(const QString& profileName) { return m_platform->setProfileName(profileName); }
+bool FlopsPage::setPlatform(const QString& profileName) {
+    return m_platform->setProfileName(profileName);
+}
 
 bool FlopsPage::selectModel(const QString& name) {
     const int index = m_network->findText(name);
@@ -208,9 +212,13 @@ bool FlopsPage::selectModel(const QString& name) {
     return true;
 }
 
-QString FlopsPage::rooflineNetwork() const { return m_network->currentText(); }
+QString FlopsPage::rooflineNetwork() const {
+    return m_network->currentText();
+}
 
-QString FlopsPage::statsText() const { return m_stats->text(); }
+QString FlopsPage::statsText() const {
+    return m_stats->text();
+}
 
 QList<qint64> FlopsPage::listedRuns() const {
     QList<qint64> ids;
@@ -223,7 +231,9 @@ void FlopsPage::setDatabasePath(const QString& path) {
     m_db = QFileInfo::exists(path) ? path : QString();
     ++m_listToken;
     if (m_db.isEmpty()) {
-        m_storeNote->setText(path.isEmpty() ? QString() : tr("No result store at %1 yet (zoo networks only).").arg(path));
+        m_storeNote->setText(path.isEmpty()
+                                 ? QString()
+                                 : tr("No result store at %1 yet (zoo networks only).").arg(path));
         const QSignalBlocker blocker(m_runs);
         m_runs->clear();
         m_runs->addItem(tr("none (no result store open)"), qint64(0));
@@ -294,20 +304,23 @@ void FlopsPage::updateScatter() {
             const QColor color = colorOfFamily(family);
             g->setName(family);
             g->setLineStyle(QCPGraph::lsNone);
-            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color.darker(120), color, 9));
+            g->setScatterStyle(
+                QCPScatterStyle(QCPScatterStyle::ssCircle, color.darker(120), color, 9));
             families.insert(family, g);
         }
         return families.value(family);
     };
-    for (const QString& f : {QString::fromLatin1(kFamilyEfficientNet.data()),
-                             QString::fromLatin1(kFamilyEfficientNetXTpu.data()),
-                             QString::fromLatin1(kFamilyEfficientNetXGpu.data()), tr("other networks")}) {
+    for (const QString& f :
+         {QString::fromLatin1(kFamilyEfficientNet.data()),
+          QString::fromLatin1(kFamilyEfficientNetXTpu.data()),
+          QString::fromLatin1(kFamilyEfficientNetXGpu.data()), tr("other networks")}) {
         graphFor(f);
     }
     std::vector<double> macs, seconds;
     double xmin = 1e300, xmax = 0, ymin = 1e300, ymax = 0;
     auto extend = [&](double x, double y) {
-        xmin = std::min(xmin, x), xmax = std::max(xmax, x), ymin = std::min(ymin, y), ymax = std::max(ymax, y);
+        xmin = std::min(xmin, x), xmax = std::max(xmax, x), ymin = std::min(ymin, y),
+        ymax = std::max(ymax, y);
     };
     for (const NetworkPoint& p : m_zoo) {
         graphFor(familyOf(p.name))->addData(p.macsPerImage / 1e9, p.predictedSeconds * 1e3);
@@ -319,11 +332,13 @@ void FlopsPage::updateScatter() {
         auto* stored = plot->addGraph();
         stored->setName(tr("run %1 (predicted)").arg(m_run.runId));
         stored->setLineStyle(QCPGraph::lsNone);
-        stored->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(110, 110, 110, 150), 5));
+        stored->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(110, 110, 110, 150), 5));
         auto* measured = plot->addGraph();
         measured->setName(tr("run %1 (measured)").arg(m_run.runId));
         measured->setLineStyle(QCPGraph::lsNone);
-        measured->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, UnitColors::measured(), 8));
+        measured->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssDiamond, UnitColors::measured(), 8));
         for (const NetworkPoint& p : m_run.points) {
             stored->addData(p.macsPerImage / 1e9, p.predictedSeconds * 1e3);
             macs.push_back(p.macsPerImage);
@@ -351,7 +366,8 @@ void FlopsPage::updateScatter() {
     QString pairText;
     if (pair.ratio > 0) {
         auto name = [&](int i) {
-            return i < int(m_zoo.size()) ? m_zoo[size_t(i)].name : m_run.points[size_t(i) - m_zoo.size()].name;
+            return i < int(m_zoo.size()) ? m_zoo[size_t(i)].name
+                                         : m_run.points[size_t(i) - m_zoo.size()].name;
         };
         for (int i : {pair.slower, pair.faster}) {
             auto* label = new QCPItemText(plot);
@@ -361,27 +377,28 @@ void FlopsPage::updateScatter() {
             label->setText(name(i));
             label->setFont(QFont(font().family(), 9));
         }
-        pairText = tr(" At similar MACs (within 25%) latency differs up to <b>%1×</b>: %2 takes %3, "
-                      "%4 takes %5.")
-                       .arg(QLocale().toString(pair.ratio, 'f', 1), name(pair.slower),
-                            QString::fromStdString(formatSeconds(seconds[size_t(pair.slower)])),
-                            name(pair.faster),
-                            QString::fromStdString(formatSeconds(seconds[size_t(pair.faster)])));
+        pairText =
+            tr(" At similar MACs (within 25%) latency differs up to <b>%1×</b>: %2 takes %3, "
+               "%4 takes %5.")
+                .arg(QLocale().toString(pair.ratio, 'f', 1), name(pair.slower),
+                     QString::fromStdString(formatSeconds(seconds[size_t(pair.slower)])),
+                     name(pair.faster),
+                     QString::fromStdString(formatSeconds(seconds[size_t(pair.faster)])));
     }
     m_stats->setText(tr("<b>%1 networks on %2</b>: Spearman rank correlation of MACs and predicted "
                         "latency ρ = <b>%3</b>; log-log fit latency ∝ MACs<sup>%4</sup> with "
                         "<b>R² = %5</b>.%6")
                          .arg(fit.n)
                          .arg(m_platform->profileName())
-                         .arg(QLocale().toString(rho, 'f', 2), QLocale().toString(fit.slope, 'f', 2),
+                         .arg(QLocale().toString(rho, 'f', 2),
+                              QLocale().toString(fit.slope, 'f', 2),
                               QLocale().toString(fit.r2, 'f', 2), pairText));
-    useLogAxes(plot->xAxis);
-    useLogAxes(plot->yAxis);
     plot->xAxis->setLabel(tr("MACs per image (G, log)"));
-    plot->yAxis->setLabel(tr("predicted latency per batch of %1 (ms, log)").arg(m_platform->batch()));
+    plot->yAxis->setLabel(
+        tr("predicted latency per batch of %1 (ms, log)").arg(m_platform->batch()));
     if (xmax > 0) {
-        plot->xAxis->setRange(xmin / 1.5, xmax * 1.5);
-        plot->yAxis->setRange(ymin / 1.5, ymax * 1.5);
+        setLogAxis(plot->xAxis, xmin / 1.5, xmax * 1.5);
+        setLogAxis(plot->yAxis, ymin / 1.5, ymax * 1.5);
     }
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     titleOf(plot)->setText(tr("MACs vs latency on %1 (%2)")
@@ -403,15 +420,17 @@ void FlopsPage::updateRoofline() {
     const Roofline roof = rooflineOf(p, dtype);
     const double tera = 1e12;
 
-    const char* const boundNames[4] = {QT_TR_NOOP("matrix-bound ops"), QT_TR_NOOP("vector-bound ops"),
-                                       QT_TR_NOOP("memory-bound ops"), QT_TR_NOOP("overhead-bound ops")};
+    const char* const boundNames[4] = {
+        QT_TR_NOOP("matrix-bound ops"), QT_TR_NOOP("vector-bound ops"),
+        QT_TR_NOOP("memory-bound ops"), QT_TR_NOOP("overhead-bound ops")};
     QCPGraph* byBound[4];
     for (int b = 0; b < 4; ++b) {
         byBound[b] = plot->addGraph();
         byBound[b]->setName(tr(boundNames[b]));
         byBound[b]->setLineStyle(QCPGraph::lsNone);
         const QColor c = boundColor(Bound(b));
-        byBound[b]->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c.darker(130), c, 7));
+        byBound[b]->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssCircle, c.darker(130), c, 7));
     }
     double xmin = roof.ridgeIntensity, xmax = roof.ridgeIntensity, ymin = roof.matrixFlopsPerSecond;
     for (const GroupCost& g : groups) {
@@ -422,18 +441,21 @@ void FlopsPage::updateRoofline() {
         ymin = std::min(ymin, g.achievedFlopsPerSecond);
     }
     for (int b = 0; b < 4; ++b) {
-        if (byBound[b]->data()->isEmpty()) plot->legend->removeItem(plot->legend->itemWithPlottable(byBound[b]));
+        if (byBound[b]->data()->isEmpty())
+            plot->legend->removeItem(plot->legend->itemWithPlottable(byBound[b]));
     }
     xmin /= 2.0;
     xmax *= 2.0;
     // The roofline: memory-bound slope up to the ridge, the matrix peak after it.
     auto* memoryRoof = plot->addGraph();
-    memoryRoof->setName(tr("memory roof: %1 GB/s × intensity").arg(QLocale().toString(roof.bytesPerSecond / 1e9, 'f', 0)));
+    memoryRoof->setName(tr("memory roof: %1 GB/s × intensity")
+                            .arg(QLocale().toString(roof.bytesPerSecond / 1e9, 'f', 0)));
     memoryRoof->setPen(QPen(UnitColors::memory(), 2.5));
     memoryRoof->addData(xmin, roof.bytesPerSecond * xmin / tera);
     memoryRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
     auto* matrixRoof = plot->addGraph();
-    matrixRoof->setName(tr("matrix-unit peak: %1 TFLOP/s").arg(QLocale().toString(roof.matrixFlopsPerSecond / tera, 'f', 1)));
+    matrixRoof->setName(tr("matrix-unit peak: %1 TFLOP/s")
+                            .arg(QLocale().toString(roof.matrixFlopsPerSecond / tera, 'f', 1)));
     matrixRoof->setPen(QPen(UnitColors::matrix(), 2.5));
     matrixRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
     matrixRoof->addData(xmax, roof.matrixFlopsPerSecond / tera);
@@ -444,12 +466,10 @@ void FlopsPage::updateRoofline() {
     ridge->setText(tr("ridge %1 FLOP/B").arg(QLocale().toString(roof.ridgeIntensity, 'f', 0)));
     ridge->setFont(QFont(font().family(), 9));
 
-    useLogAxes(plot->xAxis);
-    useLogAxes(plot->yAxis);
     plot->xAxis->setLabel(tr("operational intensity (FLOP/byte, log)"));
     plot->yAxis->setLabel(tr("achieved (TFLOP/s, log)"));
-    plot->xAxis->setRange(xmin, xmax);
-    plot->yAxis->setRange(ymin / tera / 2.0, roof.matrixFlopsPerSecond / tera * 3.0);
+    setLogAxis(plot->xAxis, xmin, xmax);
+    setLogAxis(plot->yAxis, ymin / tera / 2.0, roof.matrixFlopsPerSecond / tera * 3.0);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     titleOf(plot)->setText(tr("Roofline of %1's %2 fused ops (batch %3)")
                                .arg(m_network->currentText())

@@ -22,13 +22,14 @@ void exportPlotInteractively(QCustomPlot* plot, const QString& baseName) {
 
 void addExportMenu(QCustomPlot* plot, const QString& baseName, std::function<void()> resetZoom) {
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
-    QObject::connect(plot, &QWidget::customContextMenuRequested, plot, [plot, baseName, resetZoom](QPoint pos) {
-        QMenu menu(plot);
-        menu.addAction(QObject::tr("Export plot (PNG, PDF, SVG)…"), plot,
-                       [plot, baseName] { exportPlotInteractively(plot, baseName); });
-        if (resetZoom) menu.addAction(QObject::tr("Reset zoom"), plot, resetZoom);
-        menu.exec(plot->mapToGlobal(pos));
-    });
+    QObject::connect(
+        plot, &QWidget::customContextMenuRequested, plot, [plot, baseName, resetZoom](QPoint pos) {
+            QMenu menu(plot);
+            menu.addAction(QObject::tr("Export plot (PNG, PDF, SVG)…"), plot,
+                           [plot, baseName] { exportPlotInteractively(plot, baseName); });
+            if (resetZoom) menu.addAction(QObject::tr("Reset zoom"), plot, resetZoom);
+            menu.exec(plot->mapToGlobal(pos));
+        });
 }
 
 }  // namespace archscope::ui

@@ -11,7 +11,9 @@
 namespace archscope::ui {
 
 PlatformSelector::PlatformSelector(QWidget* parent, int defaultBatch)
-    : QWidget(parent), m_profileBox(new QComboBox), m_dtypeBox(new QComboBox),
+    : QWidget(parent),
+      m_profileBox(new QComboBox),
+      m_dtypeBox(new QComboBox),
       m_batchBox(new QSpinBox) {
     for (const std::string& name : listProfiles()) {
         m_profileBox->addItem(QString::fromStdString(name));
@@ -20,8 +22,9 @@ PlatformSelector::PlatformSelector(QWidget* parent, int defaultBatch)
     m_dtypeBox->setToolTip(tr("Precision: picks the matrix-unit rate and bytes per element"));
     m_batchBox->setRange(1, 4096);
     m_batchBox->setValue(defaultBatch);
-    m_batchBox->setToolTip(tr("Images per forward pass; 1 = single-image latency, large = "
-                              "throughput regime"));
+    m_batchBox->setToolTip(
+        tr("Images per forward pass; 1 = single-image latency, large = "
+           "throughput regime"));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(new QLabel(tr("Platform")));
@@ -70,15 +73,21 @@ bool PlatformSelector::setProfileName(const QString& name) {
     return true;
 }
 
-QString PlatformSelector::profileName() const { return m_profileBox->currentText(); }
+QString PlatformSelector::profileName() const {
+    return m_profileBox->currentText();
+}
 
 Dtype PlatformSelector::dtype() const {
     const QVariant d = m_dtypeBox->currentData();
     return d.isValid() ? Dtype(d.toInt()) : m_profile.defaultDtype;
 }
 
-int PlatformSelector::batch() const { return m_batchBox->value(); }
+int PlatformSelector::batch() const {
+    return m_batchBox->value();
+}
 
-void PlatformSelector::setBatch(int batch) { m_batchBox->setValue(batch); }
+void PlatformSelector::setBatch(int batch) {
+    m_batchBox->setValue(batch);
+}
 
 }  // namespace archscope::ui
