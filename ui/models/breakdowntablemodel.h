@@ -15,18 +15,18 @@ class BreakdownTableModel : public QAbstractTableModel {
 public:
     enum Column {
         Name,
-        Ops,
         Time,
         Measured,
-        Matrix,
-        Vector,
-        Memory,
-        Overhead,
+        BoundColumn,
         MatrixUtil,
         VectorUtil,
         MemoryUtil,
         Intensity,
-        BoundColumn,
+        Matrix,
+        Vector,
+        Memory,
+        Overhead,
+        Ops,
         ColumnCount
     };
 
