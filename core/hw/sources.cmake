@@ -3,4 +3,6 @@ target_sources(archscope_core PRIVATE
     hw/profile_io.cpp
     hw/model.cpp
     hw/explain.cpp
+    hw/calibrate.cpp
+    hw/profile_writer.cpp
 )

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "arch/layer.h"
+#include "profile.h"
+
+namespace archscope {
+
+/// A measured time of one stage ("stem", "block3", "head"), as measure --per-layer gives it.
+struct StageTime {
+    std::string name;
+    double measuredMs = 0.0;
+};
+
+/// One measured network, ready for fitting: its layers (expanded at the measured batch), the
+/// measured whole-network median and, optionally, per-stage medians.
+struct CalibrationSample {
+    std::string name;
+    std::vector<Layer> layers;
+    double measuredMs = 0.0;
+    std::vector<StageTime> stages;
+};
+
+/// The IR block index of a stage name: "stem" -> -1, "head" -> -2, "blockN" -> N; -3 when the
+/// name is none of these (such a stage is ignored by the fit).
+int stageBlockIndex(std::string_view stageName);
+
+/// Parameters the calibration may fit: the profile's free parameters (freeParameterNames()) and
+/// the vector unit's per-element op costs "vector.ops_per_element.<op>" (assumptions in every
+/// shipped profile).
+std::vector<std::string> fittableParameterNames();
+double fittableParameter(const Profile& p, std::string_view name);
+/// Sets a fittable parameter and marks it calibrated with `source` in Profile::parameters.
+/// Throws ArchError for an unknown name or an out-of-range value.
+void setFittableParameter(Profile& p, std::string_view name, double value,
+                          const std::string& source = "calibrated");
+
+/// Which parameters a calibration fits on a profile of `kind` ("cpu", "gpu", "tpu") by default.
+std::vector<std::string> defaultFitParameters(const std::string& kind);
+
+struct FitOptions {
+    std::vector<std::string> parameters;  ///< empty: defaultFitParameters(profile.kind)
+    Dtype dtype = Dtype::Fp32;
+    /// Weight of the per-stage terms: each network's stages together weigh this much against
+    /// the network's total (weight 1). 0 fits totals only.
+    double stageWeight = 0.5;
+    /// Weak pull of each parameter towards its starting value (squared log-ratio); it only
+    /// matters along directions the data cannot tell apart (e.g. an efficiency and an op cost).
+    double priorWeight = 1e-3;
+    int maxEvaluations = 6000;
+};
+
+struct FittedParameter {
+    std::string name;
+    std::string unit;
+    double initial = 0.0;
+    double fitted = 0.0;
+};
+
+struct FitResult {
+    Profile profile;  ///< the base profile with the fitted values set
+    std::vector<FittedParameter> parameters;
+    double initialObjective = 0.0;  ///< mean squared log error (+ stage and prior terms)
+    double finalObjective = 0.0;
+    double meanAbsErrorPercent = 0.0;  ///< over the fit networks' totals, |pred/meas - 1|
+    int evaluations = 0;
+};
+
+/// Fits `opts.parameters` of `base` to the samples by minimizing the mean squared log error of
+/// predicted vs measured latency (network totals, plus stage times weighted by stageWeight)
+/// with Nelder-Mead on log-parameters inside bounds (efficiency 0.005..1.5, overhead
+/// 0.001..10,000 us, op cost 0.01..1,000). Deterministic. Throws ArchError without samples, for
+/// an unknown parameter or a sample without a positive measured time.
+FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& samples,
+                     const FitOptions& opts);
+
+/// Predicted per-stage times (ms) of a sample, in the order of sample.stages.
+std::vector<double> predictStagesMs(const Profile& p, const CalibrationSample& sample, Dtype dtype);
+
+/// How close predictions are to measurements.
+struct AgreementStats {
+    int count = 0;
+    double kendallTau = 0.0;  ///< tau-b (ties counted as Kendall 1945 does)
+    double within10 = 0.0;    ///< share of |pred/meas - 1| <= 10 %
+    double within15 = 0.0;    ///< ... <= 15 %
+    double meanAbsErrorPercent = 0.0;
+    double medianRatio = 0.0;  ///< median of pred/meas
+};
+AgreementStats compareLatencies(const std::vector<double>& predicted,
+                                const std::vector<double>& measured);
+/// Kendall's tau-b of two equally long series; 0 when fewer than two pairs differ.
+double kendallTau(const std::vector<double>& a, const std::vector<double>& b);
+
+}  // namespace archscope
