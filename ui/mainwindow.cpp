@@ -5,11 +5,14 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QtConcurrent>
 
+#include "fileactions.h"
 #include "jobbridge.h"
 #include "pages/breakdownpage.h"
 #include "pages/comparepage.h"
@@ -66,7 +69,8 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_run, &RunPage::runStarted, this, [this](qint64 runId, double) {
         m_pareto->clear(runId);
-        statusBar()->showMessage(tr("Run %1 started; its front grows on the Pareto page").arg(runId), 8000);
+        statusBar()->showMessage(
+            tr("Run %1 started; its front grows on the Pareto page").arg(runId), 8000);
     });
     connect(m_bridge, &JobBridge::result, m_pareto, &ParetoPage::addResult);
     connect(m_bridge, &JobBridge::finished, m_history, &HistoryPage::refresh);
@@ -75,9 +79,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_history, &HistoryPage::openRun, this, &MainWindow::openRun);
     connect(m_history, &HistoryPage::resumeRun, this, &MainWindow::resumeRun);
     connect(m_history, &HistoryPage::exportPlot, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export the Pareto plot"), QStringLiteral("pareto-run-%1.png").arg(m_pareto->runId()),
-            tr("Images (*.png *.pdf *.svg)"));
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export the Pareto plot"),
+                                         QStringLiteral("pareto-run-%1.png").arg(m_pareto->runId()),
+                                         tr("Images (*.png *.pdf *.svg)"));
         QString error;
         if (!path.isEmpty() && !exportPlot(m_pareto->plot(), path, &error)) {
             QMessageBox::warning(this, tr("Export failed"), error);
@@ -86,14 +91,50 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_pareto, &ParetoPage::candidateActivated, this,
             [this](qint64 runId, qint64 seq, const QString&) { openCandidate(runId, seq); });
     wireAnalysisPages();
+    buildMenus();
     resize(1400, 860);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open result store…"), this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open result store"), m_session->databasePath(),
+                                         tr("SQLite (*.db *.sqlite);;All files (*)"));
+        if (!path.isEmpty()) m_session->setDatabasePath(path);
+    });
+    file->addAction(tr("Import measurements or a profiler trace…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Import"), QString(),
+            tr("Measurements and traces (*.json *.json.gz);;All files (*)"));
+        if (path.isEmpty()) return;
+        const QString db = m_session->databasePath();
+        const QString platform = m_session->profileName();
+        auto* watcher = new QFutureWatcher<ImportOutcome>(this);
+        connect(watcher, &QFutureWatcher<ImportOutcome>::finished, this, [this, watcher] {
+            watcher->deleteLater();
+            const ImportOutcome outcome = watcher->result();
+            if (!outcome.error.isEmpty()) {
+                QMessageBox::warning(this, tr("Import failed (nothing was stored)"), outcome.error);
+                return;
+            }
+            statusBar()->showMessage(outcome.summary, 15000);
+            m_history->refresh();
+        });
+        watcher->setFuture(QtConcurrent::run(importMeasurements, path, db, platform));
+    });
+    file->addAction(tr("Export the current architecture…"), this,
+                    [this] { exportArchitectureInteractive(this, m_models->currentSpec()); });
+    file->addSeparator();
+    file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
 }
 
 void MainWindow::wireAnalysisPages() {
     // The breakdown follows the Models page; the roofline follows it for zoo networks.
     connect(m_models, &ModelsPage::networkChanged, m_breakdown, &BreakdownPage::setNetwork);
-    connect(m_models, &ModelsPage::networkChanged, m_flops,
-            [this](const NetworkSpec& spec) { m_flops->selectModel(QString::fromStdString(spec.name)); });
+    connect(m_models, &ModelsPage::networkChanged, m_flops, [this](const NetworkSpec& spec) {
+        m_flops->selectModel(QString::fromStdString(spec.name));
+    });
     m_breakdown->setNetwork(m_models->currentSpec());
     auto applyProfile = [this](const QString& name) {
         m_breakdown->setPlatform(name);
@@ -110,7 +151,9 @@ void MainWindow::wireAnalysisPages() {
     connect(m_session, &Session::databaseChanged, this, applyDatabase);
 }
 
-MainWindow::~MainWindow() { m_bridge->cancelAndWait(); }
+MainWindow::~MainWindow() {
+    m_bridge->cancelAndWait();
+}
 
 void MainWindow::addPage(const QString& id, const QString& title, QWidget* page) {
     m_ids << id;
@@ -125,7 +168,9 @@ bool MainWindow::showPage(const QString& id) {
     return true;
 }
 
-QString MainWindow::currentPage() const { return m_ids.value(m_nav->currentRow()); }
+QString MainWindow::currentPage() const {
+    return m_ids.value(m_nav->currentRow());
+}
 
 void MainWindow::openRun(qint64 runId) {
     m_pareto->loadRun(m_session->databasePath(), runId);
@@ -136,15 +181,17 @@ void MainWindow::resumeRun(qint64 runId) {
     // Load what is stored first, then follow the resumed run live, so no point is lost between.
     m_pareto->loadRun(m_session->databasePath(), runId);
     auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(m_pareto, &ParetoPage::loaded, this, [this, runId, connection](qint64 loaded, int) {
-        if (loaded != runId) return;
-        disconnect(*connection);
-        try {
-            m_bridge->resumeRun(m_session->databasePath(), runId);
-        } catch (const std::exception& e) {
-            QMessageBox::warning(this, tr("Cannot resume run %1").arg(runId), QString::fromUtf8(e.what()));
-        }
-    });
+    *connection =
+        connect(m_pareto, &ParetoPage::loaded, this, [this, runId, connection](qint64 loaded, int) {
+            if (loaded != runId) return;
+            disconnect(*connection);
+            try {
+                m_bridge->resumeRun(m_session->databasePath(), runId);
+            } catch (const std::exception& e) {
+                QMessageBox::warning(this, tr("Cannot resume run %1").arg(runId),
+                                     QString::fromUtf8(e.what()));
+            }
+        });
     showPage(QStringLiteral("pareto"));
 }
 

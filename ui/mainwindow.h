@@ -54,6 +54,7 @@ protected:
 
 private:
     void addPage(const QString& id, const QString& title, QWidget* page);
+    void buildMenus();
     void openCandidate(qint64 runId, qint64 seq);
     void wireAnalysisPages();
 

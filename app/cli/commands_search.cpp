@@ -1,4 +1,6 @@
 // `search`, `lacs` and `spaces`: platform-aware search and latency-aware compound scaling.
+#include <unistd.h>
+
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -182,7 +184,7 @@ void runLacsCommand(const LacsOptions& o) {
         const AccuracyResult r = estimate(s, {});
         metric = r.metric;
         ++estimates;
-        if (!o.json)
+        if (!o.json && isatty(STDERR_FILENO))
             std::cerr << "\rLACS: estimated accuracy of " << estimates << " candidates"
                       << std::flush;
         return r.value;
@@ -221,7 +223,7 @@ void runLacsCommand(const LacsOptions& o) {
                   << "\n";
         return;
     }
-    std::cerr << "\n";
+    if (isatty(STDERR_FILENO)) std::cerr << "\n";
     std::cout << "LACS on " << profile.name << " from " << base.name << ": alpha (depth) "
               << formatFixed(r.alpha, 2) << ", beta (width) " << formatFixed(r.beta, 2)
               << ", gamma (resolution) " << formatFixed(r.gamma, 2) << "\n"

@@ -5,6 +5,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
@@ -13,6 +14,7 @@
 
 #include "arch/expand.h"
 #include "arch/json.h"
+#include "fileactions.h"
 #include "models/layertablemodel.h"
 #include "models/zootablemodel.h"
 #include "zoo/zoo.h"
@@ -75,6 +77,16 @@ ModelsPage::ModelsPage(QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     layout->addWidget(splitter);
 
+    m_zooView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_zooView, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const QModelIndex index = m_zooView->indexAt(pos);
+        if (!index.isValid()) return;
+        const NetworkSpec spec = *zooSpec(m_zoo->row(index.row()).name.toStdString());
+        QMenu menu;
+        menu.addAction(tr("Export %1…").arg(QString::fromStdString(spec.name)), this,
+                       [this, spec] { exportArchitectureInteractive(this, spec); });
+        menu.exec(m_zooView->viewport()->mapToGlobal(pos));
+    });
     connect(m_zooView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 if (current.isValid()) {
