@@ -202,7 +202,7 @@ void MainWindow::openCandidate(qint64 runId, qint64 seq) {
         watcher->deleteLater();
         if (auto spec = watcher->result()) {
             m_models->showNetwork(*spec);
-            showPage(QStringLiteral("models"));
+            showPage(QStringLiteral("breakdown"));  // the breakdown follows the Models page
         }
     });
     // The lookup reads the store: off the GUI thread.
