@@ -6,6 +6,7 @@ add_library(archscope_torch STATIC
     ${CMAKE_CURRENT_LIST_DIR}/memoryestimate.cpp
     ${CMAKE_CURRENT_LIST_DIR}/modules.cpp
     ${CMAKE_CURRENT_LIST_DIR}/measure.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/calibration_runner.cpp  # plain C++: measure + fit
 )
 target_link_libraries(archscope_torch PUBLIC archscope_core PRIVATE ${TORCH_LIBRARIES})
 target_include_directories(archscope_torch PRIVATE ${TORCH_INCLUDE_DIRS})

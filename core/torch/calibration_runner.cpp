@@ -1,0 +1,287 @@
+// Calibration driver: measures networks with LibTorch (measure.h) and fits the profile
+// (hw/calibrate.h). Plain C++: no torch header here, so it compiles in seconds.
+#include "calibration_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <ctime>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#include <random>
+#include <set>
+
+#include "arch/error.h"
+#include "arch/expand.h"
+#include "hw/model.h"
+#include "search/sampler.h"
+#include "search/space.h"
+#include "torchnetwork.h"
+#include "zoo/zoo.h"
+
+namespace archscope {
+namespace {
+
+struct Planned {
+    Network net;
+    std::string origin;
+    bool heldOut = false;
+};
+
+std::string blockKind(const Block& b) {
+    if (b.spaceToDepth == 1)
+        return "s2d+" + std::string(b.type == BlockType::FusedMBConv ? "fused" : "mbconv");
+    switch (b.type) {
+        case BlockType::MBConv:
+            return "mbconv";
+        case BlockType::FusedMBConv:
+            return "fused";
+        case BlockType::Bottleneck:
+            return "bottleneck";
+    }
+    return "?";
+}
+
+std::string stageKind(const Network& net, const std::string& stage) {
+    const int block = stageBlockIndex(stage);
+    if (block == -1) return "stem";
+    if (block == -2) return "head";
+    if (block >= 0 && block < int(net.blocks.size())) return blockKind(net.blocks[size_t(block)]);
+    return "other";
+}
+
+std::vector<Planned> plan(const CalibrationOptions& o) {
+    std::vector<Planned> out;
+    std::set<std::string> names;
+    auto add = [&](NetworkSpec spec, const std::string& origin, bool heldOut) {
+        if (!names.insert(spec.name).second) {
+            throw ArchError("calibration: network \"" + spec.name +
+                            "\" is listed twice (a network is either fitted or held out)");
+        }
+        out.push_back({buildNetwork(spec), origin, heldOut});
+    };
+    for (const auto& m : o.fitModels) add(resolveModel(m), "zoo", false);
+    for (const auto& m : o.holdoutModels) add(resolveModel(m), "zoo", true);
+    if (o.randomFit + o.randomHoldout > 0) {
+        const SearchSpace space = loadSearchSpace(o.space);
+        std::mt19937_64 rng(o.seed);
+        for (int i = 0; i < o.randomFit + o.randomHoldout; ++i) {
+            const bool heldOut = i >= o.randomFit;
+            const std::string name = o.space + "-s" + std::to_string(o.seed) + "-" +
+                                     (heldOut ? "h" : "f") + std::to_string(i);
+            add(decodeCandidate(space, randomCandidate(space, rng), name), "random", heldOut);
+        }
+    }
+    return out;
+}
+
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+
+/// Keeps freed memory in the process (see CalibrationOptions::steadyAllocator). Returns whether
+/// the allocator took the settings.
+bool makeAllocatorSteady() {
+#if defined(__GLIBC__)
+    // 32 MiB is the largest mmap threshold glibc accepts (HEAP_MAX_SIZE / 2 on 64-bit).
+    const bool mmap = mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1;
+    const bool trim = mallopt(M_TRIM_THRESHOLD, INT_MAX) == 1;
+    return mmap && trim;
+#else
+    return false;
+#endif
+}
+
+double wallMsSince(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Whole-network CPU timings taken round-robin: every round runs each network once untimed
+/// (to bring its weights back into cache, as a network serving requests has them) and once
+/// timed. Load from other processes that changes over minutes thus hits every network alike
+/// instead of whichever was being measured at the time.
+void timeRoundRobin(const std::vector<Planned>& planned, const CalibrationOptions& o,
+                    std::vector<LatencyStats>& cpu, std::vector<LatencyStats>& wall,
+                    const std::function<void(const std::string&)>& progress) {
+    configureTorchRuntime(o.measure.threads, o.torch.device);
+    std::vector<TorchNetwork> built;
+    for (const auto& p : planned) {
+        built.emplace_back(p.net, o.torch);
+        for (int i = 0; i < o.measure.warmup; ++i) built.back().infer();
+    }
+    std::vector<std::vector<double>> cpuMs(planned.size()), wallMs(planned.size());
+    for (int round = 0; round < o.measure.reps; ++round) {
+        if (progress) {
+            progress("timing round " + std::to_string(round + 1) + "/" +
+                     std::to_string(o.measure.reps) + " over " + std::to_string(planned.size()) +
+                     " networks");
+        }
+        for (size_t i = 0; i < built.size(); ++i) {
+            built[i].infer();
+            const auto w0 = std::chrono::steady_clock::now();
+            const double c0 = threadCpuMs();
+            built[i].infer();
+            cpuMs[i].push_back(threadCpuMs() - c0);
+            wallMs[i].push_back(wallMsSince(w0));
+        }
+    }
+    for (size_t i = 0; i < built.size(); ++i) {
+        cpu.push_back(summarizeLatencies(std::move(cpuMs[i])));
+        wall.push_back(summarizeLatencies(std::move(wallMs[i])));
+    }
+}
+
+std::string percent(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", x);
+    return buf;
+}
+
+}  // namespace
+
+CalibrationMeasurements measureForCalibration(
+    const CalibrationOptions& opts, const std::function<void(const std::string&)>& progress) {
+    const std::vector<Planned> planned = plan(opts);  // resolves every name before measuring
+    CalibrationMeasurements out;
+    if (opts.steadyAllocator) out.steadyAllocator = makeAllocatorSteady();
+    MeasureOptions measure = opts.measure;
+    measure.perLayer = true;
+    measure.cudaGraph = false;  // eager figures: the profile models one launch per op
+    out.clock = opts.clock == CalibrationClock::ThreadCpu &&
+                        opts.torch.device == TorchDevice::Cpu && opts.measure.threads == 1
+                    ? CalibrationClock::ThreadCpu
+                    : CalibrationClock::Wall;
+    // Per-stage split (and the eager totals used on CUDA, where passes must be synchronized).
+    std::vector<Measurement> measured;
+    for (const auto& p : planned) {
+        if (progress) {
+            progress("measuring stages " + std::to_string(measured.size() + 1) + "/" +
+                     std::to_string(planned.size()) + " " + p.net.name() +
+                     (p.heldOut ? " (held out)" : " (fit)"));
+        }
+        measured.push_back(measureNetwork(p.net, opts.torch, measure));
+    }
+    if (!measured.empty()) out.context = measured.front().context;
+    std::vector<LatencyStats> totals, walls;
+    if (opts.torch.device == TorchDevice::Cpu) {
+        std::vector<LatencyStats> cpu;
+        timeRoundRobin(planned, opts, cpu, walls, progress);
+        totals = out.clock == CalibrationClock::ThreadCpu ? cpu : walls;
+    } else {
+        for (const auto& m : measured) totals.push_back(m.eager), walls.push_back(m.eager);
+    }
+    for (size_t i = 0; i < planned.size(); ++i) {
+        NetworkFigures f;
+        f.name = planned[i].net.name();
+        f.total = totals[i];
+        f.wallMs = walls[i].medianMs;
+        // The stage pass gives the split of the time; the total gives its level.
+        double stageSum = 0.0;
+        for (const auto& l : measured[i].layers) stageSum += l.medianMs;
+        for (const auto& l : measured[i].layers) {
+            f.stages.push_back(
+                {l.name, stageSum > 0.0 ? l.medianMs * f.total.medianMs / stageSum : l.medianMs});
+        }
+        out.networks.push_back(std::move(f));
+    }
+    return out;
+}
+
+CalibrationReport runCalibration(const Profile& base, const CalibrationOptions& opts,
+                                 const std::function<void(const std::string&)>& progress) {
+    const auto start = std::chrono::steady_clock::now();
+    // Fail on a bad name or an empty fit set before minutes of measuring.
+    const std::vector<Planned> planned = plan(opts);
+    if (std::none_of(planned.begin(), planned.end(), [](const Planned& p) { return !p.heldOut; }))
+        throw ArchError("calibration needs at least one network to fit");
+    CalibrationReport r = fitCalibration(base, opts, measureForCalibration(opts, progress));
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& opts,
+                                 const CalibrationMeasurements& figures) {
+    const std::vector<Planned> planned = plan(opts);
+    const Dtype dtype = opts.fit.dtype;
+    CalibrationReport r;
+    r.context = figures.context;
+    r.clock = figures.clock;
+    r.steadyAllocator = figures.steadyAllocator;
+    std::vector<CalibrationSample> fitSamples, allSamples;
+    for (const Planned& p : planned) {
+        const auto it =
+            std::find_if(figures.networks.begin(), figures.networks.end(),
+                         [&](const NetworkFigures& f) { return f.name == p.net.name(); });
+        if (it == figures.networks.end()) {
+            throw ArchError("no measurement of \"" + p.net.name() +
+                            "\" to fit; refit with the same models, --random, --holdout and "
+                            "--seed as the measuring run");
+        }
+        const NetworkFigures& f = *it;
+        CalibrationSample s;
+        s.name = p.net.name();
+        s.layers = expandLayers(p.net, opts.torch.batch);
+        s.measuredMs = f.total.medianMs;
+        s.stages = f.stages;
+        CalibratedNetwork n;
+        n.name = s.name;
+        n.origin = p.origin;
+        n.heldOut = p.heldOut;
+        n.measuredMs = f.total.medianMs;
+        n.p10Ms = f.total.p10Ms;
+        n.p90Ms = f.total.p90Ms;
+        n.wallMs = f.wallMs;
+        n.stages = s.stages;
+        for (const auto& st : s.stages) n.stageKinds.push_back(stageKind(p.net, st.name));
+        n.predictedBeforeMs = predictNetwork(base, s.layers, dtype).latencySeconds * 1e3;
+        r.networks.push_back(std::move(n));
+        if (!p.heldOut) fitSamples.push_back(s);
+        allSamples.push_back(std::move(s));
+    }
+    if (fitSamples.empty()) throw ArchError("calibration needs at least one network to fit");
+
+    r.fit = fitProfile(base, fitSamples, opts.fit);
+    r.profile = r.fit.profile;
+    std::vector<double> pb[2], pa[2], me[2];  // [heldOut]
+    for (size_t i = 0; i < r.networks.size(); ++i) {
+        auto& n = r.networks[i];
+        n.predictedAfterMs =
+            predictNetwork(r.profile, allSamples[i].layers, dtype).latencySeconds * 1e3;
+        n.stagesPredictedMs = predictStagesMs(r.profile, allSamples[i], dtype);
+        pb[n.heldOut].push_back(n.predictedBeforeMs);
+        pa[n.heldOut].push_back(n.predictedAfterMs);
+        me[n.heldOut].push_back(n.measuredMs);
+    }
+    r.fitBefore = compareLatencies(pb[0], me[0]);
+    r.fitAfter = compareLatencies(pa[0], me[0]);
+    r.holdoutBefore = compareLatencies(pb[1], me[1]);
+    r.holdoutAfter = compareLatencies(pa[1], me[1]);
+    return r;
+}
+
+std::string calibrationSource(const CalibrationReport& r) {
+    return "calibrated on " + r.context.device + " (" + r.context.deviceKind + ", LibTorch " +
+           r.context.libtorchVersion + ", " + std::to_string(r.context.threads) + " threads, " +
+           (r.clock == CalibrationClock::ThreadCpu ? "thread CPU time, " : "wall clock, ") +
+           r.context.dtype + ", batch " + std::to_string(r.context.batch) + ") at " +
+           r.context.timestamp + ", fit error " + percent(r.fit.meanAbsErrorPercent) + " on " +
+           std::to_string(r.fitAfter.count) + " networks, hold-out error " +
+           percent(r.holdoutAfter.meanAbsErrorPercent) + " on " +
+           std::to_string(r.holdoutAfter.count);
+}
+
+Profile annotatedProfile(const CalibrationReport& r, const std::string& name, int version) {
+    Profile p = r.profile;
+    const std::string source = calibrationSource(r);
+    for (const auto& fp : r.fit.parameters) setFittableParameter(p, fp.name, fp.fitted, source);
+    p.name = name;
+    p.displayName = r.profile.displayName + ", calibrated on " + r.context.device;
+    p.version = version;
+    return p;
+}
+
+}  // namespace archscope
