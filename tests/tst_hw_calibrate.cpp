@@ -117,9 +117,18 @@ private Q_SLOTS:
         QTest::addColumn<double>("stageWeight");
         QTest::newRow("cpu, defaults, totals + stages")
             << "cpu" << 1
-            << QStringList{"matrix.efficiency", "memory.efficiency", "overhead.per_fused_op",
-                           "vector.ops_per_element.depthwise_mac", "vector.ops_per_element.swish"}
-            << QList<double>{0.45, 0.6, 7.5, 10.0, 80.0} << 0.5;
+            << QStringList{"matrix.efficiency",
+                           "memory.efficiency",
+                           "overhead.per_fused_op",
+                           "memory.overlap",
+                           "vector.ops_per_element.depthwise_mac",
+                           "vector.ops_per_element.swish"}
+            << QList<double>{0.45, 0.6, 7.5, 0.4, 10.0, 80.0} << 0.5;
+        QTest::newRow("cpu, bandwidth and vector")
+            << "cpu" << 1
+            << QStringList{"matrix.efficiency", "memory.bandwidth", "overhead.per_fused_op",
+                           "vector.efficiency", "vector.ops_per_element.swish"}
+            << QList<double>{0.5, 45.0, 3.0, 0.5, 30.0} << 0.5;
         QTest::newRow("cpu, totals only")
             << "cpu" << 1
             << QStringList{"matrix.efficiency", "memory.efficiency", "overhead.per_fused_op"}
@@ -164,6 +173,35 @@ private Q_SLOTS:
                 QCOMPARE(QString::fromStdString(p.source), QString("calibrated"));
             }
         }
+    }
+
+    /// memory.overlap: 1 is the roofline's max(compute, memory), 0 adds them; the file may omit
+    /// it (1), must keep it in [0, 1], and the writer lists it once it is set.
+    void memoryOverlap() {
+        Profile p = loadProfile("cpu");
+        QCOMPARE(p.memory.overlap, 1.0);
+        const auto layers = expandLayers(buildNetwork(*zooSpec("efficientnet-b0")), 1);
+        const auto full = predictGroups(p, layers, Dtype::Fp32);
+        setFittableParameter(p, "memory.overlap", 0.0);
+        const auto none = predictGroups(p, layers, Dtype::Fp32);
+        for (size_t i = 0; i < full.size(); ++i) {
+            const auto& g = none[i];
+            const double compute = g.matrixSeconds + g.vectorSeconds;  // CPU: shared units
+            QVERIFY(std::abs(g.seconds - (compute + g.memorySeconds + g.overheadSeconds)) <
+                    1e-15 + 1e-12 * g.seconds);
+            QVERIFY(g.seconds >= full[i].seconds);
+        }
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("overlap.json").toStdString();
+        setFittableParameter(p, "memory.overlap", 0.25, "calibrated here");
+        saveProfile(p, path);
+        QCOMPARE(loadProfile(path).memory.overlap, 0.25);
+        nlohmann::json j;
+        std::ifstream(path) >> j;
+        j["memory"]["overlap"]["value"] = 1.5;
+        const std::string e = errorOf([&] { profileFromJson(j, "x.json"); });
+        QVERIFY2(e.find("memory.overlap") != std::string::npos, e.c_str());
+        QVERIFY(!errorOf([&] { setFittableParameter(p, "memory.overlap", -0.1); }).empty());
     }
 
     void fitErrors() {

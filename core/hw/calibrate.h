@@ -28,9 +28,9 @@ struct CalibrationSample {
 /// name is none of these (such a stage is ignored by the fit).
 int stageBlockIndex(std::string_view stageName);
 
-/// Parameters the calibration may fit: the profile's free parameters (freeParameterNames()) and
-/// the vector unit's per-element op costs "vector.ops_per_element.<op>" (assumptions in every
-/// shipped profile).
+/// Parameters the calibration may fit: the profile's free parameters (freeParameterNames()), the
+/// vector unit's per-element op costs "vector.ops_per_element.<op>", "memory.overlap" and
+/// "memory.bandwidth" (GB/s; the CPU profile's is an assumption).
 std::vector<std::string> fittableParameterNames();
 double fittableParameter(const Profile& p, std::string_view name);
 /// Sets a fittable parameter and marks it calibrated with `source` in Profile::parameters.
@@ -50,7 +50,8 @@ struct FitOptions {
     /// Weak pull of each parameter towards its starting value (squared log-ratio); it only
     /// matters along directions the data cannot tell apart (e.g. an efficiency and an op cost).
     double priorWeight = 1e-3;
-    int maxEvaluations = 6000;
+    int maxEvaluations = 60000;  ///< over all starts
+    int starts = 12;             ///< the profile's values, then random points (fixed seed)
 };
 
 struct FittedParameter {
@@ -71,8 +72,9 @@ struct FitResult {
 
 /// Fits `opts.parameters` of `base` to the samples by minimizing the mean squared log error of
 /// predicted vs measured latency (network totals, plus stage times weighted by stageWeight)
-/// with Nelder-Mead on log-parameters inside bounds (efficiency 0.005..1.5, overhead
-/// 0.001..10,000 us, op cost 0.01..1,000). Deterministic. Throws ArchError without samples, for
+/// with scans and Nelder-Mead on log-parameters inside bounds (efficiency 0.005..1.5, overhead
+/// 0.001..10,000 us, op cost 0.01..1,000, overlap 0.001..1, bandwidth 0.1..100,000 GB/s), from
+/// several starts. Deterministic. Throws ArchError without samples, for
 /// an unknown parameter or a sample without a positive measured time.
 FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& samples,
                      const FitOptions& opts);

@@ -214,7 +214,10 @@ public:
         const double compute = m_.p.vector.sharesMatrixUnits
                                    ? g.matrixSeconds + g.vectorSeconds
                                    : std::max(g.matrixSeconds, g.vectorSeconds);
-        g.seconds = std::max(compute, g.memorySeconds) + g.overheadSeconds;
+        // The part of the shorter time that does not overlap the longer one adds to it.
+        g.seconds = std::max(compute, g.memorySeconds) +
+                    (1.0 - m_.p.memory.overlap) * std::min(compute, g.memorySeconds) +
+                    g.overheadSeconds;
         const double times[4] = {g.matrixSeconds, g.vectorSeconds, g.memorySeconds,
                                  g.overheadSeconds};
         int arg = 3;

@@ -75,6 +75,10 @@ struct MemorySpec {
     double bandwidthBytesPerSecond = 0.0;  ///< whole chip
     double capacityBytes = 0.0;
     double efficiency = 1.0;  ///< free parameter
+    /// Share of the shorter of compute and memory time hidden under the longer: 1 = full overlap
+    /// (the roofline's max), 0 = none (they add). Optional in files, default 1; calibrated CPU
+    /// profiles fit it (docs/calibration.md).
+    double overlap = 1.0;
 };
 
 struct OverheadSpec {

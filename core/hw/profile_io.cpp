@@ -240,6 +240,10 @@ Profile profileFromJson(const json& j, const std::string& where) {
     p.memory.bandwidthBytesPerSecond = r.number("memory.bandwidth", "GB/s", 0.0, true) * 1e9;
     p.memory.capacityBytes = r.bytes("memory.capacity");
     p.memory.efficiency = r.number("memory.efficiency", "fraction", 0.0, true);
+    if (r.has("memory.overlap")) {
+        p.memory.overlap = r.number("memory.overlap", "fraction");
+        if (p.memory.overlap > 1.0) r.fail("memory.overlap", "must be <= 1");
+    }
     p.overhead.perGroupSeconds = r.number("overhead.per_fused_op", "us") * 1e-6;
     p.overhead.perKernelLaunchSeconds = r.number("overhead.per_kernel_launch", "us") * 1e-6;
     readFusion(r, p);
