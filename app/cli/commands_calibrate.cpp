@@ -40,6 +40,7 @@ struct CalibrateArgs {
     int reps = 5;
     int warmup = 2;
     int batch = 1;
+    int resolution = 0;
     double stageWeight = 0.5;
     std::string clock = "cpu";
     bool defaultAllocator = false;
@@ -177,6 +178,7 @@ void runCalibrate(const CalibrateArgs& a) {
     o.torch.device = *device;
     o.torch.dtype = *tdtype;
     o.torch.batch = a.batch;
+    o.torch.resolution = a.resolution;
     o.measure.threads = a.threads;
     o.measure.reps = a.reps;
     o.measure.warmup = a.warmup;
@@ -411,6 +413,9 @@ void addCalibrateCommand(CLI::App& app) {
     cmd->add_option("--refit", a->refit,
                     "Fit again from the figures of an earlier `calibrate --json` report instead "
                     "of measuring (same networks and seed)");
+    cmd->add_option("--resolution", a->resolution,
+                    "Input size of every network (0 = each network's own)")
+        ->check(CLI::Range(0, 4096));
     cmd->add_flag("--json", a->json, "One JSON document on stdout");
     cmd->callback([a] { runCalibrate(*a); });
 }

@@ -56,6 +56,8 @@ std::vector<Planned> plan(const CalibrationOptions& o) {
     std::vector<Planned> out;
     std::set<std::string> names;
     auto add = [&](NetworkSpec spec, const std::string& origin, bool heldOut) {
+        // The IR and the built module must agree on the input size the figures are taken at.
+        if (o.torch.resolution > 0) spec.scaling.resolution = o.torch.resolution;
         if (!names.insert(spec.name).second) {
             throw ArchError("calibration: network \"" + spec.name +
                             "\" is listed twice (a network is either fitted or held out)");
