@@ -4,23 +4,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-namespace {
+#include "support/cliprocess.h"
 
-struct Run {
-    int exitCode;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList& args) {
-    QProcess p;
-    p.start(ARCHSCOPE_CLI_PATH, args);
-    p.waitForFinished(60000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-}  // namespace
+using archscope::testing::Run;
+using archscope::testing::runCli;
 
 class TestCliArch : public QObject {
     Q_OBJECT

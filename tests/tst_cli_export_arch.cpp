@@ -9,26 +9,13 @@
 #include "arch/json.h"
 #include "zoo/zoo.h"
 
+#include "support/cliprocess.h"
+
+using archscope::testing::Run;
+using archscope::testing::runCli;
+using archscope::testing::runProgram;
+
 namespace {
-
-struct Run {
-    int exitCode;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runProgram(const QString& program, const QStringList& args, int timeoutMs = 120000) {
-    QProcess p;
-    p.start(program, args);
-    if (!p.waitForFinished(timeoutMs)) p.kill();
-    p.waitForFinished();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-Run runCli(const QStringList& args) {
-    return runProgram(ARCHSCOPE_CLI_PATH, args);
-}
 
 /// A Python 3 that can import torch: Debian's python3-torch lives in /usr/bin/python3, which a
 /// pyenv or venv python3 earlier on PATH does not see.

@@ -4,21 +4,12 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include "support/cliprocess.h"
+
+using archscope::testing::Run;
+using archscope::testing::runCli;
+
 namespace {
-
-struct Run {
-    int exitCode;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList& args) {
-    QProcess p;
-    p.start(ARCHSCOPE_CLI_PATH, args);
-    p.waitForFinished(60000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
 
 QJsonObject jsonOf(const Run& r) {
     QJsonParseError error;

@@ -12,26 +12,13 @@
 #include "store/store.h"
 #include "zoo/zoo.h"
 
+#include "support/cliprocess.h"
+
+using archscope::testing::Run;
+using archscope::testing::runCli;
+using archscope::testing::runProgram;
+
 namespace {
-
-struct Run {
-    int exitCode;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runProgram(const QString& program, const QStringList& args, int timeoutMs = 300000) {
-    QProcess p;
-    p.start(program, args);
-    if (!p.waitForFinished(timeoutMs)) p.kill();
-    p.waitForFinished();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-Run runCli(const QStringList& args) {
-    return runProgram(ARCHSCOPE_CLI_PATH, args);
-}
 
 QString data(const QString& name) {
     return QStringLiteral(ARCHSCOPE_TEST_DATA_DIR "/import/") + name;

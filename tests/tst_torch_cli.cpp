@@ -7,23 +7,10 @@
 
 #include "torch/measure.h"
 
-namespace {
+#include "support/cliprocess.h"
 
-struct Run {
-    int exitCode;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList& args) {
-    QProcess p;
-    p.start(ARCHSCOPE_CLI_PATH, args);
-    p.waitForFinished(300000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-}  // namespace
+using archscope::testing::Run;
+using archscope::testing::runCli;
 
 class TestTorchCli : public QObject {
     Q_OBJECT

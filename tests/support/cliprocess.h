@@ -1,0 +1,32 @@
+#pragma once
+
+// Running archscope-cli (or any program) from a test as a user would: exit code, stdout, stderr.
+#include <QByteArray>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace archscope::testing {
+
+struct Run {
+    int exitCode;  ///< -1 if the program crashed or timed out
+    QByteArray out;
+    QByteArray err;
+};
+
+inline Run runProgram(const QString& program, const QStringList& args, int timeoutMs = 300000) {
+    QProcess p;
+    p.start(program, args);
+    if (!p.waitForFinished(timeoutMs)) p.kill();
+    p.waitForFinished();
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+#ifdef ARCHSCOPE_CLI_PATH
+inline Run runCli(const QStringList& args, int timeoutMs = 300000) {
+    return runProgram(QStringLiteral(ARCHSCOPE_CLI_PATH), args, timeoutMs);
+}
+#endif
+
+}  // namespace archscope::testing
