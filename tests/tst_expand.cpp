@@ -76,7 +76,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("model");
         QTest::addColumn<int>("finalSpatial");
         QTest::newRow("b0 224") << "efficientnet-b0" << 7;
-        QTest::newRow("b4 380") << "efficientnet-b4" << 12;    // 190 95 48 24 12
+        QTest::newRow("b4 380") << "efficientnet-b4" << 12;             // 190 95 48 24 12
         QTest::newRow("x-tpu-b1 229") << "efficientnet-x-tpu-b1" << 8;  // 115 58 29 15 8
         QTest::newRow("resnet-50") << "resnet-50" << 7;
     }
@@ -123,6 +123,16 @@ private Q_SLOTS:
         QCOMPARE(fc->bytesWritten(4), int64_t(10 * 4));
     }
 
+    void asymmetricStrides() {
+        // s21: stride 2 in height only; the output halves H and keeps W.
+        const auto layers = expandLayers(buildNetwork(tiny("r1_k3_s21_e6_i16_o24")));
+        const Layer* dw = find(layers, "block0/dw");
+        QCOMPARE(dw->strideH, 2);
+        QCOMPARE(dw->strideW, 1);
+        QCOMPARE(dw->out, (Shape{1, 8, 16, 96}));
+        QVERIFY(!find(layers, "block0/add"));
+    }
+
     void batchScalesMacsNotParams() {
         const Network net = buildNetwork(*zooSpec("efficientnet-b0"));
         const NetworkCost one = totalCost(expandLayers(net, 1));
@@ -151,7 +161,8 @@ private Q_SLOTS:
         s = tiny("r1_k3_s11_e6_i16_o16");
         s.blocks.clear();
         QVERIFY_THROWS_EXCEPTION(ArchError, buildNetwork(s));
-        QVERIFY_THROWS_EXCEPTION(ArchError, expandLayers(buildNetwork(tiny("r1_k3_s11_e6_i16_o16")), 0));
+        QVERIFY_THROWS_EXCEPTION(ArchError,
+                                 expandLayers(buildNetwork(tiny("r1_k3_s11_e6_i16_o16")), 0));
     }
 };
 

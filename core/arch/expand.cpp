@@ -7,7 +7,17 @@
 namespace archscope {
 namespace {
 
-int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+}
+
+/// Height and width strides; a single number means both.
+struct Stride {
+    Stride(int both) : h(both), w(both) {}  // NOLINT: implicit on purpose
+    Stride(int height, int width) : h(height), w(width) {}
+    int h;
+    int w;
+};
 
 /// Appends layers while tracking the current tensor shape.
 class LayerEmitter {
@@ -22,14 +32,15 @@ public:
     Shape shape() const { return m_shape; }
     void setShape(Shape s) { m_shape = s; }
 
-    void conv(const char* name, OpKind kind, int outC, int kh, int kw, int stride, int groups,
+    void conv(const char* name, OpKind kind, int outC, int kh, int kw, Stride stride, int groups,
               bool bias) {
         Layer& l = add(name, kind);
         l.kernelH = kh;
         l.kernelW = kw;
-        l.strideH = l.strideW = stride;
+        l.strideH = stride.h;
+        l.strideW = stride.w;
         l.groups = groups;
-        l.out = {m_shape.n, ceilDiv(m_shape.h, stride), ceilDiv(m_shape.w, stride), outC};
+        l.out = {m_shape.n, ceilDiv(m_shape.h, stride.h), ceilDiv(m_shape.w, stride.w), outC};
         const int64_t perOutput = int64_t(m_shape.c / groups) * kh * kw;
         l.macs = l.out.elements() * perOutput;
         l.params = perOutput * outC + (bias ? outC : 0);
@@ -118,7 +129,7 @@ void mbconv(LayerEmitter& e, const Block& b) {
         e.activation(b.activation);
     }
     const int expanded = b.expandedChannels();
-    const int stride = b.strideH;
+    const Stride stride(b.strideH, b.strideW);
     if (b.type == BlockType::FusedMBConv) {
         e.conv("fused", OpKind::Conv, expanded, b.kernel, b.kernel, stride, 1, false);
         e.batchNorm();
@@ -149,15 +160,16 @@ void bottleneck(LayerEmitter& e, const Block& b) {
     e.conv("conv1", OpKind::PointwiseConv, mid, 1, 1, 1, 1, false);
     e.batchNorm();
     e.activation(b.activation);
-    e.conv("conv2", OpKind::Conv, mid, b.kernel, b.kernel, b.strideH, 1, false);
+    e.conv("conv2", OpKind::Conv, mid, b.kernel, b.kernel, Stride(b.strideH, b.strideW), 1, false);
     e.batchNorm();
     e.activation(b.activation);
     e.conv("conv3", OpKind::PointwiseConv, b.outChannels, 1, 1, 1, 1, false);
     e.batchNorm();
     const Shape main = e.shape();
-    if (b.strideH != 1 || input.c != b.outChannels) {
+    if (b.strideH != 1 || b.strideW != 1 || input.c != b.outChannels) {
         e.setShape(input);
-        e.conv("shortcut", OpKind::PointwiseConv, b.outChannels, 1, 1, b.strideH, 1, false);
+        e.conv("shortcut", OpKind::PointwiseConv, b.outChannels, 1, 1, Stride(b.strideH, b.strideW),
+               1, false);
         e.batchNorm();
     }
     e.setShape(main);
