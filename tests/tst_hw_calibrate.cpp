@@ -124,6 +124,11 @@ private Q_SLOTS:
                            "vector.ops_per_element.depthwise_mac",
                            "vector.ops_per_element.swish"}
             << QList<double>{0.45, 0.6, 7.5, 0.4, 10.0, 80.0} << 0.5;
+        QTest::newRow("cpu, weight bandwidth")
+            << "cpu" << 1
+            << QStringList{"matrix.efficiency", "memory.efficiency", "memory.weight_bandwidth",
+                           "overhead.per_fused_op", "memory.overlap"}
+            << QList<double>{0.5, 0.8, 6.5, 8.0, 0.35} << 0.5;
         QTest::newRow("cpu, bandwidth and vector")
             << "cpu" << 1
             << QStringList{"matrix.efficiency", "memory.bandwidth", "overhead.per_fused_op",
@@ -202,6 +207,30 @@ private Q_SLOTS:
         const std::string e = errorOf([&] { profileFromJson(j, "x.json"); });
         QVERIFY2(e.find("memory.overlap") != std::string::npos, e.c_str());
         QVERIFY(!errorOf([&] { setFittableParameter(p, "memory.overlap", -0.1); }).empty());
+    }
+
+    /// memory.weight_bandwidth: weights stream at their own rate; unset, they follow the
+    /// bandwidth (every shipped profile predicts as before).
+    void weightBandwidth() {
+        Profile p = loadProfile("cpu");
+        QCOMPARE(p.memory.weightBandwidthBytesPerSecond, 0.0);
+        const auto layers = expandLayers(buildNetwork(*zooSpec("efficientnet-b0")), 1);
+        const double before = predictNetwork(p, layers, Dtype::Fp32).latencySeconds;
+        setFittableParameter(p, "memory.weight_bandwidth", 20.0);  // = the bandwidth
+        QVERIFY(std::abs(predictNetwork(p, layers, Dtype::Fp32).latencySeconds / before - 1.0) <
+                1e-12);
+        setFittableParameter(p, "memory.weight_bandwidth", 2.0);
+        const auto groups = predictGroups(p, layers, Dtype::Fp32);
+        const Layer& fc = layers.back();
+        QCOMPARE(fc.kind, OpKind::FullyConnected);
+        // The FC at batch 1 is all weights: 1280 x 1000 + 1000 fp32 at 2 GB/s.
+        QVERIFY(std::abs(groups.back().memorySeconds -
+                         (double(fc.params) * 4 / 2e9 +
+                          double(fc.inputElements + fc.outputElements) * 4 / 20e9)) < 1e-9);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("w.json").toStdString();
+        saveProfile(p, path);
+        QCOMPARE(loadProfile(path).memory.weightBandwidthBytesPerSecond, 2e9);
     }
 
     void fitErrors() {

@@ -30,8 +30,9 @@ std::string formatValue(double v) {
 /// Every fittable quantity of a profile, in one flat vector (the order of fittableParameterNames).
 enum Slot { kMatrixEff, kVectorEff, kMemoryEff, kPerFusedOp, kPerLaunch, kOps0 };
 constexpr int kOverlap = kOps0 + kVectorOpCount;
-constexpr int kBandwidth = kOverlap + 1;  ///< GB/s
-constexpr int kSlotCount = kBandwidth + 1;
+constexpr int kBandwidth = kOverlap + 1;          ///< GB/s
+constexpr int kWeightBandwidth = kBandwidth + 1;  ///< GB/s; 0 = kBandwidth
+constexpr int kSlotCount = kWeightBandwidth + 1;
 
 std::array<double, kSlotCount> slotsOf(const Profile& p) {
     std::array<double, kSlotCount> s{};
@@ -43,6 +44,7 @@ std::array<double, kSlotCount> slotsOf(const Profile& p) {
     for (int i = 0; i < kVectorOpCount; ++i) s[kOps0 + i] = p.vector.opsPerElement[i];
     s[kOverlap] = p.memory.overlap;
     s[kBandwidth] = p.memory.bandwidthBytesPerSecond * 1e-9;
+    s[kWeightBandwidth] = p.memory.weightBandwidthBytesPerSecond * 1e-9;
     return s;
 }
 
@@ -63,7 +65,7 @@ Bounds boundsOf(int slot) {
     if (slot <= kMemoryEff) return {0.005, 1.5};
     if (slot <= kPerLaunch) return {0.001, 1e4};
     if (slot == kOverlap) return {0.001, 1.0};
-    if (slot == kBandwidth) return {0.1, 1e5};
+    if (slot == kBandwidth || slot == kWeightBandwidth) return {0.1, 1e5};
     return {0.01, 1000.0};
 }
 
@@ -71,7 +73,8 @@ Bounds boundsOf(int slot) {
 struct GroupParts {
     double matrix = 0.0;
     std::array<double, kVectorOpCount> vectorPerOp{};  ///< seconds per unit op cost
-    double memory = 0.0;
+    double memory = 0.0;                               ///< activations, at the base bandwidth
+    double weightMemory = 0.0;                         ///< weights, at the base weight bandwidth
     int stage = -1;  ///< index into the sample's stages, -1 if none
 };
 
@@ -99,6 +102,10 @@ PreparedSample prepare(const Profile& base, const CalibrationSample& s, Dtype dt
     Profile u = unitProfile(base);
     PreparedSample out;
     const auto groups = predictGroups(u, s.layers, dtype);
+    // Activation bytes alone: weights streamed infinitely fast.
+    Profile activationsOnly = u;
+    activationsOnly.memory.weightBandwidthBytesPerSecond = 1e300;
+    const auto actGroups = predictGroups(activationsOnly, s.layers, dtype);
     out.groups.resize(groups.size());
     std::vector<int> stageOfBlock;  // block index + 2 -> stage index
     for (size_t i = 0; i < s.stages.size(); ++i) {
@@ -109,7 +116,8 @@ PreparedSample prepare(const Profile& base, const CalibrationSample& s, Dtype dt
     }
     for (size_t g = 0; g < groups.size(); ++g) {
         out.groups[g].matrix = groups[g].matrixSeconds;
-        out.groups[g].memory = groups[g].memorySeconds;
+        out.groups[g].memory = actGroups[g].memorySeconds;
+        out.groups[g].weightMemory = groups[g].memorySeconds - actGroups[g].memorySeconds;
         const int block = s.layers[groups[g].anchorLayer].block + 2;
         out.groups[g].stage =
             block >= 0 && block < int(stageOfBlock.size()) ? stageOfBlock[block] : -1;
@@ -135,12 +143,18 @@ PreparedSample prepare(const Profile& base, const CalibrationSample& s, Dtype dt
 class FastModel {
 public:
     FastModel(const Profile& base, bool sharesUnits)
-        : m_baseBandwidth(base.memory.bandwidthBytesPerSecond * 1e-9), m_shares(sharesUnits) {}
+        : m_baseBandwidth(base.memory.bandwidthBytesPerSecond * 1e-9),
+          m_baseWeightBandwidth(base.memory.weightBandwidthBytesPerSecond > 0.0
+                                    ? base.memory.weightBandwidthBytesPerSecond * 1e-9
+                                    : m_baseBandwidth),
+          m_shares(sharesUnits) {}
 
     /// Total seconds; fills per-stage seconds if `stages` is given.
     double predict(const PreparedSample& s, const std::array<double, kSlotCount>& x,
                    std::vector<double>* stages = nullptr) const {
         const double overhead = (x[kPerFusedOp] + x[kPerLaunch]) * 1e-6;
+        const double weightBandwidth =
+            x[kWeightBandwidth] > 0.0 ? x[kWeightBandwidth] : x[kBandwidth];
         double total = 0.0;
         for (const auto& g : s.groups) {
             double vector = 0.0;
@@ -148,7 +162,9 @@ public:
             const double matrix = g.matrix / x[kMatrixEff];
             vector /= x[kVectorEff];
             const double compute = m_shares ? matrix + vector : std::max(matrix, vector);
-            const double memory = g.memory * (m_baseBandwidth / x[kBandwidth]) / x[kMemoryEff];
+            const double memory = (g.memory * (m_baseBandwidth / x[kBandwidth]) +
+                                   g.weightMemory * (m_baseWeightBandwidth / weightBandwidth)) /
+                                  x[kMemoryEff];
             const double t = std::max(compute, memory) +
                              (1.0 - x[kOverlap]) * std::min(compute, memory) + overhead;
             total += t;
@@ -159,6 +175,7 @@ public:
 
 private:
     double m_baseBandwidth;  ///< GB/s the parts were predicted with
+    double m_baseWeightBandwidth;
     bool m_shares;
 };
 
@@ -248,6 +265,7 @@ std::vector<std::string> fittableParameterNames() {
     for (const char* op : kOpNames) names.push_back(std::string(kOpPrefix) + op);
     names.push_back("memory.overlap");
     names.push_back("memory.bandwidth");
+    names.push_back("memory.weight_bandwidth");
     return names;
 }
 
@@ -266,6 +284,13 @@ void setFittableParameter(Profile& p, std::string_view name, double value,
                             " out of range: " + formatValue(value) + " GB/s (must be > 0)");
         }
         p.memory.bandwidthBytesPerSecond = value * 1e9;
+    } else if (slot == kWeightBandwidth) {
+        if (!(value > 0.0) || !std::isfinite(value)) {
+            throw ArchError("calibration parameter \"memory.weight_bandwidth\" of profile " +
+                            p.name + " out of range: " + formatValue(value) +
+                            " GB/s (must be > 0)");
+        }
+        p.memory.weightBandwidthBytesPerSecond = value * 1e9;
     } else if (slot == kOverlap) {
         if (!(value >= 0.0 && value <= 1.0)) {
             throw ArchError("calibration parameter \"memory.overlap\" of profile " + p.name +
@@ -287,18 +312,23 @@ void setFittableParameter(Profile& p, std::string_view name, double value,
         param.assumption = false;
         listed = true;
     }
-    // An optional parameter the file did not give (memory.overlap) is listed from now on.
-    if (!listed)
-        p.parameters.push_back({std::string(name), formatValue(value), "fraction", source, false});
+    // An optional parameter the file did not give (memory.overlap, memory.weight_bandwidth) is
+    // listed from now on.
+    if (!listed) {
+        const char* unit = slot == kWeightBandwidth ? "GB/s" : "fraction";
+        p.parameters.push_back({std::string(name), formatValue(value), unit, source, false});
+    }
 }
 
 std::vector<std::string> defaultFitParameters(const std::string& kind) {
     if (kind == "cpu") {
         // One core runs loads, stores and FMAs from one instruction stream, so memory and
-        // compute overlap only partly (memory.overlap); ATen's depthwise and SiLU kernels are
-        // compute-bound on their own, which the op costs let the fit see.
+        // compute overlap only partly (memory.overlap); activations come back from cache while
+        // weights stream from DRAM (memory.weight_bandwidth); ATen's depthwise and SiLU kernels
+        // are compute-bound on their own, which the op costs let the fit see.
         return {"matrix.efficiency",
                 "memory.efficiency",
+                "memory.weight_bandwidth",
                 "overhead.per_fused_op",
                 "memory.overlap",
                 "vector.ops_per_element.depthwise_mac",
@@ -334,7 +364,11 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
     std::vector<double> x0;
     for (int slot : slots) {
         const Bounds b = boundsOf(slot);
-        x0.push_back(std::log(std::clamp(start[slot] > 0.0 ? start[slot] : 1.0, b.lo, b.hi)));
+        // An unset weight bandwidth starts at the bandwidth; an overhead of 0 at 1 us.
+        const double from = start[slot] > 0.0          ? start[slot]
+                            : slot == kWeightBandwidth ? start[kBandwidth]
+                                                       : 1.0;
+        x0.push_back(std::log(std::clamp(from, b.lo, b.hi)));
     }
     auto decode = [&](const std::vector<double>& x) {
         std::array<double, kSlotCount> v = start;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "arch/layer.h"
+#include "model.h"  // callers compare fits with predictNetwork
 #include "profile.h"
 
 namespace archscope {

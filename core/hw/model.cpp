@@ -42,6 +42,7 @@ struct Machine {
     double vectorPeakPerCore;  ///< ops/s, datasheet
     double vectorRatePerCore;  ///< ops/s reached
     double bandwidth;          ///< bytes/s reached
+    double weightBandwidth;    ///< bytes/s weights stream at; 0 = bandwidth
     double overheadSeconds;
     double passes = 1.0;  ///< systolic: array passes per MAC at this precision
 
@@ -63,6 +64,7 @@ struct Machine {
         vectorPeakPerCore = p.vector.peakOpsPerSecond / p.cores;
         vectorRatePerCore = vectorPeakPerCore * p.vector.efficiency;
         bandwidth = p.memory.bandwidthBytesPerSecond * p.memory.efficiency;
+        weightBandwidth = p.memory.weightBandwidthBytesPerSecond * p.memory.efficiency;
         overheadSeconds = p.overhead.perGroupSeconds + p.overhead.perKernelLaunchSeconds;
     }
 };
@@ -154,6 +156,7 @@ public:
         g.firstLayer = g.lastLayer = g.anchorLayer = index;
         m_prevOutput = -1;
         m_anchored = false;
+        m_weightBytes = 0.0;
     }
 
     void add(const std::vector<Layer>& layers, int index) {
@@ -174,6 +177,7 @@ public:
                                   ? double(l.inputElements)
                                   : std::max(0.0, double(l.inputElements) - m_prevOutput);
         g.bytes += (inputs + double(l.params) * coresUsed) * m_.bytesPerElement;
+        m_weightBytes += double(l.params) * coresUsed * m_.bytesPerElement;
         m_prevOutput = double(l.outputElements);
         m_chainOutputBytes = double(l.outputElements) * m_.bytesPerElement;
 
@@ -209,7 +213,10 @@ public:
     const GroupCost& finish() {
         g.bytes += m_chainOutputBytes;
         g.vectorSeconds = g.issuedVectorOps / m_.vectorRatePerCore;
-        g.memorySeconds = g.bytes / m_.bandwidth;
+        g.memorySeconds = m_.weightBandwidth > 0.0
+                              ? (g.bytes - m_weightBytes) / m_.bandwidth +
+                                    m_weightBytes / m_.weightBandwidth
+                              : g.bytes / m_.bandwidth;
         g.overheadSeconds = m_.overheadSeconds;
         const double compute = m_.p.vector.sharesMatrixUnits
                                    ? g.matrixSeconds + g.vectorSeconds
@@ -241,6 +248,7 @@ private:
     const Machine& m_;
     double m_prevOutput = -1.0;
     double m_chainOutputBytes = 0.0;
+    double m_weightBytes = 0.0;
     bool m_anchored = false;
 };
 

@@ -79,6 +79,10 @@ struct MemorySpec {
     /// (the roofline's max), 0 = none (they add). Optional in files, default 1; calibrated CPU
     /// profiles fit it (docs/calibration.md).
     double overlap = 1.0;
+    /// Optional: the rate weights stream at, whole chip (0 = bandwidthBytesPerSecond). A CPU
+    /// reads activations back from cache right after writing them, but a network's weights do
+    /// not stay in cache between two inferences (docs/calibration.md).
+    double weightBandwidthBytesPerSecond = 0.0;
 };
 
 struct OverheadSpec {

@@ -244,6 +244,10 @@ Profile profileFromJson(const json& j, const std::string& where) {
         p.memory.overlap = r.number("memory.overlap", "fraction");
         if (p.memory.overlap > 1.0) r.fail("memory.overlap", "must be <= 1");
     }
+    if (r.has("memory.weight_bandwidth")) {
+        p.memory.weightBandwidthBytesPerSecond =
+            r.number("memory.weight_bandwidth", "GB/s", 0.0, true) * 1e9;
+    }
     p.overhead.perGroupSeconds = r.number("overhead.per_fused_op", "us") * 1e-6;
     p.overhead.perKernelLaunchSeconds = r.number("overhead.per_kernel_launch", "us") * 1e-6;
     readFusion(r, p);
