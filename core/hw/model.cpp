@@ -213,10 +213,9 @@ public:
     const GroupCost& finish() {
         g.bytes += m_chainOutputBytes;
         g.vectorSeconds = g.issuedVectorOps / m_.vectorRatePerCore;
-        g.memorySeconds = m_.weightBandwidth > 0.0
-                              ? (g.bytes - m_weightBytes) / m_.bandwidth +
-                                    m_weightBytes / m_.weightBandwidth
-                              : g.bytes / m_.bandwidth;
+        g.memorySeconds = m_.weightBandwidth > 0.0 ? (g.bytes - m_weightBytes) / m_.bandwidth +
+                                                         m_weightBytes / m_.weightBandwidth
+                                                   : g.bytes / m_.bandwidth;
         g.overheadSeconds = m_.overheadSeconds;
         const double compute = m_.p.vector.sharesMatrixUnits
                                    ? g.matrixSeconds + g.vectorSeconds
