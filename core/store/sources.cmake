@@ -5,4 +5,5 @@ target_sources(archscope_core PRIVATE
     store/export.cpp
     store/trace_import.cpp
     store/import.cpp
+    store/measured_samples.cpp
 )
