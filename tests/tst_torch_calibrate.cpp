@@ -67,9 +67,7 @@ private Q_SLOTS:
             QVERIFY(n.wallMs > 0.0);
             QCOMPARE(n.total.reps, 3);
             QVERIFY(n.stages.size() >= 3);  // stem, blocks, head
-            double sum = 0.0;
-            for (const auto& s : n.stages) sum += s.measuredMs;
-            QVERIFY(std::abs(sum - n.total.medianMs) < 1e-9 * n.total.medianMs);
+            QVERIFY(n.total.minMs <= n.total.p10Ms && n.total.p10Ms <= n.total.medianMs);
         }
 
         const CalibrationReport r = fitCalibration(base, o, figures);
@@ -77,7 +75,13 @@ private Q_SLOTS:
         QCOMPARE(r.holdoutAfter.count, 2);
         QVERIFY(r.fit.finalObjective <= r.fit.initialObjective);
         QCOMPARE(r.fit.parameters.size(), defaultFitParameters("cpu").size());
+        QCOMPARE(int(r.statistic), int(CalibrationStatistic::P10));
         for (const auto& n : r.networks) {
+            // The stage split is scaled to the network's figure (p10 by default).
+            QCOMPARE(n.measuredMs, n.total.p10Ms);
+            double sum = 0.0;
+            for (const auto& st : n.stages) sum += st.measuredMs;
+            QVERIFY(std::abs(sum - n.measuredMs) < 1e-9 * n.measuredMs);
             QCOMPARE(n.stages.size(), n.stagesPredictedMs.size());
             QCOMPARE(n.stages.size(), n.stageKinds.size());
             QVERIFY(n.predictedAfterMs > 0.0);
@@ -142,6 +146,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(doc["context"].toObject()["clock"].toString(), QString("thread-cpu"));
+        QCOMPARE(doc["context"].toObject()["statistic"].toString(), QString("p10"));
         QCOMPARE(doc["networks"].toArray().size(), 4);
         QCOMPARE(doc["holdout"].toObject()["after"].toObject()["count"].toInt(), 2);
         QVERIFY(doc["holdout"].toObject().contains("meets_floors"));

@@ -43,6 +43,7 @@ struct CalibrateArgs {
     int resolution = 0;
     double stageWeight = 0.5;
     std::string clock = "cpu";
+    std::string statistic = "p10";
     bool defaultAllocator = false;
     std::string refit;
     bool json = false;
@@ -134,9 +135,13 @@ CalibrationMeasurements readMeasurements(const std::string& path) {
         for (const auto& n : j.at("networks")) {
             NetworkFigures f;
             f.name = n.at("name").get<std::string>();
-            f.total.medianMs = n.at("measured_ms").get<double>();
+            // Reports before the statistic was selectable had the median as "measured_ms".
+            f.total.medianMs = n.contains("median_ms") ? n.at("median_ms").get<double>()
+                                                       : n.at("measured_ms").get<double>();
             f.total.p10Ms = n.at("p10_ms").get<double>();
             f.total.p90Ms = n.at("p90_ms").get<double>();
+            f.total.minMs = n.value("min_ms", f.total.p10Ms);
+            f.total.meanMs = n.value("mean_ms", f.total.medianMs);
             f.total.reps = c.at("reps").get<int>();
             f.wallMs = n.at("wall_ms").get<double>();
             for (const auto& s : n.at("stages"))
@@ -195,6 +200,15 @@ void runCalibrate(const CalibrateArgs& a) {
     if (a.clock != "cpu" && a.clock != "wall")
         throw ArchError("unknown --clock \"" + a.clock + "\"; use cpu or wall");
     o.clock = a.clock == "cpu" ? CalibrationClock::ThreadCpu : CalibrationClock::Wall;
+    if (a.statistic == "median") {
+        o.statistic = CalibrationStatistic::Median;
+    } else if (a.statistic == "p10") {
+        o.statistic = CalibrationStatistic::P10;
+    } else if (a.statistic == "min") {
+        o.statistic = CalibrationStatistic::Min;
+    } else {
+        throw ArchError("unknown --statistic \"" + a.statistic + "\"; use p10, median or min");
+    }
     o.steadyAllocator = !a.defaultAllocator;
     o.fit.parameters = a.parameters;
     o.fit.stageWeight = a.stageWeight;
@@ -222,6 +236,7 @@ void runCalibrate(const CalibrateArgs& a) {
                           {"threads", r.context.threads},
                           {"clock", clockName(r.clock)},
                           {"steady_allocator", r.steadyAllocator},
+                          {"statistic", calibrationStatisticName(r.statistic)},
                           {"batch", r.context.batch},
                           {"dtype", r.context.dtype},
                           {"timestamp", r.context.timestamp},
@@ -255,8 +270,11 @@ void runCalibrate(const CalibrateArgs& a) {
                             {"held_out", n.heldOut},
                             {"measured_ms", n.measuredMs},
                             {"wall_ms", n.wallMs},
-                            {"p10_ms", n.p10Ms},
-                            {"p90_ms", n.p90Ms},
+                            {"median_ms", n.total.medianMs},
+                            {"p10_ms", n.total.p10Ms},
+                            {"p90_ms", n.total.p90Ms},
+                            {"min_ms", n.total.minMs},
+                            {"mean_ms", n.total.meanMs},
                             {"predicted_before_ms", n.predictedBeforeMs},
                             {"predicted_after_ms", n.predictedAfterMs},
                             {"stages", stages}});
@@ -286,6 +304,8 @@ void runCalibrate(const CalibrateArgs& a) {
                                       {"warmup", a.warmup},
                                       {"clock", clockName(r.clock)},
                                       {"steady_allocator", r.steadyAllocator},
+                                      {"statistic", calibrationStatisticName(r.statistic)},
+                                      {"statistic", calibrationStatisticName(r.statistic)},
                                       {"timestamp", c.timestamp}}},
                                     {"parameters", params},
                                     {"fit",
@@ -312,7 +332,8 @@ void runCalibrate(const CalibrateArgs& a) {
     std::cout << "Calibrated " << base.name << " on " << c.device << ", LibTorch "
               << c.libtorchVersion << ", " << c.threads << " threads, " << c.dtype << ", batch "
               << c.batch << ", " << a.warmup << " warm-up + " << a.reps << " timed runs, "
-              << (r.clock == CalibrationClock::ThreadCpu ? "thread CPU time" : "wall clock")
+              << (r.clock == CalibrationClock::ThreadCpu ? "thread CPU time" : "wall clock") << " "
+              << calibrationStatisticName(r.statistic)
               << (r.steadyAllocator ? ", steady allocator" : "") << ", " << c.timestamp << " ("
               << formatFixed(r.seconds, 0) << " s)\n\n";
     Table nets({"network", "set", "measured (ms)", "p10-p90 (ms)", "wall (ms)", "before (ms)",
@@ -320,7 +341,7 @@ void runCalibrate(const CalibrateArgs& a) {
                {false, false, true, true, true, true, true, true});
     for (const auto& n : r.networks) {
         nets.addRow({n.name, n.heldOut ? "held out" : "fit", formatFixed(n.measuredMs, 2),
-                     formatFixed(n.p10Ms, 1) + "-" + formatFixed(n.p90Ms, 1),
+                     formatFixed(n.total.p10Ms, 1) + "-" + formatFixed(n.total.p90Ms, 1),
                      formatFixed(n.wallMs, 2), formatFixed(n.predictedBeforeMs, 2),
                      formatFixed(n.predictedAfterMs, 2),
                      formatFixed(n.predictedAfterMs / n.measuredMs, 2)});
@@ -394,6 +415,10 @@ void addCalibrateCommand(CLI::App& app) {
     cmd->add_option("--clock", a->clock,
                     "cpu: the measuring thread's CPU time (needs --threads 1 on the CPU; robust "
                     "to a loaded machine), wall: elapsed time")
+        ->capture_default_str();
+    cmd->add_option("--statistic", a->statistic,
+                    "Which statistic of the timed passes is a network's latency: p10 (default; "
+                    "other processes only add time), median or min")
         ->capture_default_str();
     cmd->add_flag("--default-allocator", a->defaultAllocator,
                   "Leave glibc malloc as it is (by default it keeps freed memory so that large "

@@ -23,7 +23,7 @@ constexpr std::string_view kOpPrefix = "vector.ops_per_element.";
 
 std::string formatValue(double v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
+    std::snprintf(buf, sizeof buf, "%.9g", v);
     return buf;
 }
 

@@ -137,6 +137,34 @@ void timeRoundRobin(const std::vector<Planned>& planned, const CalibrationOption
     }
 }
 
+}  // namespace
+
+std::string_view calibrationStatisticName(CalibrationStatistic s) {
+    switch (s) {
+        case CalibrationStatistic::Median:
+            return "median";
+        case CalibrationStatistic::P10:
+            return "p10";
+        case CalibrationStatistic::Min:
+            return "min";
+    }
+    return "?";
+}
+
+double pickStatistic(const LatencyStats& s, CalibrationStatistic which) {
+    switch (which) {
+        case CalibrationStatistic::Median:
+            return s.medianMs;
+        case CalibrationStatistic::P10:
+            return s.p10Ms;
+        case CalibrationStatistic::Min:
+            return s.minMs;
+    }
+    return s.medianMs;
+}
+
+namespace {
+
 std::string percent(double x) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f%%", x);
@@ -183,11 +211,7 @@ CalibrationMeasurements measureForCalibration(
         f.wallMs = walls[i].medianMs;
         // The stage pass gives the split of the time; the total gives its level.
         double stageSum = 0.0;
-        for (const auto& l : measured[i].layers) stageSum += l.medianMs;
-        for (const auto& l : measured[i].layers) {
-            f.stages.push_back(
-                {l.name, stageSum > 0.0 ? l.medianMs * f.total.medianMs / stageSum : l.medianMs});
-        }
+        for (const auto& l : measured[i].layers) f.stages.push_back({l.name, l.medianMs});
         out.networks.push_back(std::move(f));
     }
     return out;
@@ -213,6 +237,7 @@ CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& 
     r.context = figures.context;
     r.clock = figures.clock;
     r.steadyAllocator = figures.steadyAllocator;
+    r.statistic = opts.statistic;
     std::vector<CalibrationSample> fitSamples, allSamples;
     for (const Planned& p : planned) {
         const auto it =
@@ -227,15 +252,20 @@ CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& 
         CalibrationSample s;
         s.name = p.net.name();
         s.layers = expandLayers(p.net, opts.torch.batch);
-        s.measuredMs = f.total.medianMs;
-        s.stages = f.stages;
+        s.measuredMs = pickStatistic(f.total, opts.statistic);
+        // The stage pass gives the split of the time; the total gives its level.
+        double stageSum = 0.0;
+        for (const auto& st : f.stages) stageSum += st.measuredMs;
+        for (const auto& st : f.stages) {
+            s.stages.push_back({st.name, stageSum > 0.0 ? st.measuredMs * s.measuredMs / stageSum
+                                                        : st.measuredMs});
+        }
         CalibratedNetwork n;
         n.name = s.name;
         n.origin = p.origin;
         n.heldOut = p.heldOut;
-        n.measuredMs = f.total.medianMs;
-        n.p10Ms = f.total.p10Ms;
-        n.p90Ms = f.total.p90Ms;
+        n.measuredMs = s.measuredMs;
+        n.total = f.total;
         n.wallMs = f.wallMs;
         n.stages = s.stages;
         for (const auto& st : s.stages) n.stageKinds.push_back(stageKind(p.net, st.name));
@@ -268,9 +298,10 @@ CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& 
 std::string calibrationSource(const CalibrationReport& r) {
     return "calibrated on " + r.context.device + " (" + r.context.deviceKind + ", LibTorch " +
            r.context.libtorchVersion + ", " + std::to_string(r.context.threads) + " threads, " +
-           (r.clock == CalibrationClock::ThreadCpu ? "thread CPU time, " : "wall clock, ") +
-           r.context.dtype + ", batch " + std::to_string(r.context.batch) + ") at " +
-           r.context.timestamp + ", fit error " + percent(r.fit.meanAbsErrorPercent) + " on " +
+           (r.clock == CalibrationClock::ThreadCpu ? "thread CPU time " : "wall clock ") +
+           std::string(calibrationStatisticName(r.statistic)) + ", " + r.context.dtype +
+           ", batch " + std::to_string(r.context.batch) + ") at " + r.context.timestamp +
+           ", fit error " + percent(r.fit.meanAbsErrorPercent) + " on " +
            std::to_string(r.fitAfter.count) + " networks, hold-out error " +
            percent(r.holdoutAfter.meanAbsErrorPercent) + " on " +
            std::to_string(r.holdoutAfter.count);

@@ -18,6 +18,13 @@ namespace archscope {
 /// runs on the calling thread, so that thread's CPU time is the latency of an idle core.
 enum class CalibrationClock { Wall, ThreadCpu };
 
+/// Which statistic of the timed passes stands for a network's latency. Other processes only add
+/// time (cache and memory traffic even to a thread's CPU time), so on a shared machine a low
+/// quantile estimates the uncontended latency more reproducibly than the median.
+enum class CalibrationStatistic { Median, P10, Min };
+std::string_view calibrationStatisticName(CalibrationStatistic s);  ///< "median", "p10", "min"
+double pickStatistic(const LatencyStats& s, CalibrationStatistic which);
+
 /// What a calibration measures and fits. Plain values; see docs/calibration.md.
 struct CalibrationOptions {
     TorchOptions torch;      ///< device, batch (1), fp32
@@ -35,6 +42,7 @@ struct CalibrationOptions {
     /// ThreadCpu needs device cpu and measure.threads == 1; runCalibration falls back to Wall
     /// otherwise.
     CalibrationClock clock = CalibrationClock::ThreadCpu;
+    CalibrationStatistic statistic = CalibrationStatistic::P10;
     /// Tell glibc's malloc to keep freed memory (no mmap below 32 MiB, no trimming), as the
     /// jemalloc/tcmalloc that PyTorch's CPU tuning guide recommends do. Otherwise eager LibTorch
     /// faults in fresh pages for some large tensors on every pass, depending on the heap's
@@ -48,8 +56,8 @@ struct CalibratedNetwork {
     std::string name;
     std::string origin;  ///< "zoo/file" or "random"
     bool heldOut = false;
-    double measuredMs = 0.0;  ///< median, on the report's clock
-    double p10Ms = 0.0, p90Ms = 0.0;
+    double measuredMs = 0.0;         ///< the chosen statistic, on the report's clock
+    LatencyStats total;              ///< every statistic of the timed passes
     double wallMs = 0.0;             ///< wall-clock median (same as measuredMs on the wall clock)
     double predictedBeforeMs = 0.0;  ///< with the base profile
     double predictedAfterMs = 0.0;   ///< with the calibrated profile
@@ -63,7 +71,8 @@ struct CalibrationReport {
     FitResult fit;
     MeasureContext context;
     CalibrationClock clock = CalibrationClock::Wall;  ///< the clock actually used
-    bool steadyAllocator = false;                     ///< whether the allocator took the settings
+    CalibrationStatistic statistic = CalibrationStatistic::Median;
+    bool steadyAllocator = false;  ///< whether the allocator took the settings
     std::vector<CalibratedNetwork> networks;
     AgreementStats fitBefore, fitAfter;          ///< on the fitted networks
     AgreementStats holdoutBefore, holdoutAfter;  ///< on the held-out networks
@@ -75,7 +84,7 @@ struct NetworkFigures {
     std::string name;
     LatencyStats total;             ///< on the measurements' clock
     double wallMs = 0.0;            ///< wall-clock median
-    std::vector<StageTime> stages;  ///< per stage, scaled so that they sum to total.medianMs
+    std::vector<StageTime> stages;  ///< per stage medians (the split; fitCalibration scales them)
 };
 
 /// Everything measureForCalibration measured; a report's JSON carries the same figures, so a
