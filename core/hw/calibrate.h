@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agreement.h"
 #include "arch/layer.h"
 #include "model.h"  // callers compare fits with predictNetwork
 #include "profile.h"
@@ -82,19 +83,5 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
 
 /// Predicted per-stage times (ms) of a sample, in the order of sample.stages.
 std::vector<double> predictStagesMs(const Profile& p, const CalibrationSample& sample, Dtype dtype);
-
-/// How close predictions are to measurements.
-struct AgreementStats {
-    int count = 0;
-    double kendallTau = 0.0;  ///< tau-b (ties counted as Kendall 1945 does)
-    double within10 = 0.0;    ///< share of |pred/meas - 1| <= 10 %
-    double within15 = 0.0;    ///< ... <= 15 %
-    double meanAbsErrorPercent = 0.0;
-    double medianRatio = 0.0;  ///< median of pred/meas
-};
-AgreementStats compareLatencies(const std::vector<double>& predicted,
-                                const std::vector<double>& measured);
-/// Kendall's tau-b of two equally long series; 0 when fewer than two pairs differ.
-double kendallTau(const std::vector<double>& a, const std::vector<double>& b);
 
 }  // namespace archscope

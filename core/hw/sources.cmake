@@ -4,5 +4,6 @@ target_sources(archscope_core PRIVATE
     hw/model.cpp
     hw/explain.cpp
     hw/calibrate.cpp
+    hw/agreement.cpp
     hw/profile_writer.cpp
 )

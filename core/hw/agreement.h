@@ -1,0 +1,21 @@
+#pragma once
+
+#include <vector>
+
+namespace archscope {
+
+/// How close predictions are to measurements.
+struct AgreementStats {
+    int count = 0;
+    double kendallTau = 0.0;  ///< tau-b (ties counted as Kendall 1945 does)
+    double within10 = 0.0;    ///< share of |pred/meas - 1| <= 10 %
+    double within15 = 0.0;    ///< ... <= 15 %
+    double meanAbsErrorPercent = 0.0;
+    double medianRatio = 0.0;  ///< median of pred/meas
+};
+AgreementStats compareLatencies(const std::vector<double>& predicted,
+                                const std::vector<double>& measured);
+/// Kendall's tau-b of two equally long series; 0 when fewer than two pairs differ.
+double kendallTau(const std::vector<double>& a, const std::vector<double>& b);
+
+}  // namespace archscope
