@@ -210,7 +210,6 @@ CalibrationMeasurements measureForCalibration(
         f.total = totals[i];
         f.wallMs = walls[i].medianMs;
         // The stage pass gives the split of the time; the total gives its level.
-        double stageSum = 0.0;
         for (const auto& l : measured[i].layers) f.stages.push_back({l.name, l.medianMs});
         out.networks.push_back(std::move(f));
     }
