@@ -7,11 +7,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "fileactions.h"
 #include "mainwindow.h"
 #include "models/layertablemodel.h"
 #include "models/zootablemodel.h"
 #include "pages/modelspage.h"
 #include "screenshot.h"
+#include "zoo/zoo.h"
 
 using namespace archscope::ui;
 
@@ -20,7 +22,8 @@ class TestUiModels : public QObject {
 private Q_SLOTS:
     void zooModelIsValid() {
         ZooTableModel zoo;
-        QAbstractItemModelTester tester(&zoo, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&zoo,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(zoo.rowCount(), 26);
         const int b0 = zoo.rowOf("efficientnet-b0");
         QCOMPARE(zoo.data(zoo.index(b0, ZooTableModel::Params), Qt::DisplayRole).toString(),
@@ -41,8 +44,9 @@ private Q_SLOTS:
         QCOMPARE(layers->rowCount(), 229);
         QCOMPARE(layers->data(layers->index(3, LayerTableModel::Name), Qt::DisplayRole).toString(),
                  QString("block0/s2d"));
-        QCOMPARE(layers->data(layers->index(3, LayerTableModel::Output), Qt::DisplayRole).toString(),
-                 QString("56×56×128"));
+        QCOMPARE(
+            layers->data(layers->index(3, LayerTableModel::Output), Qt::DisplayRole).toString(),
+            QString("56×56×128"));
         QVERIFY(page.selectModel("resnet-50"));
         QCOMPARE(QString::fromStdString(page.currentSpec().name), QString("resnet-50"));
         QVERIFY(!page.selectModel("no-such-model"));
@@ -65,6 +69,25 @@ private Q_SLOTS:
             for (int x = 0; x < image.width(); x += 7) dark += qGray(image.pixel(x, y)) < 100;
         }
         QVERIFY2(dark > 50, qPrintable(QString("only %1 dark samples").arg(dark)));
+    }
+
+    void exportArchitectureByExtension() {
+        QTemporaryDir dir;
+        const archscope::NetworkSpec spec = *archscope::zooSpec("efficientnet-x-tpu-b0");
+        QString error;
+        for (const char* name : {"x.json", "x.txt", "x.py"}) {
+            QVERIFY2(exportArchitecture(spec, dir.filePath(name), &error), qPrintable(error));
+        }
+        auto read = [&](const char* name) {
+            QFile f(dir.filePath(name));
+            f.open(QIODevice::ReadOnly);
+            return QString::fromUtf8(f.readAll());
+        };
+        QVERIFY(read("x.json").contains("\"archscope-network\""));
+        QVERIFY(read("x.txt").contains("r1_k3_s11_e1_i32_o16_se0.25_d1_a0"));
+        QVERIFY(read("x.py").contains("class Net(nn.Module)"));
+        QVERIFY(!exportArchitecture(spec, "/nonexistent-dir/x.json", &error));
+        QVERIFY(!error.isEmpty());
     }
 
     void guiBinaryScreenshotOption() {

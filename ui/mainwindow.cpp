@@ -89,7 +89,9 @@ MainWindow::MainWindow(QWidget* parent)
         }
     });
     connect(m_pareto, &ParetoPage::candidateActivated, this,
-            [this](qint64 runId, qint64 seq, const QString&) { openCandidate(runId, seq); });
+            [this](qint64 runId, qint64 seq, const QString&) { openCandidate(runId, seq, false); });
+    connect(m_pareto, &ParetoPage::exportRequested, this,
+            [this](qint64 runId, qint64 seq, const QString&) { openCandidate(runId, seq, true); });
     wireAnalysisPages();
     buildMenus();
     resize(1400, 860);
@@ -195,16 +197,21 @@ void MainWindow::resumeRun(qint64 runId) {
     showPage(QStringLiteral("pareto"));
 }
 
-void MainWindow::openCandidate(qint64 runId, qint64 seq) {
+void MainWindow::openCandidate(qint64 runId, qint64 seq, bool exportIt) {
     const QString db = m_session->databasePath();
     auto* watcher = new QFutureWatcher<std::optional<NetworkSpec>>(this);
-    connect(watcher, &QFutureWatcher<std::optional<NetworkSpec>>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        if (auto spec = watcher->result()) {
-            m_models->showNetwork(*spec);
-            showPage(QStringLiteral("breakdown"));  // the breakdown follows the Models page
-        }
-    });
+    connect(watcher, &QFutureWatcher<std::optional<NetworkSpec>>::finished, this,
+            [this, watcher, exportIt] {
+                watcher->deleteLater();
+                if (auto spec = watcher->result()) {
+                    if (exportIt) {
+                        exportArchitectureInteractive(this, *spec);
+                        return;
+                    }
+                    m_models->showNetwork(*spec);
+                    showPage(QStringLiteral("breakdown"));  // the breakdown follows the Models page
+                }
+            });
     // The lookup reads the store: off the GUI thread.
     watcher->setFuture(QtConcurrent::run([db, runId, seq]() -> std::optional<NetworkSpec> {
         try {

@@ -55,7 +55,8 @@ protected:
 private:
     void addPage(const QString& id, const QString& title, QWidget* page);
     void buildMenus();
-    void openCandidate(qint64 runId, qint64 seq);
+    /// Loads a stored candidate off the GUI thread, then shows its breakdown or exports it.
+    void openCandidate(qint64 runId, qint64 seq, bool exportIt);
     void wireAnalysisPages();
 
     Session* m_session;

@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -124,12 +125,23 @@ ParetoPage::ParetoPage(QWidget* parent)
                 .arg(m_metric)
                 .arg(p.accuracy, 0, 'f', 3)
                 .arg(p.macs / 1e9, 0, 'f', 3)
-                .arg(tr("click to open the per-layer breakdown")),
+                .arg(tr("click: per-layer breakdown; right-click: export")),
             m_plot);
     });
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
         const int i = nearestPoint(event->pos(), 12.0);
-        if (i >= 0) Q_EMIT candidateActivated(m_runId, m_points[i].seq, m_points[i].name);
+        if (i < 0) return;
+        const ParetoPoint p = m_points[i];
+        if (event->button() == Qt::RightButton) {
+            QMenu menu;
+            menu.addAction(tr("Open %1 in the per-layer breakdown").arg(p.name), this,
+                           [this, p] { Q_EMIT candidateActivated(m_runId, p.seq, p.name); });
+            menu.addAction(tr("Export %1 (JSON / block strings / PyTorch)…").arg(p.name), this,
+                           [this, p] { Q_EMIT exportRequested(m_runId, p.seq, p.name); });
+            menu.exec(event->globalPosition().toPoint());
+            return;
+        }
+        Q_EMIT candidateActivated(m_runId, p.seq, p.name);
     });
     connect(&m_loader, &QFutureWatcher<ParetoRunData>::finished, this, [this] {
         const ParetoRunData data = m_loader.result();

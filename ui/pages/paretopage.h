@@ -58,6 +58,8 @@ public:
 
 Q_SIGNALS:
     void candidateActivated(qint64 runId, qint64 seq, const QString& name);
+    /// Right-click on a point: the user wants the architecture as a file.
+    void exportRequested(qint64 runId, qint64 seq, const QString& name);
     void loaded(qint64 runId, int points);
 
 private:
