@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "support/cliprocess.h"
+
 #include "arch/expand.h"
 #include "hw/profile_io.h"
 #include "mainwindow.h"
@@ -197,12 +199,10 @@ private Q_SLOTS:
 #ifdef ARCHSCOPE_GUI_PATH
         QTemporaryDir dir;
         const QString path = dir.filePath("breakdown.png");
-        QProcess p;
-        p.start(ARCHSCOPE_GUI_PATH,
-                {"--screenshot", path, "--view", "breakdown", "--model", "efficientnet-x-tpu-b0",
-                 "--hw", "tpuv3", "--db", dir.filePath("none.db")});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 0);
+        const archscope::testing::Run r = archscope::testing::runGui(
+            {"--screenshot", path, "--view", "breakdown", "--model", "efficientnet-x-tpu-b0",
+             "--hw", "tpuv3", "--db", dir.filePath("none.db")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(!QImage(path).isNull());
 #else
         QSKIP("GUI binary not built");

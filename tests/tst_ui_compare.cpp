@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "support/cliprocess.h"
+
 #include "models/comparetablemodel.h"
 #include "pages/comparepage.h"
 #include "plots/qcp.h"
@@ -111,10 +113,9 @@ private Q_SLOTS:
 #ifdef ARCHSCOPE_GUI_PATH
         QTemporaryDir dir;
         const QString path = dir.filePath("compare.png");
-        QProcess p;
-        p.start(ARCHSCOPE_GUI_PATH, {"--screenshot", path, "--view", "compare", "--hw", "tpuv3"});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 0);
+        const archscope::testing::Run r = archscope::testing::runGui(
+            {"--screenshot", path, "--view", "compare", "--hw", "tpuv3"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(!QImage(path).isNull());
 #else
         QSKIP("GUI binary not built");

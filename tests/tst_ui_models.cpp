@@ -13,6 +13,7 @@
 #include "models/zootablemodel.h"
 #include "pages/modelspage.h"
 #include "screenshot.h"
+#include "support/cliprocess.h"
 #include "zoo/zoo.h"
 
 using namespace archscope::ui;
@@ -94,15 +95,13 @@ private Q_SLOTS:
 #ifdef ARCHSCOPE_GUI_PATH
         QTemporaryDir dir;
         const QString path = dir.filePath("cli.png");
-        QProcess p;
-        p.start(ARCHSCOPE_GUI_PATH, {"--screenshot", path, "--model", "efficientnet-x-tpu-b0"});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 0);
+        using archscope::testing::runGui;
+        const auto ok = runGui({"--screenshot", path, "--model", "efficientnet-x-tpu-b0"});
+        QVERIFY2(ok.exitCode == 0, ok.err.constData());
         QVERIFY(!QImage(path).isNull());
-        p.start(ARCHSCOPE_GUI_PATH, {"--screenshot", path, "--view", "bogus"});
-        QVERIFY(p.waitForFinished(60000));
-        QVERIFY(p.exitCode() != 0);
-        QVERIFY(p.readAllStandardError().contains("unknown view"));
+        const auto bogus = runGui({"--screenshot", path, "--view", "bogus"});
+        QVERIFY(bogus.exitCode != 0);
+        QVERIFY(bogus.err.contains("unknown view"));
 #else
         QSKIP("GUI binary not built");
 #endif

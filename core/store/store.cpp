@@ -188,22 +188,22 @@ std::vector<PlotRow> StoreReader::plotRows(int64_t runId) {
     return out;
 }
 
-std::vector<int64_t> StoreReader::finishedSeqs(int64_t runId) {
-    StatementUse q(m_conn->prepare(
-        "SELECT seq FROM evaluations WHERE run_id = ? AND seq IS NOT NULL ORDER BY seq"));
+std::vector<int64_t> StoreReader::int64Column(const char* sql, int64_t runId) {
+    StatementUse q(m_conn->prepare(sql));
     q->bind(1, runId);
     std::vector<int64_t> out;
     while (q->step()) out.push_back(q->int64(0));
     return out;
 }
 
+std::vector<int64_t> StoreReader::finishedSeqs(int64_t runId) {
+    return int64Column(
+        "SELECT seq FROM evaluations WHERE run_id = ? AND seq IS NOT NULL ORDER BY seq", runId);
+}
+
 std::vector<int64_t> StoreReader::front(int64_t runId) {
-    StatementUse q(m_conn->prepare(
-        "SELECT evaluation_id FROM pareto WHERE run_id = ? ORDER BY evaluation_id"));
-    q->bind(1, runId);
-    std::vector<int64_t> out;
-    while (q->step()) out.push_back(q->int64(0));
-    return out;
+    return int64Column("SELECT evaluation_id FROM pareto WHERE run_id = ? ORDER BY evaluation_id",
+                       runId);
 }
 
 std::optional<ArchitectureRecord> StoreReader::architecture(int64_t id) {

@@ -52,6 +52,8 @@ public:
 
 protected:
     explicit StoreReader(std::unique_ptr<Connection> connection);
+    /// The first column of `sql` (one `?` bound to runId) as integers, in the query's order.
+    std::vector<int64_t> int64Column(const char* sql, int64_t runId);
     Connection& connection() { return *m_conn; }
 
 private:

@@ -29,4 +29,11 @@ inline Run runCli(const QStringList& args, int timeoutMs = 300000) {
 }
 #endif
 
+#ifdef ARCHSCOPE_GUI_PATH
+/// Runs the GUI binary (e.g. with --screenshot under QT_QPA_PLATFORM=offscreen).
+inline Run runGui(const QStringList& args, int timeoutMs = 120000) {
+    return runProgram(QStringLiteral(ARCHSCOPE_GUI_PATH), args, timeoutMs);
+}
+#endif
+
 }  // namespace archscope::testing
