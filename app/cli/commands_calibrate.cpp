@@ -159,7 +159,7 @@ void runCalibrate(const CalibrateArgs& a) {
     const auto device = torchDeviceFromName(a.device);
     if (!device) throw ArchError("unknown --device \"" + a.device + "\"; use cpu or cuda");
     const auto tdtype = torchDtypeFromName(a.dtype);
-    if (!tdtype) throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, bf16 or fp16");
+    if (!tdtype) throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, tf32, bf16 or fp16");
     std::string baseName = a.base;
     if (baseName.empty()) {
         if (*device == TorchDevice::Cuda) {
@@ -212,7 +212,9 @@ void runCalibrate(const CalibrateArgs& a) {
     o.steadyAllocator = !a.defaultAllocator;
     o.fit.parameters = a.parameters;
     o.fit.stageWeight = a.stageWeight;
-    o.fit.dtype = *dtypeFromName(a.dtype);
+    const auto fitDtype = dtypeFromName(a.dtype);
+    if (!fitDtype) throw ArchError("--dtype " + a.dtype + " has no analytical-model counterpart");
+    o.fit.dtype = *fitDtype;
 
     const auto progress = [&](const std::string& line) {
         if (!a.json) std::cerr << line << "\n";
@@ -389,7 +391,7 @@ void addCalibrateCommand(CLI::App& app) {
     cmd->add_option("--device", a->device, "cpu or cuda")->capture_default_str();
     cmd->add_option("--out", a->out, "Where to write the calibrated profile (.json)")->required();
     cmd->add_option("--base", a->base, "Profile to start from (default: cpu; required on cuda)");
-    cmd->add_option("--dtype", a->dtype, "fp32; bf16 or fp16 on CUDA")->capture_default_str();
+    cmd->add_option("--dtype", a->dtype, "fp32; tf32, bf16 or fp16 on CUDA")->capture_default_str();
     cmd->add_option("--models", a->models, "Networks to fit (zoo names or .json files)")
         ->delimiter(',');
     cmd->add_option("--holdout-models", a->holdoutModels,

@@ -69,7 +69,7 @@ void runMeasure(const MeasureArgs& a) {
     const auto device = torchDeviceFromName(a.device);
     if (!device) throw ArchError("unknown --device \"" + a.device + "\"; use cpu or cuda");
     const auto dtype = torchDtypeFromName(a.dtype);
-    if (!dtype) throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, bf16 or fp16");
+    if (!dtype) throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, tf32, bf16 or fp16");
     opts.device = *device;
     opts.dtype = *dtype;
     opts.batch = a.batch;
@@ -151,7 +151,7 @@ void addTorchCommands(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--threads", a->threads, "Intra-op threads (0 = all logical CPUs)")
         ->check(CLI::Range(0, 4096));
-    cmd->add_option("--dtype", a->dtype, "fp32; bf16 or fp16 on CUDA")->capture_default_str();
+    cmd->add_option("--dtype", a->dtype, "fp32; tf32, bf16 or fp16 on CUDA")->capture_default_str();
     cmd->add_option("--reps", a->reps, "Timed repetitions")
         ->check(CLI::Range(1, 100000))
         ->capture_default_str();

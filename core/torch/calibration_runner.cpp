@@ -109,7 +109,7 @@ double wallMsSince(std::chrono::steady_clock::time_point t0) {
 void timeRoundRobin(const std::vector<Planned>& planned, const CalibrationOptions& o,
                     std::vector<LatencyStats>& cpu, std::vector<LatencyStats>& wall,
                     const std::function<void(const std::string&)>& progress) {
-    configureTorchRuntime(o.measure.threads, o.torch.device);
+    configureTorchRuntime(o.measure.threads, o.torch.device, o.torch.dtype);
     std::vector<TorchNetwork> built;
     for (const auto& p : planned) {
         built.emplace_back(p.net, o.torch);

@@ -176,7 +176,7 @@ std::string torchDeviceDescription(TorchDevice device, int cudaIndex) {
     return model + " (" + std::to_string(std::thread::hardware_concurrency()) + " logical CPUs)";
 }
 
-int configureTorchRuntime(int threads, TorchDevice device) {
+int configureTorchRuntime(int threads, TorchDevice device, TorchDtype dtype) {
     torch::set_num_threads(threads > 0 ? threads
                                        : std::max(1, int(std::thread::hardware_concurrency())));
     // Untrained weights can shrink activations layer after layer into denormals, which x86
@@ -185,6 +185,10 @@ int configureTorchRuntime(int threads, TorchDevice device) {
     at::globalContext().setFlushDenormal(true);
     // Let cuDNN pick the fastest algorithm per shape, as torch.backends.cudnn.benchmark does.
     if (device == TorchDevice::Cuda) at::globalContext().setBenchmarkCuDNN(true);
+    // TF32 only when asked for: --dtype fp32 then means fp32 math, as the profiles' fp32 peak does
+    // (PyTorch's own default lets cuDNN use TF32; measure that with --dtype tf32).
+    at::globalContext().setAllowTF32CuDNN(dtype == TorchDtype::Tf32);
+    at::globalContext().setAllowTF32CuBLAS(dtype == TorchDtype::Tf32);
     return torch::get_num_threads();
 }
 
@@ -192,7 +196,7 @@ Measurement measureNetwork(const Network& net, const TorchOptions& opts, const M
     if (m.reps < 1) throw ArchError("--reps must be >= 1");
     if (m.warmup < 0) throw ArchError("--warmup must be >= 0");
     validateTorchOptions(opts);
-    configureTorchRuntime(m.threads, opts.device);
+    configureTorchRuntime(m.threads, opts.device, opts.dtype);
 
     TorchNetwork built(net, opts);  // refuses a network too large for memory before allocating
     Measurement result;

@@ -67,9 +67,10 @@ struct Measurement {
 Measurement measureNetwork(const Network& net, const TorchOptions& opts,
                            const MeasureOptions& measure);
 
-/// Sets LibTorch's intra-op threads (0 = every logical CPU) and flushes denormals (see
-/// measure.cpp for why); measureNetwork() calls it. Returns the thread count in effect.
-int configureTorchRuntime(int threads, TorchDevice device);
+/// Sets LibTorch's intra-op threads (0 = every logical CPU), flushes denormals and sets TF32 for
+/// `dtype` (see measure.cpp for why); measureNetwork() calls it. Returns the thread count in
+/// effect.
+int configureTorchRuntime(int threads, TorchDevice device, TorchDtype dtype);
 
 /// "AMD EPYC 7B13 (2 logical CPUs)" from /proc/cpuinfo, or the CUDA device's name.
 std::string torchDeviceDescription(TorchDevice device, int cudaIndex = 0);

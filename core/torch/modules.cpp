@@ -257,6 +257,7 @@ torch::Tensor ArchNetImpl::forward(torch::Tensor x) {
 torch::Dtype toTorch(TorchDtype t) {
     switch (t) {
         case TorchDtype::Float32:
+        case TorchDtype::Tf32:  // fp32 tensors; only the library's matrix math changes
             return torch::kFloat32;
         case TorchDtype::BFloat16:
             return torch::kBFloat16;

@@ -20,6 +20,8 @@ std::string_view torchDtypeName(TorchDtype t) {
             return "bf16";
         case TorchDtype::Float16:
             return "fp16";
+        case TorchDtype::Tf32:
+            return "tf32";
     }
     return "?";
 }
@@ -28,11 +30,12 @@ std::optional<TorchDtype> torchDtypeFromName(std::string_view name) {
     if (name == "fp32" || name == "float32" || name == "float") return TorchDtype::Float32;
     if (name == "bf16" || name == "bfloat16") return TorchDtype::BFloat16;
     if (name == "fp16" || name == "float16" || name == "half") return TorchDtype::Float16;
+    if (name == "tf32") return TorchDtype::Tf32;
     return std::nullopt;
 }
 
 int torchDtypeBytes(TorchDtype t) {
-    return t == TorchDtype::Float32 ? 4 : 2;
+    return t == TorchDtype::Float32 || t == TorchDtype::Tf32 ? 4 : 2;
 }
 
 }  // namespace archscope

@@ -8,12 +8,14 @@ namespace archscope {
 
 /// Where a network runs.
 enum class TorchDevice { Cpu, Cuda };
-/// Element type of weights and activations. bf16/fp16 are offered on CUDA only.
-enum class TorchDtype { Float32, BFloat16, Float16 };
+/// Element type of weights and activations. bf16/fp16/tf32 are offered on CUDA only. Tf32 keeps
+/// fp32 tensors but lets cuDNN and cuBLAS multiply in TF32 on the tensor cores (PyTorch's default
+/// for convolutions on Ampere and later); Float32 turns that off, so fp32 means fp32 math.
+enum class TorchDtype { Float32, BFloat16, Float16, Tf32 };
 
 std::string_view torchDeviceName(TorchDevice d);  ///< "cpu", "cuda"
 std::optional<TorchDevice> torchDeviceFromName(std::string_view name);
-std::string_view torchDtypeName(TorchDtype t);  ///< "fp32", "bf16", "fp16"
+std::string_view torchDtypeName(TorchDtype t);  ///< "fp32", "bf16", "fp16", "tf32"
 std::optional<TorchDtype> torchDtypeFromName(std::string_view name);
 int torchDtypeBytes(TorchDtype t);
 

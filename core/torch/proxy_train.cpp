@@ -69,7 +69,7 @@ torch::Tensor standardize(const torch::Tensor& x, const torch::Tensor& reference
 int applyThreads(int threads) {
     // measure.cpp's runtime setup: the thread count, and denormals flushed (untrained weights
     // produce them, and x86 computes them far slower).
-    return configureTorchRuntime(threads, TorchDevice::Cpu);
+    return configureTorchRuntime(threads, TorchDevice::Cpu, TorchDtype::Float32);
 }
 
 }  // namespace torchnet

@@ -9,6 +9,7 @@
 
 #include "internal/estimator_common.h"
 #include "internal/modules.h"
+
 #include "proxy_train.h"
 #include "torchnetwork.h"
 
@@ -48,7 +49,7 @@ private:
 };
 
 double logDet(const torch::Tensor& k) {
-    const auto [sign, logAbs] = torch::linalg::slogdet(k);
+    const auto [sign, logAbs] = at::linalg_slogdet(k);  // ATen name: torch::linalg is not in every release
     if (sign.item<double>() <= 0.0) return -std::numeric_limits<double>::infinity();
     return logAbs.item<double>();
 }
