@@ -57,6 +57,19 @@ private Q_SLOTS:
         QVERIFY(unknown.out.isEmpty());
     }
 
+    void predictTf32() {
+        Run tf32 =
+            runCli({"predict", "efficientnet-b0", "--hw", "rtx4090", "--dtype", "tf32", "--json"});
+        QCOMPARE(tf32.exitCode, 0);
+        QCOMPARE(jsonOf(tf32)["dtype"].toString(), QString("tf32"));
+        Run t4 = runCli({"predict", "efficientnet-b0", "--hw", "t4", "--dtype", "tf32"});
+        QCOMPARE(t4.exitCode, 1);  // Turing has no TF32 Tensor Cores; the error lists what it has
+        QVERIFY2(t4.err.contains("tf32") && t4.err.contains("fp16, fp32"), t4.err);
+        Run unknown = runCli({"show", "efficientnet-b0", "--hw", "a100", "--dtype", "fp64"});
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY2(unknown.err.contains("bf16, fp16, fp32 or tf32"), unknown.err);
+    }
+
     void compareTwoProfilesJson() {
         Run r = runCli({"compare", "--family", "efficientnet", "--family", "efficientnet-x-tpu",
                         "--hw", "tpuv2", "--hw", "tpuv4i", "--json"});

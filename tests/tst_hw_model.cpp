@@ -164,6 +164,41 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(ArchError, predictGroups(tpuv3(), {l}, Dtype::Fp16));
     }
 
+    // TF32 Tensor Cores: fp32 storage (4 bytes, like fp32) at the TF32 rate (between fp32 CUDA
+    // cores and fp16 Tensor Cores on an A100), so a conv-heavy network lands between the two.
+    void tf32BetweenFp32AndFp16() {
+        const Profile a100 = loadProfile("a100");
+        const auto layers = expandLayers(buildNetwork(resolveModel("resnet-50")), 64);
+        const double fp16 = predictNetwork(a100, layers, Dtype::Fp16).latencySeconds;
+        const double tf32 = predictNetwork(a100, layers, Dtype::Tf32).latencySeconds;
+        const double fp32 = predictNetwork(a100, layers, Dtype::Fp32).latencySeconds;
+        QVERIFY2(fp16 < tf32 && tf32 < fp32, qPrintable(QString("fp16 %1 tf32 %2 fp32 %3 ms")
+                                                            .arg(fp16 * 1e3)
+                                                            .arg(tf32 * 1e3)
+                                                            .arg(fp32 * 1e3)));
+        // One matrix-bound layer: the time scales with the peak, 312 / 156 TFLOP/s.
+        const Layer l = conv(OpKind::Conv, {64, 56, 56, 256}, 256, 3);
+        const auto g16 = predictGroups(a100, {l}, Dtype::Fp16);
+        const auto g32 = predictGroups(a100, {l}, Dtype::Tf32);
+        QVERIFY(qAbs(g32[0].matrixSeconds / g16[0].matrixSeconds - 2.0) < 1e-9);
+        // Memory moves fp32 tensors: twice the fp16 bytes.
+        QCOMPARE(g32[0].bytes, 2 * g16[0].bytes);
+    }
+
+    void tf32RefusedWithoutTf32TensorCores() {
+        const Profile t4 = loadProfile("t4");  // Turing: fp16 Tensor Cores only
+        const auto layers = expandLayers(buildNetwork(resolveModel("efficientnet-b0")), 1);
+        QVERIFY(predictNetwork(t4, layers, Dtype::Fp16).latencySeconds > 0.0);
+        try {
+            predictNetwork(t4, layers, Dtype::Tf32);
+            QFAIL("expected an ArchError");
+        } catch (const ArchError& e) {
+            const std::string msg = e.what();
+            QVERIFY2(msg.find("tf32") != std::string::npos, msg.c_str());
+            QVERIFY2(msg.find("choose --dtype fp16, fp32") != std::string::npos, msg.c_str());
+        }
+    }
+
     void gpuWaveQuantization() {
         // V100: 80 SMs. 1x1 conv, M = 64*64 = 4096 rows, N = 128: with 128x128 tiles 32 tiles
         // fill 32 of 80 SMs in one wave; smaller tiles are picked if faster.

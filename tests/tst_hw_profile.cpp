@@ -2,8 +2,10 @@
 // with a message that names the file and the field.
 #include <QtTest>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "arch/error.h"
 #include "hw/profile_io.h"
@@ -13,6 +15,10 @@ using namespace archscope;
 using nlohmann::json;
 
 namespace {
+
+// Every profile in resources/profiles/; listsEveryShippedProfile fails when a file is missing here.
+const char* const kShipped[] = {"tpuv2", "tpuv3",   "tpuv4i",  "v100",    "a100", "h100", "h200",
+                                "cpu",   "rtx3090", "rtx4090", "rtx5090", "l4",   "t4"};
 
 json shippedJson(const std::string& name) {
     std::ifstream in(findResource("profiles/" + name + ".json"));
@@ -28,6 +34,18 @@ std::string errorOf(const json& j, const std::string& where = "broken.json") {
     return "";
 }
 
+/// Dotted paths of every {"value": ...} parameter object in a profile file.
+void parameterPaths(const json& node, const std::string& path, std::vector<std::string>& out) {
+    if (!node.is_object()) return;
+    if (node.contains("value")) {
+        out.push_back(path);
+        return;
+    }
+    for (const auto& [key, child] : node.items()) {
+        parameterPaths(child, path.empty() ? key : path + "." + key, out);
+    }
+}
+
 }  // namespace
 
 class TestHwProfile : public QObject {
@@ -35,9 +53,7 @@ class TestHwProfile : public QObject {
 private Q_SLOTS:
     void shippedProfilesLoad_data() {
         QTest::addColumn<QString>("name");
-        for (const char* n : {"tpuv2", "tpuv3", "tpuv4i", "v100", "a100", "h100", "h200", "cpu"}) {
-            QTest::newRow(n) << QString(n);
-        }
+        for (const char* n : kShipped) QTest::newRow(n) << QString(n);
     }
     void shippedProfilesLoad() {
         QFETCH(QString, name);
@@ -53,11 +69,124 @@ private Q_SLOTS:
         }
     }
 
+    // Every parameter in the file has a unit and a source or an assumption, and the reader took
+    // it in (a misspelt "tf23" peak or a field the format has no place for would be ignored).
+    void everyParameterHasSourceAndIsRead_data() { shippedProfilesLoad_data(); }
+    void everyParameterHasSourceAndIsRead() {
+        QFETCH(QString, name);
+        const json j = shippedJson(name.toStdString());
+        std::vector<std::string> inFile;
+        parameterPaths(j, "", inFile);
+        const Profile p = loadProfile(name.toStdString());
+        std::set<std::string> read;
+        for (const auto& param : p.parameters) read.insert(param.path);
+        for (const auto& path : inFile) {
+            std::string pointer = "/" + path;
+            std::replace(pointer.begin(), pointer.end(), '.', '/');
+            const json& node = j.at(json::json_pointer(pointer));
+            QVERIFY2(node.contains("unit") && node["unit"].is_string(), path.c_str());
+            const bool source = node.contains("source") && node["source"].is_string() &&
+                                !node["source"].get<std::string>().empty();
+            const bool assumption = node.contains("assumption") && node["assumption"].is_string() &&
+                                    !node["assumption"].get<std::string>().empty();
+            QVERIFY2(source || assumption, path.c_str());
+            QVERIFY2(read.count(path), ("not read by the loader: " + path).c_str());
+        }
+        QCOMPARE(read.size(), inFile.size());
+    }
+
     void listsEveryShippedProfile() {
         const auto names = listProfiles();
-        for (const char* n : {"tpuv2", "tpuv3", "tpuv4i", "v100", "a100", "h100", "h200", "cpu"}) {
+        for (const char* n : kShipped) {
             QVERIFY2(std::find(names.begin(), names.end(), n) != names.end(), n);
         }
+        // And the list above is complete: every .json in the shipped folder is in kShipped.
+        const auto dir = findResource("profiles/tpuv3.json").parent_path();
+        for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+            if (entry.path().extension() != ".json") continue;
+            const std::string stem = entry.path().stem().string();
+            QVERIFY2(
+                std::find(std::begin(kShipped), std::end(kShipped), stem) != std::end(kShipped),
+                ("shipped but not in kShipped: " + stem).c_str());
+        }
+    }
+
+    void tf32IsADtype() {
+        QVERIFY(dtypeFromName("tf32") == Dtype::Tf32);
+        QCOMPARE(std::string(dtypeName(Dtype::Tf32)), std::string("tf32"));
+        QCOMPARE(dtypeBytes(Dtype::Tf32), 4);  // tensors stay fp32 in memory
+        QCOMPARE(dtypeNameList(), std::string("bf16, fp16, fp32 or tf32"));
+        QCOMPARE(parseDtype("tf32"), Dtype::Tf32);
+        try {
+            parseDtype("fp64", "--dtype");
+            QFAIL("expected an ArchError");
+        } catch (const ArchError& e) {
+            const std::string msg = e.what();
+            QVERIFY2(msg.find("--dtype \"fp64\"") != std::string::npos, msg.c_str());
+            QVERIFY2(msg.find("tf32") != std::string::npos, msg.c_str());
+        }
+    }
+
+    void tensorCoreFigures_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("sms");
+        QTest::addColumn<double>("fp16");  // TFLOP/s dense; 0 = unsupported
+        QTest::addColumn<double>("bf16");
+        QTest::addColumn<double>("tf32");
+        QTest::addColumn<double>("fp32");
+        QTest::addColumn<double>("bandwidth");  // GB/s
+        // GeForce: fp16/bf16 with fp32 accumulate (half the fp16-accumulate rate).
+        QTest::newRow("rtx3090") << "rtx3090" << 82 << 71.0 << 71.0 << 35.6 << 35.6 << 936.0;
+        QTest::newRow("rtx4090") << "rtx4090" << 128 << 165.2 << 165.2 << 82.6 << 82.6 << 1008.0;
+        QTest::newRow("rtx5090") << "rtx5090" << 170 << 209.5 << 209.5 << 104.8 << 104.8 << 1792.0;
+        QTest::newRow("l4") << "l4" << 58 << 121.0 << 121.0 << 60.0 << 30.3 << 300.0;
+        QTest::newRow("t4") << "t4" << 40 << 65.0 << 0.0 << 0.0 << 8.1 << 300.0;  // Turing
+        QTest::newRow("a100") << "a100" << 108 << 312.0 << 312.0 << 156.0 << 19.5 << 2039.0;
+        QTest::newRow("h100") << "h100" << 132 << 989.0 << 989.0 << 494.7 << 67.0 << 3350.0;
+        QTest::newRow("h200") << "h200" << 132 << 989.0 << 989.0 << 494.7 << 67.0 << 4800.0;
+        QTest::newRow("v100") << "v100" << 80 << 125.0 << 0.0 << 0.0 << 15.7 << 900.0;  // Volta
+    }
+    void tensorCoreFigures() {
+        QFETCH(QString, name);
+        QFETCH(int, sms);
+        QFETCH(double, fp16);
+        QFETCH(double, bf16);
+        QFETCH(double, tf32);
+        QFETCH(double, fp32);
+        QFETCH(double, bandwidth);
+        const Profile p = loadProfile(name.toStdString());
+        QCOMPARE(p.kind, std::string("gpu"));
+        QCOMPARE(p.defaultDtype, Dtype::Fp16);
+        QCOMPARE(p.matrix.unitsPerCore, sms);
+        const std::pair<Dtype, double> peaks[] = {
+            {Dtype::Fp16, fp16}, {Dtype::Bf16, bf16}, {Dtype::Tf32, tf32}, {Dtype::Fp32, fp32}};
+        for (const auto& [d, tflops] : peaks) {
+            QCOMPARE(p.supports(d), tflops > 0.0);
+            QCOMPARE(p.matrix.peakMacsPerSecond[int(d)], tflops * 1e12 / 2.0);
+        }
+        // Vector unit: the CUDA-core fp32 rate in FMAs per second, as derived in a100.json.
+        QCOMPARE(p.vector.peakOpsPerSecond, fp32 * 1e12 / 2.0);
+        QCOMPARE(p.memory.bandwidthBytesPerSecond, bandwidth * 1e9);
+    }
+
+    void tf32PeakIsReadAndChecked() {
+        json j = shippedJson("a100");
+        j["matrix"]["peak"]["tf32"]["unit"] = "TFLOPS";
+        std::string error = errorOf(j);
+        QVERIFY2(error.find("matrix.peak.tf32") != std::string::npos, error.c_str());
+        j["matrix"]["peak"]["tf32"]["unit"] = "TFLOP/s";
+        j["matrix"]["peak"]["tf32"].erase("source");
+        error = errorOf(j);
+        QVERIFY2(error.find("matrix.peak.tf32") != std::string::npos, error.c_str());
+        j["matrix"]["peak"].erase("tf32");
+        QVERIFY(!profileFromJson(j, "no-tf32.json").supports(Dtype::Tf32));
+        // A profile may default to tf32 when it has the peak.
+        json k = shippedJson("a100");
+        k["default_dtype"] = "tf32";
+        QCOMPARE(profileFromJson(k, "tf32.json").defaultDtype, Dtype::Tf32);
+        k["default_dtype"] = "fp8";
+        error = errorOf(k);
+        QVERIFY2(error.find("bf16, fp16, fp32 or tf32") != std::string::npos, error.c_str());
     }
 
     void datasheetFigures() {

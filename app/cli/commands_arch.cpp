@@ -63,9 +63,7 @@ std::optional<HwView> hwView(const HwOptions& o, const std::vector<Layer>& layer
     HwView v{loadProfile(o.profile), Dtype::Bf16, {}};
     v.dtype = v.profile.defaultDtype;
     if (!o.dtype.empty()) {
-        const auto d = dtypeFromName(o.dtype);
-        if (!d) throw ArchError("unknown --dtype \"" + o.dtype + "\"; use bf16, fp16 or fp32");
-        v.dtype = *d;
+        v.dtype = parseDtype(o.dtype, "--dtype");
     }
     v.groups = predictGroups(v.profile, layers, v.dtype);
     return v;
@@ -219,7 +217,7 @@ void addArchCommands(CLI::App& app) {
     auto hwOptions = std::make_shared<HwOptions>();
     auto* hwOpt = show->add_option("--hw", hwOptions->profile,
                                    "Add the platform model's columns: profile name or .json file");
-    show->add_option("--dtype", hwOptions->dtype, "With --hw: bf16, fp16 or fp32")->needs(hwOpt);
+    show->add_option("--dtype", hwOptions->dtype, "With --hw: " + dtypeNameList())->needs(hwOpt);
     show->add_option("--explain", hwOptions->explainLayer,
                      "With --hw: the numbers behind layer N's time")
         ->needs(hwOpt);

@@ -57,8 +57,7 @@ void run(const Options& o) {
                         std::to_string(platforms.size()) + " platforms");
     }
     const Profile base = loadProfile(baseName);
-    const auto dtype = dtypeFromName(o.dtype);
-    if (!dtype) throw ArchError("unknown dtype \"" + o.dtype + "\" (bf16, fp16, fp32)");
+    const Dtype dtype = parseDtype(o.dtype, "--dtype");
     if (o.holdout < 0 || o.holdout >= int(samples.size())) {
         throw ArchError("--holdout must leave at least one of the " +
                         std::to_string(samples.size()) + " measured networks to fit");
@@ -66,13 +65,13 @@ void run(const Options& o) {
     std::vector<CalibrationSample> held(samples.end() - o.holdout, samples.end());
     samples.resize(samples.size() - size_t(o.holdout));
     FitOptions fit;
-    fit.dtype = *dtype;
+    fit.dtype = dtype;
     FitResult result = fitProfile(base, samples, fit);
     result.profile.name = std::filesystem::path(o.out).stem().string();
     saveProfile(result.profile, o.out);
-    const AgreementStats fitStats = agreement(result.profile, samples, *dtype);
+    const AgreementStats fitStats = agreement(result.profile, samples, dtype);
     const AgreementStats heldStats =
-        held.empty() ? AgreementStats{} : agreement(result.profile, held, *dtype);
+        held.empty() ? AgreementStats{} : agreement(result.profile, held, dtype);
     if (o.json) {
         json params = json::array();
         for (const auto& p : result.parameters) {

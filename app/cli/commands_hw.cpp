@@ -16,10 +16,9 @@ namespace {
 
 Dtype dtypeFor(const Profile& p, const std::string& name) {
     if (name.empty()) return p.defaultDtype;
-    const auto d = dtypeFromName(name);
-    if (!d) throw ArchError("unknown --dtype \"" + name + "\"; use bf16, fp16 or fp32");
-    requireDtype(p, *d);
-    return *d;
+    const Dtype d = parseDtype(name, "--dtype");
+    requireDtype(p, d);
+    return d;
 }
 
 std::string methodText(const Profile& p) {
@@ -235,7 +234,7 @@ void addHwCommands(CLI::App& app) {
     predict->add_option("--hw", *hw, "Profile name (see `profiles`) or profile .json file")
         ->required();
     predict->add_option("--batch", *batch, "Batch size")->check(CLI::Range(1, 1 << 16));
-    predict->add_option("--dtype", *dtype, "bf16, fp16 or fp32 (default: the profile's)");
+    predict->add_option("--dtype", *dtype, dtypeNameList() + " (default: the profile's)");
     predict->add_flag("--json", *json, "One JSON document on stdout");
     predict->callback([=] { runPredict(*models, *hw, *batch, *dtype, *json); });
 
@@ -249,7 +248,7 @@ void addHwCommands(CLI::App& app) {
     compare->add_option("--family", *families, "A zoo family (give two)")->required();
     compare->add_option("--hw", *hws, "A profile (give one or two)")->required();
     compare->add_option("--batch", *cbatch, "Batch size")->check(CLI::Range(1, 1 << 16));
-    compare->add_option("--dtype", *cdtype, "bf16, fp16 or fp32 (default: each profile's)");
+    compare->add_option("--dtype", *cdtype, dtypeNameList() + " (default: each profile's)");
     compare->add_flag("--json", *cjson, "One JSON document on stdout");
     compare->callback([=] { runCompare(*families, *hws, *cbatch, *cdtype, *cjson); });
 }

@@ -166,9 +166,7 @@ void runLacsCommand(const LacsOptions& o) {
     const Profile profile = loadProfile(o.hw);
     Dtype dtype = profile.defaultDtype;
     if (!o.dtype.empty()) {
-        auto d = dtypeFromName(o.dtype);
-        if (!d) throw ArchError("unknown dtype \"" + o.dtype + "\" (bf16, fp16, fp32)");
-        dtype = *d;
+        dtype = parseDtype(o.dtype, "--dtype");
     }
     requireDtype(profile, dtype);
     const AccuracyEstimatorKind& kind = findAccuracyEstimator(o.accuracy);
@@ -304,7 +302,7 @@ void addSearchCommands(CLI::App& app) {
         ->check(CLI::Range(1, 100000));
     search->add_option("--batch", o->batch, "Batch size for latency")
         ->check(CLI::Range(1, 1 << 16));
-    search->add_option("--dtype", o->dtype, "bf16, fp16 or fp32 (default: the profile's)");
+    search->add_option("--dtype", o->dtype, dtypeNameList() + " (default: the profile's)");
     search->add_option("--references", o->references,
                        "Comma-separated models evaluated the same way as reference points");
     search->add_flag("--json", o->json, "The front as one JSON document on stdout");
@@ -325,7 +323,7 @@ void addSearchCommands(CLI::App& app) {
     lacs->add_option("--tolerance", l->tolerance, "Accepted latency deviation from the target")
         ->check(CLI::Range(0.005, 0.5));
     lacs->add_option("--batch", l->batch, "Batch size")->check(CLI::Range(1, 1 << 16));
-    lacs->add_option("--dtype", l->dtype, "bf16, fp16 or fp32 (default: the profile's)");
+    lacs->add_option("--dtype", l->dtype, dtypeNameList() + " (default: the profile's)");
     lacs->add_flag("--json", l->json, "One JSON document on stdout");
     lacs->callback([l] { runLacsCommand(*l); });
 

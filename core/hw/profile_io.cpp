@@ -143,7 +143,7 @@ void readMatrix(ParameterReader& r, Profile& p) {
         m.peakMacsPerSecond[d] = r.number(path, "TFLOP/s", 0.0, true) * 1e12 / 2.0;
         anyPeak = true;
     }
-    if (!anyPeak) r.fail("matrix.peak", "missing: give at least one of bf16, fp16, fp32");
+    if (!anyPeak) r.fail("matrix.peak", "missing: give at least one of " + dtypeNameList());
     m.efficiency = r.number("matrix.efficiency", "fraction", 0.0, true);
     if (m.mapping == MatrixMapping::Systolic) {
         m.nMultiple = r.count("matrix.n_multiple", "channels");
@@ -229,8 +229,10 @@ Profile profileFromJson(const json& j, const std::string& where) {
     }
     p.version = ver->get<int>();
     const auto dtype = dtypeFromName(text(j, "default_dtype", where));
-    if (!dtype)
-        throw ArchError("profile " + where + ": field \"default_dtype\": bf16, fp16 or fp32");
+    if (!dtype) {
+        throw ArchError("profile " + where + ": field \"default_dtype\": must be " +
+                        dtypeNameList());
+    }
     p.defaultDtype = *dtype;
 
     ParameterReader r(j, where, p);

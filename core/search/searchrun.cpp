@@ -67,9 +67,7 @@ public:
         if (m_params.dtype.empty()) {
             m_dtype = m_profile.defaultDtype;
         } else {
-            auto d = dtypeFromName(m_params.dtype);
-            if (!d) throw ArchError("unknown dtype \"" + m_params.dtype + "\" (bf16, fp16, fp32)");
-            m_dtype = *d;
+            m_dtype = parseDtype(m_params.dtype);
         }
         requireDtype(m_profile, m_dtype);
         m_estimatorKind = findAccuracyEstimator(m_params.accuracy);
