@@ -6,4 +6,5 @@ target_sources(archscope_core PRIVATE
     hw/calibrate.cpp
     hw/agreement.cpp
     hw/profile_writer.cpp
+    hw/validation.cpp
 )
