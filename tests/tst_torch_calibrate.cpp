@@ -61,7 +61,10 @@ private Q_SLOTS:
         QCOMPARE(int(figures.networks.size()), 4);
         QCOMPARE(figures.context.threads, 1);
         QCOMPARE(figures.context.resolution, 64);
-        QCOMPARE(int(figures.clock), int(CalibrationClock::ThreadCpu));
+        // The defaults of `measure`: wall clock, median, steady allocator.
+        QCOMPARE(int(figures.context.clock), int(TimingClock::Wall));
+        QVERIFY(figures.context.steadyAllocator);
+        QCOMPARE(figures.context.reps, 3);
         for (const auto& n : figures.networks) {
             QVERIFY2(n.total.medianMs > 0.0, n.name.c_str());
             QVERIFY(n.wallMs > 0.0);
@@ -75,10 +78,10 @@ private Q_SLOTS:
         QCOMPARE(r.holdoutAfter.count, 2);
         QVERIFY(r.fit.finalObjective <= r.fit.initialObjective);
         QCOMPARE(r.fit.parameters.size(), defaultFitParameters("cpu").size());
-        QCOMPARE(int(r.statistic), int(CalibrationStatistic::P10));
+        QCOMPARE(int(r.statistic), int(TimingStatistic::Median));
         for (const auto& n : r.networks) {
-            // The stage split is scaled to the network's figure (p10 by default).
-            QCOMPARE(n.measuredMs, n.total.p10Ms);
+            // The stage split is scaled to the network's figure (the median by default).
+            QCOMPARE(n.measuredMs, n.total.medianMs);
             double sum = 0.0;
             for (const auto& st : n.stages) sum += st.measuredMs;
             QVERIFY(std::abs(sum - n.measuredMs) < 1e-9 * n.measuredMs);
@@ -142,11 +145,21 @@ private Q_SLOTS:
         const QString out = dir.filePath("cal.json");
         CliRun r = runCli({"calibrate", "--out", out, "--models", "mobilenet-v2",
                            "--holdout-models", "efficientnet-b0", "--random", "1", "--holdout", "1",
-                           "--resolution", "64", "--reps", "2", "--warmup", "1", "--json"});
+                           "--resolution", "64", "--reps", "2", "--warmup", "1", "--statistic",
+                           "p10", "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
-        QCOMPARE(doc["context"].toObject()["clock"].toString(), QString("thread-cpu"));
-        QCOMPARE(doc["context"].toObject()["statistic"].toString(), QString("p10"));
+        const QJsonObject context = doc["context"].toObject();
+        QCOMPARE(context["clock"].toString(), QString("wall"));
+        QCOMPARE(context["statistic"].toString(), QString("p10"));
+        QVERIFY(context["steady_allocator"].toBool());
+        // `measure` with the same flags times the same way (one routine, one set of defaults).
+        CliRun m = runCli({"measure", "mobilenet-v2", "--resolution", "64", "--threads", "1",
+                           "--reps", "2", "--warmup", "1", "--statistic", "p10", "--json"});
+        QVERIFY2(m.exitCode == 0, m.err.constData());
+        const QJsonObject mctx = QJsonDocument::fromJson(m.out).object()["context"].toObject();
+        QCOMPARE(mctx["timing"].toString(), context["timing"].toString());
+        QCOMPARE(mctx["threads"].toInt(), context["threads"].toInt());
         QCOMPARE(doc["networks"].toArray().size(), 4);
         QCOMPARE(doc["holdout"].toObject()["after"].toObject()["count"].toInt(), 2);
         QVERIFY(doc["holdout"].toObject().contains("meets_floors"));

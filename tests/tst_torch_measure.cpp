@@ -66,6 +66,26 @@ private Q_SLOTS:
         QVERIFY(r.eager.p10Ms <= r.eager.medianMs && r.eager.medianMs <= r.eager.p90Ms);
         QVERIFY(!r.graph.has_value());
         QVERIFY(!r.graphNote.empty());
+        // The shared defaults: wall clock, the median as the headline, a steady heap.
+        QCOMPARE(int(r.context.clock), int(TimingClock::Wall));
+        QCOMPARE(r.latencyMs, r.eager.medianMs);
+        QCOMPARE(r.eagerWall.medianMs, r.eager.medianMs);
+        QVERIFY(r.context.steadyAllocator);
+        QCOMPARE(r.context.reps, 5);
+
+        // Thread CPU time at one thread, p10 as the headline.
+        MeasureOptions cpu = m;
+        cpu.clock = TimingClock::ThreadCpu;
+        cpu.statistic = TimingStatistic::P10;
+        cpu.perLayer = false;
+        const Measurement t = measureNetwork(net, TorchOptions{}, cpu);
+        QCOMPARE(int(t.context.clock), int(TimingClock::ThreadCpu));
+        QCOMPARE(t.latencyMs, t.eager.p10Ms);
+        QVERIFY(t.eagerWall.medianMs > 0.0);
+        // More than one thread: the thread's CPU time is not the latency, so the wall clock is used.
+        cpu.threads = 2;
+        QCOMPARE(int(measureNetwork(net, TorchOptions{}, cpu).context.clock),
+                 int(TimingClock::Wall));
         const MeasureContext& c = r.context;
         QVERIFY(!c.device.empty());
         QCOMPARE(c.deviceKind, std::string("cpu"));

@@ -15,6 +15,7 @@
 #include "hw/profile_writer.h"
 #include "registry.h"
 #include "table.h"
+#include "timing_options.h"
 #include "torch/calibration_runner.h"
 
 namespace archscope::cli {
@@ -36,15 +37,12 @@ struct CalibrateArgs {
     int random = 8;
     int holdout = 20;
     uint64_t seed = 1;
-    int threads = 1;
-    int reps = 5;
-    int warmup = 2;
+    /// The same defaults as `measure` except one thread (stable figures) and fewer passes (dozens
+    /// of networks are timed).
+    TimingArgs timing{.threads = 1, .reps = 10};
     int batch = 1;
     int resolution = 0;
     double stageWeight = 0.5;
-    std::string clock = "cpu";
-    std::string statistic = "p10";
-    bool defaultAllocator = false;
     std::string refit;
     bool json = false;
 };
@@ -56,10 +54,6 @@ nlohmann::json statsJson(const AgreementStats& s) {
             {"within_15", s.within15},
             {"mean_abs_error_pct", s.meanAbsErrorPercent},
             {"median_ratio", s.medianRatio}};
-}
-
-std::string clockName(CalibrationClock c) {
-    return c == CalibrationClock::ThreadCpu ? "thread-cpu" : "wall";
 }
 
 bool meetsFloors(const AgreementStats& s) {
@@ -128,10 +122,11 @@ CalibrationMeasurements readMeasurements(const std::string& path) {
         m.context.dtype = c.at("dtype").get<std::string>();
         m.context.batch = c.at("batch").get<int>();
         m.context.warmup = c.at("warmup").get<int>();
+        m.context.reps = c.at("reps").get<int>();
         m.context.timestamp = c.at("timestamp").get<std::string>();
-        m.clock = c.at("clock").get<std::string>() == "thread-cpu" ? CalibrationClock::ThreadCpu
-                                                                   : CalibrationClock::Wall;
-        m.steadyAllocator = c.value("steady_allocator", false);
+        m.context.clock = timingClockFromName(c.at("clock").get<std::string>())
+                              .value_or(TimingClock::Wall);
+        m.context.steadyAllocator = c.value("steady_allocator", false);
         for (const auto& n : j.at("networks")) {
             NetworkFigures f;
             f.name = n.at("name").get<std::string>();
@@ -184,9 +179,7 @@ void runCalibrate(const CalibrateArgs& a) {
     o.torch.dtype = *tdtype;
     o.torch.batch = a.batch;
     o.torch.resolution = a.resolution;
-    o.measure.threads = a.threads;
-    o.measure.reps = a.reps;
-    o.measure.warmup = a.warmup;
+    o.measure = toMeasureOptions(a.timing);
     if (!a.models.empty()) o.fitModels = a.models;
     if (!a.holdoutModels.empty()) o.holdoutModels = a.holdoutModels;
     // A model named for the fit is not also held out.
@@ -197,19 +190,6 @@ void runCalibrate(const CalibrateArgs& a) {
     o.randomFit = a.random;
     o.randomHoldout = a.holdout;
     o.seed = a.seed;
-    if (a.clock != "cpu" && a.clock != "wall")
-        throw ArchError("unknown --clock \"" + a.clock + "\"; use cpu or wall");
-    o.clock = a.clock == "cpu" ? CalibrationClock::ThreadCpu : CalibrationClock::Wall;
-    if (a.statistic == "median") {
-        o.statistic = CalibrationStatistic::Median;
-    } else if (a.statistic == "p10") {
-        o.statistic = CalibrationStatistic::P10;
-    } else if (a.statistic == "min") {
-        o.statistic = CalibrationStatistic::Min;
-    } else {
-        throw ArchError("unknown --statistic \"" + a.statistic + "\"; use p10, median or min");
-    }
-    o.steadyAllocator = !a.defaultAllocator;
     o.fit.parameters = a.parameters;
     o.fit.stageWeight = a.stageWeight;
     const auto fitDtype = dtypeFromName(a.dtype);
@@ -236,9 +216,9 @@ void runCalibrate(const CalibrateArgs& a) {
                           {"device_kind", r.context.deviceKind},
                           {"libtorch", r.context.libtorchVersion},
                           {"threads", r.context.threads},
-                          {"clock", clockName(r.clock)},
-                          {"steady_allocator", r.steadyAllocator},
-                          {"statistic", calibrationStatisticName(r.statistic)},
+                          {"timing", describeTiming(r.context.clock, r.statistic,
+                                                    r.context.reps, r.context.warmup,
+                                                    r.context.steadyAllocator)},
                           {"batch", r.context.batch},
                           {"dtype", r.context.dtype},
                           {"timestamp", r.context.timestamp},
@@ -302,12 +282,13 @@ void runCalibrate(const CalibrateArgs& a) {
                                       {"threads", c.threads},
                                       {"dtype", c.dtype},
                                       {"batch", c.batch},
-                                      {"reps", a.reps},
-                                      {"warmup", a.warmup},
-                                      {"clock", clockName(r.clock)},
-                                      {"steady_allocator", r.steadyAllocator},
-                                      {"statistic", calibrationStatisticName(r.statistic)},
-                                      {"statistic", calibrationStatisticName(r.statistic)},
+                                      {"reps", c.reps},
+                                      {"warmup", c.warmup},
+                                      {"clock", timingClockName(c.clock)},
+                                      {"steady_allocator", c.steadyAllocator},
+                                      {"statistic", timingStatisticName(r.statistic)},
+                                      {"timing", describeTiming(c.clock, r.statistic, c.reps,
+                                                                c.warmup, c.steadyAllocator)},
                                       {"timestamp", c.timestamp}}},
                                     {"parameters", params},
                                     {"fit",
@@ -333,10 +314,9 @@ void runCalibrate(const CalibrateArgs& a) {
     const auto& c = r.context;
     std::cout << "Calibrated " << base.name << " on " << c.device << ", LibTorch "
               << c.libtorchVersion << ", " << c.threads << " threads, " << c.dtype << ", batch "
-              << c.batch << ", " << a.warmup << " warm-up + " << a.reps << " timed runs, "
-              << (r.clock == CalibrationClock::ThreadCpu ? "thread CPU time" : "wall clock") << " "
-              << calibrationStatisticName(r.statistic)
-              << (r.steadyAllocator ? ", steady allocator" : "") << ", " << c.timestamp << " ("
+              << c.batch << "\ntiming: "
+              << describeTiming(c.clock, r.statistic, c.reps, c.warmup, c.steadyAllocator)
+              << " (the same routine as `measure`), " << c.timestamp << " ("
               << formatFixed(r.seconds, 0) << " s)\n\n";
     Table nets({"network", "set", "measured (ms)", "p10-p90 (ms)", "wall (ms)", "before (ms)",
                 "after (ms)", "after/measured"},
@@ -414,26 +394,7 @@ void addCalibrateCommand(CLI::App& app) {
                     "Weight of per-stage times against network totals (0 = totals only)")
         ->check(CLI::Range(0.0, 100.0))
         ->capture_default_str();
-    cmd->add_option("--clock", a->clock,
-                    "cpu: the measuring thread's CPU time (needs --threads 1 on the CPU; robust "
-                    "to a loaded machine), wall: elapsed time")
-        ->capture_default_str();
-    cmd->add_option("--statistic", a->statistic,
-                    "Which statistic of the timed passes is a network's latency: p10 (default; "
-                    "other processes only add time), median or min")
-        ->capture_default_str();
-    cmd->add_flag("--default-allocator", a->defaultAllocator,
-                  "Leave glibc malloc as it is (by default it keeps freed memory so that large "
-                  "tensors do not fault in fresh pages on every pass)");
-    cmd->add_option("--threads", a->threads, "Intra-op threads (1 gives stable figures)")
-        ->check(CLI::Range(0, 4096))
-        ->capture_default_str();
-    cmd->add_option("--reps", a->reps, "Timed repetitions per network")
-        ->check(CLI::Range(1, 100000))
-        ->capture_default_str();
-    cmd->add_option("--warmup", a->warmup, "Untimed warm-up runs")
-        ->check(CLI::Range(0, 100000))
-        ->capture_default_str();
+    addTimingOptions(cmd, a->timing);
     cmd->add_option("--batch", a->batch, "Batch size")
         ->check(CLI::Range(1, 1 << 16))
         ->capture_default_str();

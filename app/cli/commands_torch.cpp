@@ -8,6 +8,7 @@
 #include "arch/error.h"
 #include "registry.h"
 #include "table.h"
+#include "timing_options.h"
 #include "torch/measure.h"
 #include "zoo/zoo.h"
 
@@ -19,9 +20,7 @@ struct MeasureArgs {
     std::string device = "cpu";
     std::string dtype = "fp32";
     int batch = 1;
-    int threads = 0;
-    int reps = 30;
-    int warmup = 5;
+    TimingArgs timing;
     int resolution = 0;
     int cudaIndex = 0;
     bool channelsLast = false;
@@ -44,11 +43,19 @@ nlohmann::json contextJson(const MeasureContext& c) {
             {"batch", c.batch},
             {"channels_last", c.channelsLast},
             {"warmup", c.warmup},
+            {"reps", c.reps},
+            {"clock", timingClockName(c.clock)},
+            {"statistic", timingStatisticName(c.statistic)},
+            {"steady_allocator", c.steadyAllocator},
+            {"timing", describeTiming(c)},
             {"timestamp", c.timestamp}};
 }
 
 nlohmann::json measurementJson(const Measurement& r) {
     nlohmann::json m = statsJson(r.eager);
+    m["latency_ms"] = r.latencyMs;
+    m["statistic"] = timingStatisticName(r.context.statistic);
+    m["clock"] = timingClockName(r.context.clock);
     m["name"] = r.model;
     m["params"] = r.params;
     m["resolution"] = r.context.resolution;
@@ -76,10 +83,7 @@ void runMeasure(const MeasureArgs& a) {
     opts.resolution = a.resolution;
     opts.channelsLast = a.channelsLast;
     opts.cudaIndex = a.cudaIndex;
-    MeasureOptions m;
-    m.reps = a.reps;
-    m.warmup = a.warmup;
-    m.threads = a.threads;
+    MeasureOptions m = toMeasureOptions(a.timing);
     m.perLayer = a.perLayer;
     m.cudaGraph = !a.noGraph;
 
@@ -105,10 +109,11 @@ void runMeasure(const MeasureArgs& a) {
     }
     std::cout << c.device << ", LibTorch " << c.libtorchVersion << ", " << c.threads << " threads, "
               << c.dtype << ", batch " << c.batch << (c.channelsLast ? ", channels-last" : "")
-              << ", " << c.warmup << " warm-up + " << results.front().eager.reps << " timed runs, "
-              << c.timestamp << "\n\n";
+              << "\ntiming: " << describeTiming(c) << ", " << c.timestamp << "\n\n";
     const bool cuda = opts.device == TorchDevice::Cuda;
-    std::vector<std::string> headers = {"model",       "resolution", "params (M)",
+    const std::string headline =
+        "latency (ms, " + std::string(timingStatisticName(c.statistic)) + ")";
+    std::vector<std::string> headers = {"model",       "resolution", "params (M)", headline,
                                         "median (ms)", "p10 (ms)",   "p90 (ms)"};
     if (cuda) headers.insert(headers.end(), {"graph median (ms)", "graph p10", "graph p90"});
     Table table(headers, std::vector<bool>(headers.size(), true));
@@ -116,6 +121,7 @@ void runMeasure(const MeasureArgs& a) {
         std::vector<std::string> row = {r.model,
                                         std::to_string(r.context.resolution),
                                         formatFixed(r.params / 1e6, 2),
+                                        formatFixed(r.latencyMs, 2),
                                         formatFixed(r.eager.medianMs, 2),
                                         formatFixed(r.eager.p10Ms, 2),
                                         formatFixed(r.eager.p90Ms, 2)};
@@ -149,15 +155,8 @@ void addTorchCommands(CLI::App& app) {
     cmd->add_option("--batch", a->batch, "Batch size")
         ->check(CLI::Range(1, 1 << 16))
         ->capture_default_str();
-    cmd->add_option("--threads", a->threads, "Intra-op threads (0 = all logical CPUs)")
-        ->check(CLI::Range(0, 4096));
     cmd->add_option("--dtype", a->dtype, "fp32; tf32, bf16 or fp16 on CUDA")->capture_default_str();
-    cmd->add_option("--reps", a->reps, "Timed repetitions")
-        ->check(CLI::Range(1, 100000))
-        ->capture_default_str();
-    cmd->add_option("--warmup", a->warmup, "Untimed warm-up runs")
-        ->check(CLI::Range(0, 100000))
-        ->capture_default_str();
+    addTimingOptions(cmd, a->timing);
     cmd->add_option("--resolution", a->resolution, "Input size in pixels (0 = the model's own)")
         ->check(CLI::Range(0, 4096));
     cmd->add_flag("--channels-last", a->channelsLast, "NHWC memory format");

@@ -4,12 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <climits>
 #include <cstdio>
-#include <ctime>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <random>
 #include <set>
 
@@ -79,89 +74,7 @@ std::vector<Planned> plan(const CalibrationOptions& o) {
     return out;
 }
 
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
-}
-
-/// Keeps freed memory in the process (see CalibrationOptions::steadyAllocator). Returns whether
-/// the allocator took the settings.
-bool makeAllocatorSteady() {
-#if defined(__GLIBC__)
-    // 32 MiB is the largest mmap threshold glibc accepts (HEAP_MAX_SIZE / 2 on 64-bit).
-    const bool mmap = mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1;
-    const bool trim = mallopt(M_TRIM_THRESHOLD, INT_MAX) == 1;
-    return mmap && trim;
-#else
-    return false;
-#endif
-}
-
-double wallMsSince(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-/// Whole-network CPU timings taken round-robin: every round runs each network once untimed
-/// (to bring its weights back into cache, as a network serving requests has them) and once
-/// timed. Load from other processes that changes over minutes thus hits every network alike
-/// instead of whichever was being measured at the time.
-void timeRoundRobin(const std::vector<Planned>& planned, const CalibrationOptions& o,
-                    std::vector<LatencyStats>& cpu, std::vector<LatencyStats>& wall,
-                    const std::function<void(const std::string&)>& progress) {
-    configureTorchRuntime(o.measure.threads, o.torch.device, o.torch.dtype);
-    std::vector<TorchNetwork> built;
-    for (const auto& p : planned) {
-        built.emplace_back(p.net, o.torch);
-        for (int i = 0; i < o.measure.warmup; ++i) built.back().infer();
-    }
-    std::vector<std::vector<double>> cpuMs(planned.size()), wallMs(planned.size());
-    for (int round = 0; round < o.measure.reps; ++round) {
-        if (progress) {
-            progress("timing round " + std::to_string(round + 1) + "/" +
-                     std::to_string(o.measure.reps) + " over " + std::to_string(planned.size()) +
-                     " networks");
-        }
-        for (size_t i = 0; i < built.size(); ++i) {
-            built[i].infer();
-            const auto w0 = std::chrono::steady_clock::now();
-            const double c0 = threadCpuMs();
-            built[i].infer();
-            cpuMs[i].push_back(threadCpuMs() - c0);
-            wallMs[i].push_back(wallMsSince(w0));
-        }
-    }
-    for (size_t i = 0; i < built.size(); ++i) {
-        cpu.push_back(summarizeLatencies(std::move(cpuMs[i])));
-        wall.push_back(summarizeLatencies(std::move(wallMs[i])));
-    }
-}
-
 }  // namespace
-
-std::string_view calibrationStatisticName(CalibrationStatistic s) {
-    switch (s) {
-        case CalibrationStatistic::Median:
-            return "median";
-        case CalibrationStatistic::P10:
-            return "p10";
-        case CalibrationStatistic::Min:
-            return "min";
-    }
-    return "?";
-}
-
-double pickStatistic(const LatencyStats& s, CalibrationStatistic which) {
-    switch (which) {
-        case CalibrationStatistic::Median:
-            return s.medianMs;
-        case CalibrationStatistic::P10:
-            return s.p10Ms;
-        case CalibrationStatistic::Min:
-            return s.minMs;
-    }
-    return s.medianMs;
-}
 
 namespace {
 
@@ -176,41 +89,24 @@ std::string percent(double x) {
 CalibrationMeasurements measureForCalibration(
     const CalibrationOptions& opts, const std::function<void(const std::string&)>& progress) {
     const std::vector<Planned> planned = plan(opts);  // resolves every name before measuring
-    CalibrationMeasurements out;
-    if (opts.steadyAllocator) out.steadyAllocator = makeAllocatorSteady();
     MeasureOptions measure = opts.measure;
     measure.perLayer = true;
-    measure.cudaGraph = false;  // eager figures: the profile models one launch per op
-    out.clock = opts.clock == CalibrationClock::ThreadCpu &&
-                        opts.torch.device == TorchDevice::Cpu && opts.measure.threads == 1
-                    ? CalibrationClock::ThreadCpu
-                    : CalibrationClock::Wall;
-    // Per-stage split (and the eager totals used on CUDA, where passes must be synchronized).
-    std::vector<Measurement> measured;
+    measure.cudaGraph = false;  // eager figures: the runtime models one launch per kernel
+    CalibrationMeasurements out;
     for (const auto& p : planned) {
         if (progress) {
-            progress("measuring stages " + std::to_string(measured.size() + 1) + "/" +
+            progress("measuring " + std::to_string(out.networks.size() + 1) + "/" +
                      std::to_string(planned.size()) + " " + p.net.name() +
                      (p.heldOut ? " (held out)" : " (fit)"));
         }
-        measured.push_back(measureNetwork(p.net, opts.torch, measure));
-    }
-    if (!measured.empty()) out.context = measured.front().context;
-    std::vector<LatencyStats> totals, walls;
-    if (opts.torch.device == TorchDevice::Cpu) {
-        std::vector<LatencyStats> cpu;
-        timeRoundRobin(planned, opts, cpu, walls, progress);
-        totals = out.clock == CalibrationClock::ThreadCpu ? cpu : walls;
-    } else {
-        for (const auto& m : measured) totals.push_back(m.eager), walls.push_back(m.eager);
-    }
-    for (size_t i = 0; i < planned.size(); ++i) {
+        const Measurement m = measureNetwork(p.net, opts.torch, measure);
+        if (out.networks.empty()) out.context = m.context;
         NetworkFigures f;
-        f.name = planned[i].net.name();
-        f.total = totals[i];
-        f.wallMs = walls[i].medianMs;
+        f.name = p.net.name();
+        f.total = m.eager;
+        f.wallMs = m.eagerWall.medianMs;
         // The stage pass gives the split of the time; the total gives its level.
-        for (const auto& l : measured[i].layers) f.stages.push_back({l.name, l.medianMs});
+        for (const auto& l : m.layers) f.stages.push_back({l.name, l.medianMs});
         out.networks.push_back(std::move(f));
     }
     return out;
@@ -234,9 +130,7 @@ CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& 
     const Dtype dtype = opts.fit.dtype;
     CalibrationReport r;
     r.context = figures.context;
-    r.clock = figures.clock;
-    r.steadyAllocator = figures.steadyAllocator;
-    r.statistic = opts.statistic;
+    r.statistic = opts.measure.statistic;
     std::vector<CalibrationSample> fitSamples, allSamples;
     for (const Planned& p : planned) {
         const auto it =
@@ -251,7 +145,7 @@ CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& 
         CalibrationSample s;
         s.name = p.net.name();
         s.layers = expandLayers(p.net, opts.torch.batch);
-        s.measuredMs = pickStatistic(f.total, opts.statistic);
+        s.measuredMs = pickStatistic(f.total, opts.measure.statistic);
         // The stage pass gives the split of the time; the total gives its level.
         double stageSum = 0.0;
         for (const auto& st : f.stages) stageSum += st.measuredMs;
@@ -297,8 +191,9 @@ CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& 
 std::string calibrationSource(const CalibrationReport& r) {
     return "calibrated on " + r.context.device + " (" + r.context.deviceKind + ", LibTorch " +
            r.context.libtorchVersion + ", " + std::to_string(r.context.threads) + " threads, " +
-           (r.clock == CalibrationClock::ThreadCpu ? "thread CPU time " : "wall clock ") +
-           std::string(calibrationStatisticName(r.statistic)) + ", " + r.context.dtype +
+           describeTiming(r.context.clock, r.statistic, r.context.reps, r.context.warmup,
+                          r.context.steadyAllocator) +
+           ", " + r.context.dtype +
            ", batch " + std::to_string(r.context.batch) + ") at " + r.context.timestamp +
            ", fit error " + percent(r.fit.meanAbsErrorPercent) + " on " +
            std::to_string(r.fitAfter.count) + " networks, hold-out error " +

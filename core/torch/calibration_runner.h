@@ -13,22 +13,12 @@
 
 namespace archscope {
 
-/// What a network's total time is read from. On a shared machine the wall clock also counts the
-/// time the measuring thread waits for a CPU; with one intra-op thread all of LibTorch's work
-/// runs on the calling thread, so that thread's CPU time is the latency of an idle core.
-enum class CalibrationClock { Wall, ThreadCpu };
-
-/// Which statistic of the timed passes stands for a network's latency. Other processes only add
-/// time (cache and memory traffic even to a thread's CPU time), so on a shared machine a low
-/// quantile estimates the uncontended latency more reproducibly than the median.
-enum class CalibrationStatistic { Median, P10, Min };
-std::string_view calibrationStatisticName(CalibrationStatistic s);  ///< "median", "p10", "min"
-double pickStatistic(const LatencyStats& s, CalibrationStatistic which);
-
 /// What a calibration measures and fits. Plain values; see docs/calibration.md.
 struct CalibrationOptions {
-    TorchOptions torch;      ///< device, batch (1), fp32
-    MeasureOptions measure;  ///< threads (1 for stable figures), reps, warm-up; per stage is forced
+    TorchOptions torch;  ///< device, batch (1), fp32
+    /// How every network is timed: the same routine and defaults as `measure` (clock, statistic,
+    /// allocator, warm-up); threads 1 for stable figures. Per stage is forced, CUDA graphs off.
+    MeasureOptions measure;
     /// Networks whose measurements are fitted: zoo names or architecture files.
     std::vector<std::string> fitModels = {"mobilenet-v2", "efficientnet-x-tpu-b0",
                                           "efficientnet-x-gpu-b0", "resnet-50"};
@@ -39,15 +29,6 @@ struct CalibrationOptions {
     int randomFit = 8;                     ///< random architectures added to the fit set
     int randomHoldout = 20;                ///< random architectures held out (other draws)
     uint64_t seed = 1;
-    /// ThreadCpu needs device cpu and measure.threads == 1; runCalibration falls back to Wall
-    /// otherwise.
-    CalibrationClock clock = CalibrationClock::ThreadCpu;
-    CalibrationStatistic statistic = CalibrationStatistic::P10;
-    /// Tell glibc's malloc to keep freed memory (no mmap below 32 MiB, no trimming), as the
-    /// jemalloc/tcmalloc that PyTorch's CPU tuning guide recommends do. Otherwise eager LibTorch
-    /// faults in fresh pages for some large tensors on every pass, depending on the heap's
-    /// history: the same depthwise conv then takes 7 or 29 ms (docs/calibration.md). Process-wide.
-    bool steadyAllocator = true;
     FitOptions fit;  ///< parameters (empty = defaults for the profile's kind), weights
 };
 
@@ -56,7 +37,7 @@ struct CalibratedNetwork {
     std::string name;
     std::string origin;  ///< "zoo/file" or "random"
     bool heldOut = false;
-    double measuredMs = 0.0;         ///< the chosen statistic, on the report's clock
+    double measuredMs = 0.0;         ///< the chosen statistic, on the context's clock
     LatencyStats total;              ///< every statistic of the timed passes
     double wallMs = 0.0;             ///< wall-clock median (same as measuredMs on the wall clock)
     double predictedBeforeMs = 0.0;  ///< with the base profile
@@ -69,10 +50,8 @@ struct CalibratedNetwork {
 struct CalibrationReport {
     Profile profile;  ///< the calibrated profile (parameter sources not yet annotated)
     FitResult fit;
-    MeasureContext context;
-    CalibrationClock clock = CalibrationClock::Wall;  ///< the clock actually used
-    CalibrationStatistic statistic = CalibrationStatistic::Median;
-    bool steadyAllocator = false;  ///< whether the allocator took the settings
+    MeasureContext context;  ///< how the networks were timed (clock, allocator, reps)
+    TimingStatistic statistic = TimingStatistic::Median;  ///< the statistic fitted
     std::vector<CalibratedNetwork> networks;
     AgreementStats fitBefore, fitAfter;          ///< on the fitted networks
     AgreementStats holdoutBefore, holdoutAfter;  ///< on the held-out networks
@@ -90,14 +69,12 @@ struct NetworkFigures {
 /// Everything measureForCalibration measured; a report's JSON carries the same figures, so a
 /// calibration can be refitted later without measuring again (calibrate --refit).
 struct CalibrationMeasurements {
-    MeasureContext context;
-    CalibrationClock clock = CalibrationClock::Wall;
-    bool steadyAllocator = false;
+    MeasureContext context;  ///< clock, allocator, reps, device of every network's figures
     std::vector<NetworkFigures> networks;
 };
 
-/// Measures every planned network: per-stage split with measureNetwork, then (on the CPU)
-/// whole-network passes round-robin over all networks.
+/// Measures every planned network with measureNetwork (the routine `measure` uses): the total on
+/// the options' clock and the per-stage split.
 CalibrationMeasurements measureForCalibration(
     const CalibrationOptions& opts, const std::function<void(const std::string&)>& progress = {});
 

@@ -128,6 +128,7 @@ MeasureFn makeMeasurer(TorchDevice device, const json& s) {
                        {"dtype", r.context.dtype},
                        {"batch", r.context.batch},
                        {"warmup", r.context.warmup},
+                       {"timing", describeTiming(r.context)},
                        {"cuda_graph", r.graph.has_value()},
                        {"timestamp", r.context.timestamp}};
         return out;

@@ -3,9 +3,14 @@
 #include "measure.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <climits>
 #include <ctime>
 #include <fstream>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <numeric>
 #include <thread>
 
@@ -44,25 +49,49 @@ std::string utcTimestamp() {
     return text;
 }
 
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+
 /// Waits for queued GPU work so that wall-clock time covers it.
 void sync(const TorchOptions& opts) {
     if (opts.device == TorchDevice::Cuda) torch::cuda::synchronize(opts.cudaIndex);
 }
 
-/// Times `run` (which must leave the device idle when `sync` is applied) after warm-up.
+/// Both clocks over the same timed passes.
+struct TimedRuns {
+    LatencyStats wall;
+    LatencyStats threadCpu;
+};
+
+/// The one timing loop: `run` (which must leave the device idle when `sync` is applied) after
+/// warm-up, each pass on the wall clock and on the calling thread's CPU clock.
 template <typename Run>
-LatencyStats timeRuns(const TorchOptions& opts, const MeasureOptions& m, Run&& run) {
+TimedRuns timeRuns(const TorchOptions& opts, const MeasureOptions& m, Run&& run) {
     for (int i = 0; i < m.warmup; ++i) run();
     sync(opts);
-    std::vector<double> samples;
-    samples.reserve(m.reps);
+    std::vector<double> wall, cpu;
+    wall.reserve(m.reps);
+    cpu.reserve(m.reps);
     for (int i = 0; i < m.reps; ++i) {
         const auto start = Clock::now();
+        const double cpu0 = threadCpuMs();
         run();
         sync(opts);
-        samples.push_back(msSince(start));
+        cpu.push_back(threadCpuMs() - cpu0);
+        wall.push_back(msSince(start));
     }
-    return summarizeLatencies(std::move(samples));
+    return {summarizeLatencies(std::move(wall)), summarizeLatencies(std::move(cpu))};
+}
+
+/// The clock a measurement can really use: thread CPU time stands for latency only when all the
+/// work runs on the calling thread (CPU, one intra-op thread).
+TimingClock effectiveClock(const TorchOptions& opts, const MeasureOptions& m, int threads) {
+    return m.clock == TimingClock::ThreadCpu && opts.device == TorchDevice::Cpu && threads == 1
+               ? TimingClock::ThreadCpu
+               : TimingClock::Wall;
 }
 
 #ifdef ARCHSCOPE_CUDA_GRAPHS
@@ -86,7 +115,7 @@ std::optional<LatencyStats> timeCudaGraph(torchnet::ArchNet& module, const torch
             graph.capture_end();
         }
         sync(opts);
-        return timeRuns(opts, m, [&] { graph.replay(); });
+        return timeRuns(opts, m, [&] { graph.replay(); }).wall;
     } catch (const c10::Error& e) {
         std::string msg = e.what_without_backtrace();
         note = "CUDA graph capture failed: " + msg.substr(0, msg.find('\n'));
@@ -116,6 +145,70 @@ std::vector<LayerLatency> timeStages(torchnet::ArchNet& module, const torch::Ten
 }
 
 }  // namespace
+
+std::string_view timingClockName(TimingClock c) {
+    return c == TimingClock::ThreadCpu ? "thread-cpu" : "wall";
+}
+
+std::optional<TimingClock> timingClockFromName(std::string_view name) {
+    if (name == "wall") return TimingClock::Wall;
+    if (name == "thread-cpu" || name == "cpu") return TimingClock::ThreadCpu;
+    return std::nullopt;
+}
+
+std::string_view timingStatisticName(TimingStatistic s) {
+    switch (s) {
+        case TimingStatistic::Median:
+            return "median";
+        case TimingStatistic::P10:
+            return "p10";
+        case TimingStatistic::Min:
+            return "min";
+    }
+    return "?";
+}
+
+std::optional<TimingStatistic> timingStatisticFromName(std::string_view name) {
+    for (auto s : {TimingStatistic::Median, TimingStatistic::P10, TimingStatistic::Min}) {
+        if (timingStatisticName(s) == name) return s;
+    }
+    return std::nullopt;
+}
+
+double pickStatistic(const LatencyStats& s, TimingStatistic which) {
+    switch (which) {
+        case TimingStatistic::Median:
+            return s.medianMs;
+        case TimingStatistic::P10:
+            return s.p10Ms;
+        case TimingStatistic::Min:
+            return s.minMs;
+    }
+    return s.medianMs;
+}
+
+std::string describeTiming(TimingClock clock, TimingStatistic statistic, int reps, int warmup,
+                           bool steadyAllocator) {
+    return std::string(clock == TimingClock::ThreadCpu ? "thread CPU time" : "wall clock") + ", " +
+           std::string(timingStatisticName(statistic)) + " of " + std::to_string(reps) +
+           " passes after " + std::to_string(warmup) + " warm-up, " +
+           (steadyAllocator ? "steady allocator" : "default allocator");
+}
+
+std::string describeTiming(const MeasureContext& c) {
+    return describeTiming(c.clock, c.statistic, c.reps, c.warmup, c.steadyAllocator);
+}
+
+bool makeAllocatorSteady() {
+#if defined(__GLIBC__)
+    // 32 MiB is the largest mmap threshold glibc accepts (HEAP_MAX_SIZE / 2 on 64-bit).
+    const bool mmap = mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1;
+    const bool trim = mallopt(M_TRIM_THRESHOLD, INT_MAX) == 1;
+    return mmap && trim;
+#else
+    return false;
+#endif
+}
 
 LatencyStats summarizeLatencies(std::vector<double> samples) {
     LatencyStats s;
@@ -197,6 +290,10 @@ Measurement measureNetwork(const Network& net, const TorchOptions& opts, const M
     if (m.warmup < 0) throw ArchError("--warmup must be >= 0");
     validateTorchOptions(opts);
     configureTorchRuntime(m.threads, opts.device, opts.dtype);
+    // Before the network allocates anything, so that its tensors come from the steady heap.
+    // Sticky for the process, so the context reports the heap's real state.
+    static std::atomic<bool> steadyHeap{false};
+    if (m.steadyAllocator && !steadyHeap.load()) steadyHeap = makeAllocatorSteady();
 
     TorchNetwork built(net, opts);  // refuses a network too large for memory before allocating
     Measurement result;
@@ -212,13 +309,20 @@ Measurement measureNetwork(const Network& net, const TorchOptions& opts, const M
     c.resolution = built.network().resolution;
     c.channelsLast = opts.channelsLast;
     c.warmup = m.warmup;
+    c.reps = m.reps;
+    c.clock = effectiveClock(opts, m, c.threads);
+    c.statistic = m.statistic;
+    c.steadyAllocator = steadyHeap.load();
     c.timestamp = utcTimestamp();
 
     auto& module = built.impl().module;
     try {
         c10::InferenceMode inference;
         const torch::Tensor input = built.impl().makeInput();
-        result.eager = timeRuns(opts, m, [&] { module->forward(input); });
+        const TimedRuns runs = timeRuns(opts, m, [&] { module->forward(input); });
+        result.eagerWall = runs.wall;
+        result.eager = c.clock == TimingClock::ThreadCpu ? runs.threadCpu : runs.wall;
+        result.latencyMs = pickStatistic(result.eager, c.statistic);
         if (opts.device != TorchDevice::Cuda) {
             result.graphNote = "CUDA graphs apply to --device cuda only";
         } else if (!m.cudaGraph) {
