@@ -18,8 +18,10 @@ namespace {
 
 const QString kMeasureCpu = QStringLiteral(ARCHSCOPE_TEST_DATA_DIR "/import/measure-cpu.json");
 
-/// measure-cpu.json with every time scaled by `factor` (written into `dir`).
-QString scaledMeasure(const QTemporaryDir& dir, double factor) {
+/// measure-cpu.json with every time scaled by `factor` and, if given, another device (written
+/// into `dir`).
+QString scaledMeasure(const QTemporaryDir& dir, double factor, const QString& deviceKind = {},
+                      const QString& device = {}) {
     QFile in(kMeasureCpu);
     if (!in.open(QIODevice::ReadOnly)) return {};
     QJsonObject doc = QJsonDocument::fromJson(in.readAll()).object();
@@ -39,6 +41,12 @@ QString scaledMeasure(const QTemporaryDir& dir, double factor) {
         models[i] = m;
     }
     doc["models"] = models;
+    if (!deviceKind.isEmpty()) {
+        QJsonObject context = doc["context"].toObject();
+        context["device_kind"] = deviceKind;
+        context["device"] = device;
+        doc["context"] = context;
+    }
     const QString path = dir.filePath("scaled.json");
     QFile out(path);
     if (!out.open(QIODevice::WriteOnly)) return {};
@@ -174,6 +182,28 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(measuredKind.toUtf8()), r.err.constData());
         QVERIFY2(r.err.contains("Pass --base with a"), r.err.constData());
         QVERIFY(!QFile::exists(out));
+    }
+
+    /// CUDA timings are a GPU's: refused with a CPU or TPU base, accepted with a GPU's.
+    void cudaMeasurementsNeedAGpuProfile() {
+        QTemporaryDir dir;
+        const QString cuda = scaledMeasure(dir, 0.1, "cuda", "NVIDIA H100 80GB HBM3");
+        const QString db = dir.filePath("cuda.db");
+        QCOMPARE(runCli({"import", cuda, "--db", db}).exitCode, 0);
+        const QString out = dir.filePath("g.json");
+        for (const char* base : {"cpu", "tpuv3"}) {
+            Run r = runCli({"calibrate-from", "--db", db, "--run", "1", "--base", base, "--out",
+                            out, "--params", "matrix.efficiency"});
+            QVERIFY(r.exitCode != 0);
+            QVERIFY2(
+                r.err.contains("taken on a gpu device") && r.err.contains("device_kind \"cuda\""),
+                r.err.constData());
+            QVERIFY(!QFile::exists(out));
+        }
+        Run r = runCli({"calibrate-from", "--db", db, "--run", "1", "--base", "h100", "--out", out,
+                        "--params", "matrix.efficiency", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(QFile::exists(out));
     }
 
     void refusesMixedDevices() {

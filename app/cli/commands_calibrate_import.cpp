@@ -165,15 +165,17 @@ void run(const Options& o) {
     fit.dtype = dtype;
     fit.parameters = o.parameters.empty() ? defaultFitParameters(base.kind) : o.parameters;
     if (fitNets.size() < fit.parameters.size()) {
+        const std::vector<std::string> fewer(fit.parameters.begin(),
+                                             fit.parameters.begin() + long(fitNets.size()));
         throw ArchError(
             "too few networks to fit: " + std::to_string(fit.parameters.size()) + " parameters (" +
             joined(fit.parameters) + ") but only " + std::to_string(fitNets.size()) +
             " distinct networks to fit them to" +
             (holdout > 0 ? " (" + std::to_string(holdout) + " more held out)" : "") +
-            ": any fit would match them exactly and predict nothing. Pass --params with at most " +
-            std::to_string(fitNets.size()) +
-            " of them (e.g. --params matrix.efficiency,overhead.per_fused_op), or import "
-            "measurements of more networks");
+            ": the data cannot pin them down, and a small fit error would mean nothing. Pass "
+            "--params with at most " +
+            std::to_string(fitNets.size()) + " of them (e.g. --params " + joined(fewer) + ")" +
+            (holdout > 0 ? ", hold fewer out" : "") + ", or import measurements of more networks");
     }
 
     FitResult result = fitProfile(base, samples, fit);
@@ -240,6 +242,7 @@ void run(const Options& o) {
                           {"fit_network_names", fitNets},
                           {"fit_samples", samples.size()},
                           {"parameters", params},
+                          {"evaluations", result.evaluations},
                           {"fit", statsJson(fitStats)},
                           {"holdout_networks", heldNets},
                           {"holdout", held.empty() ? json() : statsJson(heldStats)},
