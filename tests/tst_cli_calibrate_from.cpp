@@ -131,6 +131,18 @@ private Q_SLOTS:
                             "matrix.efficiency", "--holdout", "1", "--json"});
         QCOMPARE(QJsonDocument::fromJson(again.out).object()["holdout_networks"],
                  o["holdout_networks"]);
+        // A share of the distinct networks: half of two is one, the same one.
+        Run frac = runCli({"calibrate-from", "--db", db, "--run", "1", "--out", out, "--params",
+                           "matrix.efficiency", "--holdout-fraction", "0.5", "--json"});
+        QVERIFY2(frac.exitCode == 0, frac.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(frac.out).object()["holdout_networks"],
+                 o["holdout_networks"]);
+        r = runCli({"calibrate-from", "--db", db, "--run", "1", "--out", dir.filePath("b.json"),
+                    "--params", "matrix.efficiency", "--holdout", "1", "--holdout-fraction",
+                    "0.5"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("not both"), r.err.constData());
+        QVERIFY(!QFile::exists(dir.filePath("b.json")));
         // Holding out every network leaves nothing to fit.
         r = runCli({"calibrate-from", "--db", db, "--run", "1", "--out", dir.filePath("n.json"),
                     "--params", "matrix.efficiency", "--holdout", "2"});
