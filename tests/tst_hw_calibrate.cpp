@@ -180,6 +180,70 @@ private Q_SLOTS:
         }
     }
 
+    /// Measurements twice as fast as the profile's peaks allow would want efficiencies of 2 and
+    /// a bandwidth above the datasheet's; the fit stops at the bounds instead.
+    void fitStaysInsideBounds_data() {
+        QTest::addColumn<QString>("profile");
+        QTest::addColumn<QStringList>("names");
+        QTest::newRow("cpu, defaults") << "cpu" << QStringList{};
+        QTest::newRow("h100, efficiencies and bandwidths")
+            << "h100"
+            << QStringList{"matrix.efficiency", "vector.efficiency",       "memory.efficiency",
+                           "memory.bandwidth",  "memory.weight_bandwidth", "memory.overlap"};
+    }
+    void fitStaysInsideBounds() {
+        QFETCH(QString, profile);
+        QFETCH(QStringList, names);
+        const Profile base = loadProfile(profile.toStdString());
+        FitOptions opts;
+        opts.dtype = base.defaultDtype;
+        for (const auto& n : names) opts.parameters.push_back(n.toStdString());
+        auto samples = syntheticSamples(base, 1, opts.dtype);
+        for (auto& s : samples) {
+            s.measuredMs *= 0.5;
+            for (auto& st : s.stages) st.measuredMs *= 0.5;
+        }
+        const FitResult r = fitProfile(base, samples, opts);
+        QVERIFY(!r.parameters.empty());
+        // Deterministic: the same data gives the same values.
+        const FitResult again = fitProfile(base, samples, opts);
+        for (size_t i = 0; i < r.parameters.size(); ++i)
+            QCOMPARE(again.parameters[i].fitted, r.parameters[i].fitted);
+        for (const auto& p : r.parameters) {
+            const ParameterBounds b = fitBounds(base, p.name);
+            QVERIFY2(
+                p.fitted >= b.lo && p.fitted <= b.hi,
+                qPrintable(QString::fromStdString(p.name) + " = " + QString::number(p.fitted)));
+            QCOMPARE(fittableParameter(r.profile, p.name), p.fitted);
+        }
+        QVERIFY(r.profile.matrix.efficiency <= 1.0 && r.profile.memory.efficiency <= 1.0 &&
+                r.profile.vector.efficiency <= 1.0);
+        // The data really pushed: the peak-rate efficiency sits at its bound of 1.
+        QCOMPARE(r.profile.matrix.efficiency, 1.0);
+        QVERIFY(r.profile.memory.bandwidthBytesPerSecond <=
+                base.memory.bandwidthBytesPerSecond * (profile == "cpu" ? 10.0 : 1.0));
+    }
+
+    void boundsOfParameters() {
+        const Profile h100 = loadProfile("h100"), cpu = loadProfile("cpu");
+        QCOMPARE(fitBounds(h100, "matrix.efficiency").hi, 1.0);
+        QVERIFY(fitBounds(h100, "memory.efficiency").lo > 0.0);
+        QCOMPARE(fitBounds(h100, "memory.overlap").lo, 0.0);
+        QCOMPARE(fitBounds(h100, "memory.overlap").hi, 1.0);
+        QVERIFY(fitBounds(h100, "overhead.per_fused_op").lo >= 0.0);
+        // A datasheet bandwidth is a ceiling; the CPU profile's is an assumption a cache beats.
+        QCOMPARE(fitBounds(h100, "memory.bandwidth").hi, 3350.0);
+        QCOMPARE(fitBounds(h100, "memory.weight_bandwidth").hi, 3350.0);
+        QCOMPARE(fitBounds(cpu, "memory.bandwidth").hi, 200.0);
+        QVERIFY_THROWS_EXCEPTION(ArchError, fitBounds(cpu, "matrix.speed"));
+        // A fraction of peak cannot exceed 1.
+        Profile p = cpu;
+        setFittableParameter(p, "memory.efficiency", 1.0);
+        QVERIFY(!errorOf([&] { setFittableParameter(p, "memory.efficiency", 1.16); }).empty());
+        QVERIFY(!errorOf([&] { setFittableParameter(p, "matrix.efficiency", 0.0); }).empty());
+        QCOMPARE(p.memory.efficiency, 1.0);
+    }
+
     /// memory.overlap: 1 is the roofline's max(compute, memory), 0 adds them; the file may omit
     /// it (1), must keep it in [0, 1], and the writer lists it once it is set.
     void memoryOverlap() {

@@ -1,14 +1,18 @@
 // Calibration: fits a profile's efficiencies, overheads and op costs to measured latencies.
 // Every group's time is linear in 1/efficiency, in the overheads and in the op costs (see
 // model.cpp), so the groups are predicted once with unit parameters and the fit re-combines
-// those parts: thousands of objective evaluations cost milliseconds. See docs/calibration.md.
+// those parts: thousands of objective evaluations cost milliseconds. NLopt's bounded
+// derivative-free optimisers search inside every parameter's bounds. See docs/calibration.md.
 #include "calibrate.h"
+
+#include <nlopt.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <numeric>
+#include <functional>
+#include <memory>
 #include <random>
 
 #include "arch/error.h"
@@ -58,15 +62,33 @@ int slotOf(std::string_view name) {
     throw ArchError("unknown calibration parameter \"" + std::string(name) + "\"; known: " + known);
 }
 
-struct Bounds {
-    double lo, hi;
-};
-Bounds boundsOf(int slot) {
-    if (slot <= kMemoryEff) return {0.005, 1.5};
-    if (slot <= kPerLaunch) return {0.001, 1e4};
-    if (slot == kOverlap) return {0.001, 1.0};
-    if (slot == kBandwidth || slot == kWeightBandwidth) return {0.1, 1e5};
-    return {0.01, 1000.0};
+/// The base profile's memory.bandwidth in GB/s, and whether the file states it as an assumption
+/// rather than a datasheet figure (the CPU profile's is a guess; a cache can beat it).
+std::pair<double, bool> datasheetBandwidth(const Profile& base) {
+    bool assumed = true;
+    for (const auto& param : base.parameters) {
+        if (param.path == "memory.bandwidth") assumed = param.assumption;
+    }
+    return {base.memory.bandwidthBytesPerSecond * 1e-9, assumed};
+}
+
+ParameterBounds boundsOf(const Profile& base, int slot) {
+    if (slot <= kMemoryEff) return {1e-4, 1.0};  // fractions of peak
+    if (slot <= kPerLaunch) return {1e-3, 1e4};  // us; 1 ns stands for "none"
+    if (slot == kOverlap) return {0.0, 1.0};     // searched linearly: 0 is a value
+    if (slot == kBandwidth || slot == kWeightBandwidth) {
+        // A stream cannot beat the datasheet's peak; a bandwidth that is only an assumption may
+        // be beaten (cache) by up to 10x. Below 1% of it the "bandwidth" explains nothing real.
+        const auto [gbs, assumed] = datasheetBandwidth(base);
+        return {0.01 * gbs, (assumed ? 10.0 : 1.0) * gbs};
+    }
+    return {0.01, 1000.0};  // op costs: lane-ops per element
+}
+
+/// Overlap is searched on its own scale (0 is a legal value); the rest in log space, where a
+/// factor of two is the same step at every magnitude.
+bool searchedInLog(int slot) {
+    return slot != kOverlap;
 }
 
 /// One fused op's time as a linear form of the parameters (unit efficiencies, no overhead).
@@ -179,68 +201,39 @@ private:
     bool m_shares;
 };
 
-/// Nelder-Mead (Lagarias et al. 1998 coefficients) over an unbounded vector; bounds are
-/// applied by the objective. Stops after `budget` evaluations or when the simplex is flat.
-template <typename F>
-std::vector<double> nelderMead(F&& f, std::vector<double> start, double step, int budget,
-                               int& used) {
-    const size_t n = start.size();
-    std::vector<std::vector<double>> pts(n + 1, start);
-    std::vector<double> val(n + 1);
-    for (size_t i = 0; i < n; ++i) pts[i + 1][i] += step;
-    for (size_t i = 0; i <= n; ++i) val[i] = f(pts[i]);
-    used += int(n + 1);
-    std::vector<size_t> order(n + 1);
-    auto combine = [&](const std::vector<double>& c, const std::vector<double>& p, double t) {
-        std::vector<double> r(n);
-        for (size_t k = 0; k < n; ++k) r[k] = c[k] + t * (p[k] - c[k]);
-        return r;
+/// One bounded local search with NLopt from `x` (updated in place); returns the value reached.
+/// `algorithm` is NLOPT_LN_SBPLX (Subplex: Nelder-Mead on subspaces, robust on the kinks of
+/// max(compute, memory)) or NLOPT_LN_BOBYQA (quadratic models: fast polishing near a minimum).
+double localSearch(nlopt_algorithm algorithm, const std::function<double(const double*)>& f,
+                   const std::vector<double>& lo, const std::vector<double>& hi,
+                   std::vector<double>& x, double step, int budget) {
+    const unsigned n = unsigned(x.size());
+    std::unique_ptr<nlopt_opt_s, decltype(&nlopt_destroy)> opt(nlopt_create(algorithm, n),
+                                                               &nlopt_destroy);
+    if (!opt) throw ArchError("calibration: NLopt could not create its optimiser");
+    auto thunk = [](unsigned, const double* v, double*, void* data) {
+        return (*static_cast<const std::function<double(const double*)>*>(data))(v);
     };
-    while (used < budget) {
-        std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return val[a] < val[b]; });
-        const size_t best = order.front(), worst = order.back(), second = order[n - 1];
-        if (val[worst] - val[best] < 1e-12 * (1.0 + std::abs(val[best]))) break;
-        std::vector<double> c(n, 0.0);
-        for (size_t i = 0; i <= n; ++i) {
-            if (i == worst) continue;
-            for (size_t k = 0; k < n; ++k) c[k] += pts[i][k] / double(n);
-        }
-        const auto refl = combine(c, pts[worst], -1.0);
-        const double fr = f(refl);
-        ++used;
-        if (fr < val[best]) {
-            const auto exp = combine(c, pts[worst], -2.0);
-            const double fe = f(exp);
-            ++used;
-            if (fe < fr) {
-                pts[worst] = exp, val[worst] = fe;
-            } else {
-                pts[worst] = refl, val[worst] = fr;
-            }
-            continue;
-        }
-        if (fr < val[second]) {
-            pts[worst] = refl, val[worst] = fr;
-            continue;
-        }
-        const bool outside = fr < val[worst];
-        const auto con = combine(c, outside ? refl : pts[worst], 0.5);
-        const double fc = f(con);
-        ++used;
-        if (fc < std::min(fr, val[worst])) {
-            pts[worst] = con, val[worst] = fc;
-            continue;
-        }
-        for (size_t i = 0; i <= n; ++i) {  // shrink towards the best point
-            if (i == best) continue;
-            pts[i] = combine(pts[best], pts[i], 0.5);
-            val[i] = f(pts[i]);
-            ++used;
-        }
+    std::vector<double> steps(n);
+    for (unsigned i = 0; i < n; ++i) {
+        x[i] = std::clamp(x[i], lo[i], hi[i]);
+        steps[i] = std::min(step, 0.25 * (hi[i] - lo[i]));
     }
-    const size_t best = size_t(std::min_element(val.begin(), val.end()) - val.begin());
-    return pts[best];
+    nlopt_set_lower_bounds(opt.get(), lo.data());
+    nlopt_set_upper_bounds(opt.get(), hi.data());
+    nlopt_set_min_objective(opt.get(), thunk, const_cast<void*>(static_cast<const void*>(&f)));
+    nlopt_set_initial_step(opt.get(), steps.data());
+    nlopt_set_maxeval(opt.get(), std::max(2 * int(n) + 2, budget));
+    nlopt_set_ftol_abs(opt.get(), 1e-14);
+    nlopt_set_xtol_rel(opt.get(), 1e-9);
+    double value = 0.0;
+    const nlopt_result rc = nlopt_optimize(opt.get(), x.data(), &value);
+    // Round-off and budget limits still leave the best point found in x; only a refusal of the
+    // problem itself is an error (a programming error here: bounds and start are checked).
+    if (rc == NLOPT_INVALID_ARGS || rc == NLOPT_OUT_OF_MEMORY) {
+        throw ArchError(std::string("calibration: NLopt failed: ") + nlopt_result_to_string(rc));
+    }
+    return f(x.data());
 }
 
 }  // namespace
@@ -346,13 +339,23 @@ std::vector<double> predictStagesMs(const Profile& p, const CalibrationSample& s
     return stages;
 }
 
+ParameterBounds fitBounds(const Profile& base, std::string_view name) {
+    return boundsOf(base, slotOf(name));
+}
+
 FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& samples,
                      const FitOptions& opts) {
     if (samples.empty()) throw ArchError("calibration needs at least one measured network");
     const std::vector<std::string> names =
         opts.parameters.empty() ? defaultFitParameters(base.kind) : opts.parameters;
     std::vector<int> slots;
-    for (const auto& n : names) slots.push_back(slotOf(n));
+    for (const auto& n : names) {
+        const int slot = slotOf(n);
+        if (std::find(slots.begin(), slots.end(), slot) != slots.end()) {
+            throw ArchError("calibration parameter \"" + n + "\" is listed twice");
+        }
+        slots.push_back(slot);
+    }
     requireDtype(base, opts.dtype);
 
     std::vector<PreparedSample> prepared;
@@ -360,26 +363,33 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
     const FastModel model(base, base.vector.sharesMatrixUnits);
     const std::array<double, kSlotCount> start = slotsOf(base);
 
-    // Search in log space, starting from the profile's values (an overhead of 0 starts at 1 us).
-    std::vector<double> x0;
+    // The search vector: log of each parameter (overlap as it is), inside its bounds.
+    std::vector<double> lo, hi, x0;
     for (int slot : slots) {
-        const Bounds b = boundsOf(slot);
+        const ParameterBounds b = boundsOf(base, slot);
+        const bool logged = searchedInLog(slot);
+        lo.push_back(logged ? std::log(b.lo) : b.lo);
+        hi.push_back(logged ? std::log(b.hi) : b.hi);
         // An unset weight bandwidth starts at the bandwidth; an overhead of 0 at 1 us.
         const double from = start[slot] > 0.0          ? start[slot]
                             : slot == kWeightBandwidth ? start[kBandwidth]
+                            : slot == kOverlap         ? 0.0
                                                        : 1.0;
-        x0.push_back(std::log(std::clamp(from, b.lo, b.hi)));
+        const double clamped = std::clamp(from, b.lo, b.hi);
+        x0.push_back(logged ? std::log(clamped) : clamped);
     }
-    auto decode = [&](const std::vector<double>& x) {
+    auto decode = [&](const double* x) {
         std::array<double, kSlotCount> v = start;
         for (size_t i = 0; i < slots.size(); ++i) {
-            const Bounds b = boundsOf(slots[i]);
-            v[slots[i]] = std::clamp(std::exp(x[i]), b.lo, b.hi);
+            const ParameterBounds b = boundsOf(base, slots[i]);
+            v[slots[i]] = std::clamp(searchedInLog(slots[i]) ? std::exp(x[i]) : x[i], b.lo, b.hi);
         }
         return v;
     };
+    FitResult r;
     std::vector<double> stageBuf;
-    auto objective = [&](const std::vector<double>& x) {
+    const std::function<double(const double*)> objective = [&](const double* x) {
+        ++r.evaluations;
         const auto v = decode(x);
         double sum = 0.0;
         for (const auto& s : prepared) {
@@ -401,53 +411,33 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
             sum += term;
         }
         double prior = 0.0;
-        for (size_t i = 0; i < x.size(); ++i) {
-            const Bounds b = boundsOf(slots[i]);
-            const double d = std::clamp(x[i], std::log(b.lo), std::log(b.hi)) - x0[i];
+        for (size_t i = 0; i < slots.size(); ++i) {
+            const double d = std::clamp(x[i], lo[i], hi[i]) - x0[i];
             prior += d * d;
         }
         return sum / double(prepared.size()) + opts.priorWeight * prior;
     };
 
-    FitResult r;
-    r.initialObjective = objective(x0);
-    std::vector<double> x = x0;
-    // An op cost hidden under the memory time is a flat direction of max(compute, memory):
-    // a local search cannot see past it. So each round first scans every parameter over its
-    // whole range (log grid), then polishes with Nelder-Mead, restarted from the best point to
-    // escape its early collapse on the kinks; stop when a round gains nothing.
-    auto scan = [&] {
-        for (size_t i = 0; i < x.size(); ++i) {
-            const Bounds b = boundsOf(slots[i]);
-            const double lo = std::log(b.lo), hi = std::log(b.hi);
-            double bestValue = objective(x), bestX = x[i];
-            constexpr int kSteps = 48;
-            for (int k = 0; k <= kSteps; ++k) {
-                std::vector<double> trial = x;
-                trial[i] = lo + (hi - lo) * k / kSteps;
-                const double v = objective(trial);
-                if (v < bestValue) bestValue = v, bestX = trial[i];
-            }
-            r.evaluations += kSteps + 2;
-            x[i] = bestX;
-        }
-    };
-    // Several starts: the profile's values, then points drawn log-uniformly inside the bounds
-    // (a fixed seed keeps the fit deterministic). Ops hidden under memory and a bandwidth that
-    // hides them must move together, which no single-parameter scan finds from one start.
-    auto descend = [&](std::vector<double> from, int budget) {
-        x = std::move(from);
-        double best = objective(x);
+    r.initialObjective = objective(x0.data());
+    // From each start: Subplex, then BOBYQA to polish, repeated from the point reached (a fresh
+    // simplex escapes an early collapse on a kink) until a round gains nothing.
+    auto descend = [&](std::vector<double> x, int budget) {
+        double best = objective(x.data());
         for (int round = 0; round < 20 && r.evaluations < budget; ++round) {
-            scan();
-            for (double step : {1.0, 0.3, 0.1})
-                x = nelderMead(objective, x, step, budget, r.evaluations);
-            const double now = objective(x);
+            localSearch(NLOPT_LN_SBPLX, objective, lo, hi, x, 1.0, budget - r.evaluations);
+            // BOBYQA needs two dimensions or more.
+            if (x.size() >= 2 && r.evaluations < budget) {
+                localSearch(NLOPT_LN_BOBYQA, objective, lo, hi, x, 0.1, budget - r.evaluations);
+            }
+            const double now = objective(x.data());
             if (best - now < 1e-9 * (1.0 + best)) break;
             best = now;
         }
-        return std::pair{objective(x), x};
+        return std::pair{objective(x.data()), x};
     };
+    // Several starts: the profile's values, then points drawn uniformly inside the (log) bounds
+    // with a fixed seed, so the fit is deterministic. An op cost hidden under the memory time is
+    // a flat direction of max(compute, memory) that a local search from one start cannot cross.
     const int starts = std::max(1, opts.starts);
     const int perStart = std::max(1, opts.maxEvaluations / starts);
     std::mt19937_64 rng(20240607);
@@ -455,15 +445,13 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
     for (int k = 1; k < starts; ++k) {
         std::vector<double> from(x0.size());
         for (size_t i = 0; i < from.size(); ++i) {
-            const Bounds bd = boundsOf(slots[i]);
-            from[i] = std::uniform_real_distribution<double>(std::log(bd.lo), std::log(bd.hi))(rng);
+            from[i] = std::uniform_real_distribution<double>(lo[i], hi[i])(rng);
         }
         auto [value, point] = descend(from, perStart * (k + 1));
         if (value < bestValue) bestValue = value, bestX = point;
     }
-    x = bestX;
-    r.finalObjective = objective(x);
-    const auto fitted = decode(x);
+    r.finalObjective = objective(bestX.data());
+    const auto fitted = decode(bestX.data());
 
     r.profile = base;
     for (size_t i = 0; i < slots.size(); ++i) {
@@ -472,6 +460,7 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
         for (const auto& p : base.parameters) {
             if (p.path == names[i]) unit = p.unit;
         }
+        if (slots[i] == kWeightBandwidth) unit = "GB/s";
         r.parameters.push_back({names[i], unit, start[slots[i]], fitted[slots[i]]});
     }
     double abs = 0.0;

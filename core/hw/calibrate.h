@@ -40,6 +40,16 @@ double fittableParameter(const Profile& p, std::string_view name);
 void setFittableParameter(Profile& p, std::string_view name, double value,
                           const std::string& source = "calibrated");
 
+/// The range a fit searches a fittable parameter in, in its unit: efficiencies [1e-4, 1],
+/// overheads [0.001, 10,000] us, op costs [0.01, 1,000], memory.overlap [0, 1], bandwidths
+/// [0.01, 1] x the base profile's memory.bandwidth (up to 10x when that figure is an assumption,
+/// as the CPU profile's is). Throws ArchError for an unknown name.
+struct ParameterBounds {
+    double lo = 0.0;
+    double hi = 0.0;
+};
+ParameterBounds fitBounds(const Profile& base, std::string_view name);
+
 /// Which parameters a calibration fits on a profile of `kind` ("cpu", "gpu", "tpu") by default.
 std::vector<std::string> defaultFitParameters(const std::string& kind);
 
@@ -74,10 +84,9 @@ struct FitResult {
 
 /// Fits `opts.parameters` of `base` to the samples by minimizing the mean squared log error of
 /// predicted vs measured latency (network totals, plus stage times weighted by stageWeight)
-/// with scans and Nelder-Mead on log-parameters inside bounds (efficiency 0.005..1.5, overhead
-/// 0.001..10,000 us, op cost 0.01..1,000, overlap 0.001..1, bandwidth 0.1..100,000 GB/s), from
-/// several starts. Deterministic. Throws ArchError without samples, for
-/// an unknown parameter or a sample without a positive measured time.
+/// with NLopt's bounded Subplex and BOBYQA on log-parameters (overlap: linear), every value
+/// inside fitBounds(), from several starts. Deterministic. Throws ArchError without samples, for
+/// an unknown or repeated parameter or a sample without a positive measured time.
 FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& samples,
                      const FitOptions& opts);
 

@@ -87,11 +87,12 @@ void setFreeParameter(Profile& p, std::string_view name, double value) {
         throw ArchError("unknown free parameter \"" + std::string(name) +
                         "\"; known: " + knownNames());
     }
-    if (isOverhead ? !(value >= 0.0) : !(value > 0.0 && value <= 1.5)) {
+    if (isOverhead ? !(value >= 0.0) : !(value > 0.0 && value <= 1.0)) {
         throw ArchError("free parameter \"" + std::string(name) + "\" of profile " + p.name +
                         " out of range: " + std::to_string(value) +
-                        (isOverhead ? " (an overhead in microseconds must be >= 0)"
-                                    : " (an efficiency must be in (0, 1.5])"));
+                        (isOverhead
+                             ? " (an overhead in microseconds must be >= 0)"
+                             : " (an efficiency is a fraction of peak: it must be in (0, 1])"));
     }
     *slot = isOverhead ? value * 1e-6 : value;
     const std::string key(name);

@@ -118,8 +118,8 @@ struct Profile {
 /// The parameters a calibration step may fit (efficiencies and overheads), by dotted name.
 const std::vector<std::string>& freeParameterNames();
 double freeParameter(const Profile& p, std::string_view name);
-/// Sets a free parameter (efficiency in (0, 1.5], overhead in microseconds >= 0). Throws
-/// ArchError for an unknown name or a value out of range.
+/// Sets a free parameter (efficiency in (0, 1]: a fraction of peak; overhead in microseconds >= 0).
+/// Throws ArchError for an unknown name or a value out of range.
 void setFreeParameter(Profile& p, std::string_view name, double value);
 
 /// Throws ArchError (naming the profile file) when the profile cannot run `dtype`.
