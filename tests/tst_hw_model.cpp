@@ -2,6 +2,8 @@
 // overhead-bound tiny layers, fusion, batch splitting, and the fast path against the detailed one.
 #include <QtTest>
 
+#include <algorithm>
+
 #include "arch/error.h"
 #include "arch/expand.h"
 #include "hw/explain.h"
@@ -137,7 +139,7 @@ private Q_SLOTS:
 
     void fusionRuleNoneSplitsTheGroup() {
         Profile p = tpuv3();
-        p.fusion[int(OpKind::Act)] = FusionRule::None;
+        p.runtime.fusion[int(OpKind::Act)] = FusionRule::None;
         const Layer pw = conv(OpKind::PointwiseConv, {1, 28, 28, 128}, 128, 1);
         const Layer act = elementwise(OpKind::Act, pw.out);
         const auto g = predictGroups(p, {pw, act}, Dtype::Bf16);
@@ -262,7 +264,14 @@ private Q_SLOTS:
         QVERIFY(predictNetwork(p, layers, Dtype::Bf16).latencySeconds != before);
         QVERIFY_THROWS_EXCEPTION(ArchError, setFreeParameter(p, "memory.bandwidth", 1.0));
         QVERIFY_THROWS_EXCEPTION(ArchError, setFreeParameter(p, "matrix.efficiency", -1.0));
-        QCOMPARE(freeParameterNames().size(), size_t(5));
+        const auto& names = freeParameterNames();
+        for (const char* n : {"overhead.per_step", "efficiency.depthwise_conv", "efficiency.pool_se"})
+            QVERIFY2(std::find(names.begin(), names.end(), n) != names.end(), n);
+        // Runtime parameters live with the runtime, hardware ones with the profile.
+        setFreeParameter(p, "efficiency.depthwise_conv", 0.5);
+        QCOMPARE(p.runtime.efficiency[size_t(OpClass::DepthwiseConv)], 0.5);
+        QVERIFY(isRuntimeParameter("overhead.per_step"));
+        QVERIFY(!isRuntimeParameter("memory.efficiency"));
     }
 
     void explainNamesTheNumbers() {

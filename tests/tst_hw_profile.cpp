@@ -224,12 +224,18 @@ private Q_SLOTS:
         QTest::newRow("not a number") << "/vector/peak/value"
                                       << "\"fast\""
                                       << "vector.peak|must be a number";
-        QTest::newRow("bad rule") << "/fusion/add/value"
-                                  << "\"sometimes\""
-                                  << "fusion.add|one of";
-        QTest::newRow("missing rule") << "/fusion/bn"
-                                      << ""
-                                      << "fusion.bn|missing";
+        QTest::newRow("rules of a runtime") << "/fusion"
+                                            << "{\"bn\": \"none\"}"
+                                            << "\"fusion\"|runtime";
+        QTest::newRow("unknown runtime") << "/default_runtime"
+                                         << "\"onnx\""
+                                         << "default_runtime|unknown runtime|pytorch-eager";
+        QTest::newRow("runtime for another kind") << "/default_runtime"
+                                                  << "\"tensorrt\""
+                                                  << "default_runtime|tensorrt|gpu";
+        QTest::newRow("no runtime") << "/default_runtime"
+                                    << ""
+                                    << "default_runtime|missing";
         QTest::newRow("peak disagrees") << "/matrix/clock/value"
                                         << "500"
                                         << "matrix.peak|disagrees";

@@ -106,7 +106,8 @@ private Q_SLOTS:
         QCOMPARE(back.version, 3);
         for (const auto& fp : r.fit.parameters) {
             bool found = false;
-            for (const auto& p : back.parameters) {
+            Profile copy = back;
+            for (const auto& p : parametersHolding(copy, fp.name)) {
                 if (p.path != fp.name) continue;
                 found = true;
                 QVERIFY(!p.assumption);

@@ -36,19 +36,23 @@ enum Slot { kMatrixEff, kVectorEff, kMemoryEff, kPerFusedOp, kPerLaunch, kOps0 }
 constexpr int kOverlap = kOps0 + kVectorOpCount;
 constexpr int kBandwidth = kOverlap + 1;          ///< GB/s
 constexpr int kWeightBandwidth = kBandwidth + 1;  ///< GB/s; 0 = kBandwidth
-constexpr int kSlotCount = kWeightBandwidth + 1;
+constexpr int kPerStep = kWeightBandwidth + 1;    ///< us, once per pass (the runtime's)
+constexpr int kClassEff0 = kPerStep + 1;          ///< the runtime's efficiency per OpClass
+constexpr int kSlotCount = kClassEff0 + kOpClassCount;
 
 std::array<double, kSlotCount> slotsOf(const Profile& p) {
     std::array<double, kSlotCount> s{};
     s[kMatrixEff] = p.matrix.efficiency;
     s[kVectorEff] = p.vector.efficiency;
     s[kMemoryEff] = p.memory.efficiency;
-    s[kPerFusedOp] = p.overhead.perGroupSeconds * 1e6;
-    s[kPerLaunch] = p.overhead.perKernelLaunchSeconds * 1e6;
+    s[kPerFusedOp] = p.runtime.perGroupSeconds * 1e6;
+    s[kPerLaunch] = p.runtime.perKernelLaunchSeconds * 1e6;
     for (int i = 0; i < kVectorOpCount; ++i) s[kOps0 + i] = p.vector.opsPerElement[i];
     s[kOverlap] = p.memory.overlap;
     s[kBandwidth] = p.memory.bandwidthBytesPerSecond * 1e-9;
     s[kWeightBandwidth] = p.memory.weightBandwidthBytesPerSecond * 1e-9;
+    s[kPerStep] = p.runtime.perStepSeconds * 1e6;
+    for (int c = 0; c < kOpClassCount; ++c) s[kClassEff0 + c] = p.runtime.efficiency[size_t(c)];
     return s;
 }
 
@@ -73,7 +77,8 @@ std::pair<double, bool> datasheetBandwidth(const Profile& base) {
 }
 
 ParameterBounds boundsOf(const Profile& base, int slot) {
-    if (slot <= kMemoryEff) return {1e-4, 1.0};  // fractions of peak
+    if (slot <= kMemoryEff || slot >= kClassEff0) return {1e-4, 1.0};  // fractions of peak
+    if (slot == kPerStep) return {1e-3, 1e5};                          // us
     if (slot <= kPerLaunch) return {1e-3, 1e4};  // us; 1 ns stands for "none"
     if (slot == kOverlap) return {0.0, 1.0};     // searched linearly: 0 is a value
     if (slot == kBandwidth || slot == kWeightBandwidth) {
@@ -98,6 +103,7 @@ struct GroupParts {
     double memory = 0.0;                               ///< activations, at the base bandwidth
     double weightMemory = 0.0;                         ///< weights, at the base weight bandwidth
     int stage = -1;  ///< index into the sample's stages, -1 if none
+    int opClass = 0;  ///< OpClass of the group's anchor: which runtime efficiency applies
 };
 
 struct PreparedSample {
@@ -110,7 +116,8 @@ struct PreparedSample {
 Profile unitProfile(const Profile& base) {
     Profile u = base;
     u.matrix.efficiency = u.vector.efficiency = u.memory.efficiency = 1.0;
-    u.overhead = {};
+    u.runtime.perGroupSeconds = u.runtime.perKernelLaunchSeconds = u.runtime.perStepSeconds = 0.0;
+    u.runtime.efficiency.fill(1.0);
     u.vector.opsPerElement.fill(0.0);
     return u;
 }
@@ -140,6 +147,7 @@ PreparedSample prepare(const Profile& base, const CalibrationSample& s, Dtype dt
         out.groups[g].matrix = groups[g].matrixSeconds;
         out.groups[g].memory = actGroups[g].memorySeconds;
         out.groups[g].weightMemory = groups[g].memorySeconds - actGroups[g].memorySeconds;
+        out.groups[g].opClass = int(groups[g].opClass);
         const int block = s.layers[groups[g].anchorLayer].block + 2;
         out.groups[g].stage =
             block >= 0 && block < int(stageOfBlock.size()) ? stageOfBlock[block] : -1;
@@ -187,12 +195,14 @@ public:
             const double memory = (g.memory * (m_baseBandwidth / x[kBandwidth]) +
                                    g.weightMemory * (m_baseWeightBandwidth / weightBandwidth)) /
                                   x[kMemoryEff];
-            const double t = std::max(compute, memory) +
-                             (1.0 - x[kOverlap]) * std::min(compute, memory) + overhead;
+            const double t = (std::max(compute, memory) +
+                              (1.0 - x[kOverlap]) * std::min(compute, memory)) /
+                                 x[kClassEff0 + g.opClass] +
+                             overhead;
             total += t;
             if (stages && g.stage >= 0) (*stages)[g.stage] += t;
         }
-        return total;
+        return total + x[kPerStep] * 1e-6;
     }
 
 private:
@@ -259,6 +269,9 @@ std::vector<std::string> fittableParameterNames() {
     names.push_back("memory.overlap");
     names.push_back("memory.bandwidth");
     names.push_back("memory.weight_bandwidth");
+    names.push_back("overhead.per_step");
+    for (int c = 0; c < kOpClassCount; ++c)
+        names.push_back("efficiency." + std::string(opClassName(OpClass(c))));
     return names;
 }
 
@@ -269,7 +282,7 @@ double fittableParameter(const Profile& p, std::string_view name) {
 void setFittableParameter(Profile& p, std::string_view name, double value,
                           const std::string& source) {
     const int slot = slotOf(name);
-    if (slot < kOps0) {
+    if (slot < kOps0 || slot >= kPerStep) {
         setFreeParameter(p, name, value);
     } else if (slot == kBandwidth) {
         if (!(value > 0.0) || !std::isfinite(value)) {
@@ -298,7 +311,7 @@ void setFittableParameter(Profile& p, std::string_view name, double value,
         p.vector.opsPerElement[slot - kOps0] = value;
     }
     bool listed = false;
-    for (auto& param : p.parameters) {
+    for (auto& param : parametersHolding(p, name)) {
         if (param.path != name) continue;
         param.value = formatValue(value);
         param.source = source;
@@ -308,8 +321,12 @@ void setFittableParameter(Profile& p, std::string_view name, double value,
     // An optional parameter the file did not give (memory.overlap, memory.weight_bandwidth) is
     // listed from now on.
     if (!listed) {
-        const char* unit = slot == kWeightBandwidth ? "GB/s" : "fraction";
-        p.parameters.push_back({std::string(name), formatValue(value), unit, source, false});
+        const char* unit = slot == kWeightBandwidth                     ? "GB/s"
+                           : slot == kPerStep || slot == kPerFusedOp ||
+                                     slot == kPerLaunch                 ? "us"
+                                                                        : "fraction";
+        parametersHolding(p, name).push_back(
+            {std::string(name), formatValue(value), unit, source, false});
     }
 }
 

@@ -65,7 +65,7 @@ struct Machine {
         vectorRatePerCore = vectorPeakPerCore * p.vector.efficiency;
         bandwidth = p.memory.bandwidthBytesPerSecond * p.memory.efficiency;
         weightBandwidth = p.memory.weightBandwidthBytesPerSecond * p.memory.efficiency;
-        overheadSeconds = p.overhead.perGroupSeconds + p.overhead.perKernelLaunchSeconds;
+        overheadSeconds = p.runtime.perGroupSeconds + p.runtime.perKernelLaunchSeconds;
     }
 };
 
@@ -210,8 +210,10 @@ public:
         g.issuedVectorOps += ops * frac * lanePad;
     }
 
-    const GroupCost& finish() {
+    const GroupCost& finish(const std::vector<Layer>& layers) {
         g.bytes += m_chainOutputBytes;
+        g.opClass = opClassOf(layers[size_t(g.anchorLayer)]);
+        g.runtimeEfficiency = m_.p.runtime.efficiencyOf(g.opClass);
         g.vectorSeconds = g.issuedVectorOps / m_.vectorRatePerCore;
         g.memorySeconds = m_.weightBandwidth > 0.0 ? (g.bytes - m_weightBytes) / m_.bandwidth +
                                                          m_weightBytes / m_.weightBandwidth
@@ -220,9 +222,11 @@ public:
         const double compute = m_.p.vector.sharesMatrixUnits
                                    ? g.matrixSeconds + g.vectorSeconds
                                    : std::max(g.matrixSeconds, g.vectorSeconds);
-        // The part of the shorter time that does not overlap the longer one adds to it.
-        g.seconds = std::max(compute, g.memorySeconds) +
-                    (1.0 - m_.p.memory.overlap) * std::min(compute, g.memorySeconds) +
+        // The part of the shorter time that does not overlap the longer one adds to it; the
+        // runtime's kernels of this class reach only a fraction of that roofline time.
+        g.seconds = (std::max(compute, g.memorySeconds) +
+                     (1.0 - m_.p.memory.overlap) * std::min(compute, g.memorySeconds)) /
+                        g.runtimeEfficiency +
                     g.overheadSeconds;
         const double times[4] = {g.matrixSeconds, g.vectorSeconds, g.memorySeconds,
                                  g.overheadSeconds};
@@ -270,7 +274,7 @@ void forEachGroup(const Profile& p, const std::vector<Layer>& layers, Dtype dtyp
             }
             if (rule == FusionRule::Consumer && i + 1 < count) {
                 if (open && anchored) {
-                    sink(b.finish());
+                    sink(b.finish(layers));
                     open = false;
                 }
                 if (!open) {
@@ -281,15 +285,15 @@ void forEachGroup(const Profile& p, const std::vector<Layer>& layers, Dtype dtyp
                 b.add(layers, i);
                 continue;
             }
-            if (open) sink(b.finish());
+            if (open) sink(b.finish(layers));
             b.start(i);
             b.add(layers, i);
-            sink(b.finish());
+            sink(b.finish(layers));
             open = false;
             continue;
         }
         if (open && anchored) {
-            sink(b.finish());
+            sink(b.finish(layers));
             open = false;
         }
         if (!open) b.start(i);
@@ -297,7 +301,7 @@ void forEachGroup(const Profile& p, const std::vector<Layer>& layers, Dtype dtyp
         open = true;
         anchored = true;
     }
-    if (open) sink(b.finish());
+    if (open) sink(b.finish(layers));
 }
 
 void accumulate(NetworkPrediction& r, const GroupCost& g) {
@@ -306,7 +310,9 @@ void accumulate(NetworkPrediction& r, const GroupCost& g) {
     ++r.groups;
 }
 
-void finishPrediction(NetworkPrediction& r, int batch) {
+void finishPrediction(NetworkPrediction& r, int batch, double stepSeconds) {
+    r.stepSeconds = stepSeconds;
+    r.latencySeconds += stepSeconds;
     r.batch = batch;
     r.throughput = r.latencySeconds > 0.0 ? batch / r.latencySeconds : 0.0;
 }
@@ -343,7 +349,7 @@ std::vector<GroupCost> predictGroups(const Profile& p, const std::vector<Layer>&
 NetworkPrediction predictNetwork(const Profile& p, const std::vector<Layer>& layers, Dtype dtype) {
     NetworkPrediction r;
     forEachGroup(p, layers, dtype, [&](const GroupCost& g) { accumulate(r, g); });
-    finishPrediction(r, layers.empty() ? 1 : layers.front().in.n);
+    finishPrediction(r, layers.empty() ? 1 : layers.front().in.n, p.runtime.perStepSeconds);
     return r;
 }
 
@@ -351,10 +357,10 @@ NetworkPrediction predictModel(const Profile& p, const NetworkSpec& spec, int ba
     return predictNetwork(p, expandLayers(buildNetwork(spec), batch), dtype);
 }
 
-NetworkPrediction summarize(const std::vector<GroupCost>& groups, int batch) {
+NetworkPrediction summarize(const std::vector<GroupCost>& groups, int batch, double stepSeconds) {
     NetworkPrediction r;
     for (const auto& g : groups) accumulate(r, g);
-    finishPrediction(r, batch);
+    finishPrediction(r, batch, stepSeconds);
     return r;
 }
 

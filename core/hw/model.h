@@ -32,7 +32,9 @@ struct GroupCost {
     double vectorSeconds = 0.0;
     double memorySeconds = 0.0;
     double overheadSeconds = 0.0;
-    double seconds = 0.0;  ///< max(matrix, vector, memory) + overhead
+    double seconds = 0.0;  ///< max(matrix, vector, memory) / runtimeEfficiency + overhead
+    OpClass opClass = OpClass::Elementwise;  ///< the anchor's class (the runtime's efficiency key)
+    double runtimeEfficiency = 1.0;          ///< the runtime's efficiency for opClass
     // Fractions of the datasheet peak over the group's whole time.
     double matrixUtilization = 0.0;
     double vectorUtilization = 0.0;
@@ -43,7 +45,8 @@ struct GroupCost {
 };
 
 struct NetworkPrediction {
-    double latencySeconds = 0.0;  ///< one batch, fused ops run one after another
+    double latencySeconds = 0.0;  ///< one batch: fused ops one after another, plus the step cost
+    double stepSeconds = 0.0;     ///< the runtime's per-pass cost (included in latencySeconds)
     double throughput = 0.0;      ///< images per second = batch / latency
     int batch = 1;
     int groups = 0;
@@ -83,7 +86,9 @@ NetworkPrediction predictNetwork(const Profile& p, const std::vector<Layer>& lay
 /// Builds, expands at `batch` and predicts.
 NetworkPrediction predictModel(const Profile& p, const NetworkSpec& spec, int batch, Dtype dtype);
 
-/// Totals of a group list (same as predictNetwork on the layers the groups came from).
-NetworkPrediction summarize(const std::vector<GroupCost>& groups, int batch);
+/// Totals of a group list (same as predictNetwork on the layers the groups came from when
+/// `stepSeconds` is the profile's runtime.perStepSeconds).
+NetworkPrediction summarize(const std::vector<GroupCost>& groups, int batch,
+                            double stepSeconds = 0.0);
 
 }  // namespace archscope

@@ -43,10 +43,29 @@ Dtype parseDtype(std::string_view name, std::string_view what) {
 }
 
 const std::vector<std::string>& freeParameterNames() {
-    static const std::vector<std::string> names = {"matrix.efficiency", "vector.efficiency",
-                                                   "memory.efficiency", "overhead.per_fused_op",
-                                                   "overhead.per_kernel_launch"};
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> n = {"matrix.efficiency",     "vector.efficiency",
+                                      "memory.efficiency",     "overhead.per_fused_op",
+                                      "overhead.per_kernel_launch", "overhead.per_step"};
+        for (int c = 0; c < kOpClassCount; ++c)
+            n.push_back("efficiency." + std::string(opClassName(OpClass(c))));
+        return n;
+    }();
     return names;
+}
+
+bool isRuntimeParameter(std::string_view name) {
+    return name.starts_with("overhead.") || name.starts_with("efficiency.") ||
+           name.starts_with("fusion.");
+}
+
+std::vector<ProfileParameter>& parametersHolding(Profile& p, std::string_view name) {
+    return isRuntimeParameter(name) ? p.runtime.parameters : p.parameters;
+}
+
+std::string Profile::predictorLabel() const {
+    return name + " v" + std::to_string(version) + " + " + runtime.name + " v" +
+           std::to_string(runtime.version);
 }
 
 namespace {
@@ -56,9 +75,14 @@ double* freeParameterSlot(Profile& p, std::string_view name, bool& isOverhead) {
     if (name == "matrix.efficiency") return &p.matrix.efficiency;
     if (name == "vector.efficiency") return &p.vector.efficiency;
     if (name == "memory.efficiency") return &p.memory.efficiency;
+    for (int c = 0; c < kOpClassCount; ++c) {
+        if (name == "efficiency." + std::string(opClassName(OpClass(c))))
+            return &p.runtime.efficiency[size_t(c)];
+    }
     isOverhead = true;
-    if (name == "overhead.per_fused_op") return &p.overhead.perGroupSeconds;
-    if (name == "overhead.per_kernel_launch") return &p.overhead.perKernelLaunchSeconds;
+    if (name == "overhead.per_fused_op") return &p.runtime.perGroupSeconds;
+    if (name == "overhead.per_kernel_launch") return &p.runtime.perKernelLaunchSeconds;
+    if (name == "overhead.per_step") return &p.runtime.perStepSeconds;
     return nullptr;
 }
 
@@ -96,7 +120,7 @@ void setFreeParameter(Profile& p, std::string_view name, double value) {
     }
     *slot = isOverhead ? value * 1e-6 : value;
     const std::string key(name);
-    for (auto& param : p.parameters) {
+    for (auto& param : parametersHolding(p, name)) {
         if (param.path != key) continue;
         param.value = std::to_string(value);
         param.source = "calibrated";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arch/layer.h"
+#include "runtime.h"
 
 namespace archscope {
 
@@ -32,27 +33,9 @@ enum class MatrixMapping {
     Tiles,     ///< GPU / CPU: output tiles (M x N) spread over the units in waves
 };
 
-/// Where an elementwise op goes in the fused program (the profile's fusion rules).
-enum class FusionRule {
-    None,      ///< its own kernel: reads and writes memory, pays the fixed overhead
-    Producer,  ///< folds into the op that produced its input (conv epilogue)
-    Consumer,  ///< folds into the next non-elementwise op (applied while reading its input)
-};
-
 /// Vector-unit work per element, one entry per elementwise kind (ops of one 32-bit lane).
 enum class VectorOp { BatchNorm, Relu, Relu6, Swish, Sigmoid, Multiply, Add, Pool, DepthwiseMac };
 inline constexpr int kVectorOpCount = 9;
-
-inline constexpr int kOpKindCount = int(OpKind::FullyConnected) + 1;
-
-/// One parameter as the profile file states it, kept so every figure can show where it came from.
-struct ProfileParameter {
-    std::string path;   ///< e.g. "memory.bandwidth"
-    std::string value;  ///< as written (number or rule)
-    std::string unit;
-    std::string source;  ///< the source, or the assumption's reason
-    bool assumption = false;
-};
 
 struct MatrixUnitSpec {
     MatrixMapping mapping = MatrixMapping::Systolic;
@@ -90,11 +73,6 @@ struct MemorySpec {
     double weightBandwidthBytesPerSecond = 0.0;
 };
 
-struct OverheadSpec {
-    double perGroupSeconds = 0.0;         ///< fixed cost of every fused op (free parameter)
-    double perKernelLaunchSeconds = 0.0;  ///< GPU kernel launch per fused op (free parameter)
-};
-
 /// A platform as a plain value: loaded from resources/profiles/<name>.json (profile_io.h).
 struct Profile {
     std::string name;         ///< short name, e.g. "tpuv3"
@@ -107,12 +85,18 @@ struct Profile {
     MatrixUnitSpec matrix;
     VectorUnitSpec vector;
     MemorySpec memory;
-    OverheadSpec overhead;
-    std::array<FusionRule, kOpKindCount> fusion{};  ///< indexed by OpKind; elementwise ops only
-    std::vector<ProfileParameter> parameters;       ///< every parameter, in file order
+    std::vector<ProfileParameter> parameters;  ///< every hardware parameter, in file order
+    /// The runtime used when none is named (--runtime): "xla", "tensorrt", "pytorch-eager".
+    std::string defaultRuntime;
+    /// The runtime in effect: fusion rules, per-kernel and per-step overheads, per-class
+    /// efficiencies. Loading a profile applies its default runtime (or the one embedded in a
+    /// calibrated file); withRuntime() (runtime_io.h) swaps it.
+    Runtime runtime;
 
     bool supports(Dtype d) const { return matrix.peakMacsPerSecond[int(d)] > 0.0; }
-    FusionRule fusionOf(OpKind k) const { return fusion[int(k)]; }
+    FusionRule fusionOf(OpKind k) const { return runtime.fusionOf(k); }
+    /// "tpuv3 v1 + xla v1": what predicted a figure.
+    std::string predictorLabel() const;
 };
 
 /// The parameters a calibration step may fit (efficiencies and overheads), by dotted name.
@@ -121,6 +105,12 @@ double freeParameter(const Profile& p, std::string_view name);
 /// Sets a free parameter (efficiency in (0, 1]: a fraction of peak; overhead in microseconds >= 0).
 /// Throws ArchError for an unknown name or a value out of range.
 void setFreeParameter(Profile& p, std::string_view name, double value);
+
+/// Whether a parameter name belongs to the runtime (overhead.*, efficiency.*, fusion.*) rather
+/// than to the hardware; runtime parameters live in Profile::runtime.parameters.
+bool isRuntimeParameter(std::string_view name);
+/// The parameter list that records `name`: the runtime's or the profile's.
+std::vector<ProfileParameter>& parametersHolding(Profile& p, std::string_view name);
 
 /// Throws ArchError (naming the profile file) when the profile cannot run `dtype`.
 void requireDtype(const Profile& p, Dtype dtype);

@@ -8,119 +8,16 @@
 #include <set>
 
 #include "arch/error.h"
+#include "parameter_reader.h"
+#include "runtime_io.h"
 #include "util/resources.h"
 
 namespace archscope {
 namespace {
 
 using nlohmann::json;
+using hwio::ParameterReader;
 namespace fs = std::filesystem;
-
-/// Reads the {"value","unit","source"|"assumption"} parameters of one profile file, recording
-/// each in Profile::parameters and naming the file and field in every error.
-class ParameterReader {
-public:
-    ParameterReader(const json& root, std::string where, Profile& out)
-        : m_root(root), m_where(std::move(where)), m_out(out) {}
-
-    [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-        throw ArchError("profile " + m_where + ": field \"" + path + "\": " + what);
-    }
-
-    bool has(const std::string& path) const { return locate(path) != nullptr; }
-
-    /// A number >= `min` in `unit`; `min` < 0 disables the range check.
-    double number(const std::string& path, const std::string& unit, double min = 0.0,
-                  bool strictlyPositive = false) {
-        const json& v = parameter(path, unit);
-        if (!v.is_number()) fail(path, "\"value\" must be a number, got " + v.dump());
-        const double x = v.get<double>();
-        if (!std::isfinite(x)) fail(path, "value is not finite");
-        if (strictlyPositive && !(x > 0.0)) fail(path, "must be > 0, got " + v.dump());
-        if (x < min) fail(path, "must be >= " + std::to_string(min) + ", got " + v.dump());
-        return x;
-    }
-    int count(const std::string& path, const std::string& unit) {
-        const double x = number(path, unit, 1.0);
-        if (x != std::floor(x) || x > 1e6) fail(path, "must be a whole number >= 1");
-        return int(x);
-    }
-    bool flag(const std::string& path) {
-        const json& v = parameter(path, "bool");
-        if (!v.is_boolean()) fail(path, "\"value\" must be true or false");
-        return v.get<bool>();
-    }
-    std::string choice(const std::string& path, const std::set<std::string>& allowed) {
-        const json& v = parameter(path, "rule");
-        if (!v.is_string() || !allowed.count(v.get<std::string>())) {
-            std::string list;
-            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-            fail(path, "value must be one of " + list + ", got " + v.dump());
-        }
-        return v.get<std::string>();
-    }
-    const json& raw(const std::string& path, const std::string& unit) {
-        return parameter(path, unit);
-    }
-    /// A size given in GB (datasheets) or GiB, in bytes.
-    double bytes(const std::string& path) {
-        const json* node = locate(path);
-        const bool gib = node && node->is_object() && node->value("unit", "") == "GiB";
-        return number(path, gib ? "GiB" : "GB") * (gib ? double(1ull << 30) : 1e9);
-    }
-
-private:
-    const json* locate(const std::string& path) const {
-        const json* node = &m_root;
-        size_t start = 0;
-        while (start <= path.size()) {
-            const size_t dot = path.find('.', start);
-            const std::string key = path.substr(start, dot - start);
-            if (!node->is_object()) return nullptr;
-            auto it = node->find(key);
-            if (it == node->end()) return nullptr;
-            node = &*it;
-            if (dot == std::string::npos) break;
-            start = dot + 1;
-        }
-        return node;
-    }
-
-    const json& parameter(const std::string& path, const std::string& unit) {
-        const json* node = locate(path);
-        if (!node)
-            fail(path, "missing (expected {\"value\":..,\"unit\":\"" + unit + "\",\"source\":..})");
-        if (!node->is_object() || !node->contains("value")) {
-            fail(path, "expected an object {\"value\":..,\"unit\":\"" + unit +
-                           "\",\"source\" or \"assumption\":..}");
-        }
-        auto u = node->find("unit");
-        if (u == node->end() || !u->is_string())
-            fail(path, "missing \"unit\" (expected \"" + unit + "\")");
-        if (u->get<std::string>() != unit) {
-            fail(path,
-                 "unit \"" + u->get<std::string>() + "\" is not the expected \"" + unit + "\"");
-        }
-        auto src = node->find("source");
-        auto assumption = node->find("assumption");
-        const bool hasSource =
-            src != node->end() && src->is_string() && !src->get<std::string>().empty();
-        const bool hasAssumption = assumption != node->end() && assumption->is_string() &&
-                                   !assumption->get<std::string>().empty();
-        if (!hasSource && !hasAssumption) {
-            fail(path, "needs a \"source\" or an \"assumption\" with its reason");
-        }
-        const json& v = (*node)["value"];
-        m_out.parameters.push_back(
-            {path, v.is_string() ? v.get<std::string>() : v.dump(), unit,
-             hasSource ? src->get<std::string>() : assumption->get<std::string>(), !hasSource});
-        return v;
-    }
-
-    const json& m_root;
-    std::string m_where;
-    Profile& m_out;
-};
 
 std::string text(const json& j, const char* key, const std::string& where) {
     auto it = j.find(key);
@@ -187,7 +84,16 @@ void readVector(ParameterReader& r, Profile& p) {
     }
 }
 
-void readFusion(ParameterReader& r, Profile& p) {
+/// A format-1 profile carried its software's rules itself (fusion, overheads); they become a
+/// runtime of their own, with no per-class derating, so old calibrated files predict as before.
+Runtime legacyRuntime(const json& j, const std::string& where, const Profile& p) {
+    Runtime r;
+    r.name = p.name + "-rules";
+    r.displayName = "the fusion rules and overheads of " + p.name + " (format-1 profile)";
+    r.kind = p.kind;
+    r.file = where;
+    r.version = p.version;
+    ParameterReader reader(j, "profile", where, r.parameters);
     static const std::pair<const char*, OpKind> kRules[] = {{"bn", OpKind::BatchNorm},
                                                             {"act", OpKind::Act},
                                                             {"se-sigmoid", OpKind::SeSigmoid},
@@ -195,11 +101,20 @@ void readFusion(ParameterReader& r, Profile& p) {
                                                             {"add", OpKind::ResidualAdd}};
     for (const auto& [key, kind] : kRules) {
         const std::string rule =
-            r.choice("fusion." + std::string(key), {"producer", "consumer", "none"});
-        p.fusion[int(kind)] = rule == "producer"   ? FusionRule::Producer
+            reader.choice("fusion." + std::string(key), {"producer", "consumer", "none"});
+        r.fusion[int(kind)] = rule == "producer"   ? FusionRule::Producer
                               : rule == "consumer" ? FusionRule::Consumer
                                                    : FusionRule::None;
     }
+    r.perGroupSeconds = reader.number("overhead.per_fused_op", "us") * 1e-6;
+    r.perKernelLaunchSeconds = reader.number("overhead.per_kernel_launch", "us") * 1e-6;
+    const std::string why = "not in a format-1 profile: no derating";
+    r.parameters.push_back({"overhead.per_step", "0", "us", why, true});
+    for (int c = 0; c < kOpClassCount; ++c) {
+        r.parameters.push_back(
+            {"efficiency." + std::string(opClassName(OpClass(c))), "1", "fraction", why, true});
+    }
+    return r;
 }
 
 }  // namespace
@@ -215,8 +130,10 @@ Profile profileFromJson(const json& j, const std::string& where) {
     if (fv == j.end() || !fv->is_number_integer() || fv->get<int>() < 1 ||
         fv->get<int>() > kProfileFormatVersion) {
         throw ArchError("profile " + where + ": field \"format_version\": this build reads " +
-                        "format version " + std::to_string(kProfileFormatVersion));
+                        "format versions 1 to " + std::to_string(kProfileFormatVersion) +
+                        "; a newer file needs a newer Archscope");
     }
+    const int formatVersion = fv->get<int>();
     p.name = text(j, "name", where);
     p.displayName = text(j, "display_name", where);
     p.kind = text(j, "kind", where);
@@ -235,7 +152,7 @@ Profile profileFromJson(const json& j, const std::string& where) {
     }
     p.defaultDtype = *dtype;
 
-    ParameterReader r(j, where, p);
+    ParameterReader r(j, "profile", where, p.parameters);
     p.cores = r.count("cores", "count");
     readMatrix(r, p);
     readVector(r, p);
@@ -250,9 +167,35 @@ Profile profileFromJson(const json& j, const std::string& where) {
         p.memory.weightBandwidthBytesPerSecond =
             r.number("memory.weight_bandwidth", "GB/s", 0.0, true) * 1e9;
     }
-    p.overhead.perGroupSeconds = r.number("overhead.per_fused_op", "us") * 1e-6;
-    p.overhead.perKernelLaunchSeconds = r.number("overhead.per_kernel_launch", "us") * 1e-6;
-    readFusion(r, p);
+    if (formatVersion == 1) {
+        p.runtime = legacyRuntime(j, where, p);
+        p.defaultRuntime = p.runtime.name;
+    } else {
+        for (const char* legacy : {"fusion", "overhead"}) {
+            if (j.contains(legacy)) {
+                throw ArchError("profile " + where + ": field \"" + legacy +
+                                "\": belongs to a runtime in format version 2 (resources/"
+                                "runtimes); name one with \"default_runtime\"");
+            }
+        }
+        p.defaultRuntime = text(j, "default_runtime", where);
+        auto embedded = j.find("runtime");
+        if (embedded != j.end()) {
+            // A calibrated profile carries its fitted runtime.
+            p.runtime = runtimeFromJson(*embedded, where + " (its \"runtime\")", p.kind);
+            if (p.runtime.name != p.defaultRuntime) {
+                throw ArchError("profile " + where + ": field \"runtime.name\": \"" +
+                                p.runtime.name + "\" is not the default_runtime \"" +
+                                p.defaultRuntime + "\"");
+            }
+        } else {
+            try {
+                p.runtime = loadRuntime(p.defaultRuntime, p.kind);
+            } catch (const ArchError& e) {
+                throw ArchError("profile " + where + ": field \"default_runtime\": " + e.what());
+            }
+        }
+    }
     if (!p.supports(p.defaultDtype)) {
         throw ArchError("profile " + where + ": field \"default_dtype\": no matrix.peak." +
                         std::string(dtypeName(p.defaultDtype)) + " given");

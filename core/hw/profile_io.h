@@ -8,8 +8,10 @@
 
 namespace archscope {
 
-/// The profile file format version this code reads (the file's "format_version").
-inline constexpr int kProfileFormatVersion = 1;
+/// The newest profile file format version this code reads (the file's "format_version").
+/// Version 2 names a runtime ("default_runtime", resources/runtimes) or embeds a calibrated one
+/// ("runtime"); version 1 carried fusion rules and overheads itself (read as a runtime of its own).
+inline constexpr int kProfileFormatVersion = 2;
 
 /// Parses a profile. Every parameter is {"value":..,"unit":..,"source":..} or
 /// {"value":..,"unit":..,"assumption":"reason"}; units are checked. Throws ArchError naming

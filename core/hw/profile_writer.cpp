@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/error.h"
+#include "runtime_io.h"
 
 namespace archscope {
 namespace {
@@ -41,12 +42,13 @@ ordered_json valueOf(const ProfileParameter& p) {
 ordered_json profileToJson(const Profile& p) {
     ordered_json j;
     j["format"] = "archscope-profile";
-    j["format_version"] = 1;
+    j["format_version"] = 2;
     j["name"] = p.name;
     j["display_name"] = p.displayName;
     j["kind"] = p.kind;
     j["version"] = p.version;
     j["default_dtype"] = std::string(dtypeName(p.defaultDtype));
+    j["default_runtime"] = p.runtime.name;
     for (const auto& param : p.parameters) {
         ordered_json& node = nodeAt(j, param.path);
         node = ordered_json::object();
@@ -54,6 +56,8 @@ ordered_json profileToJson(const Profile& p) {
         node["unit"] = param.unit;
         node[param.assumption ? "assumption" : "source"] = param.source;
     }
+    // The runtime in effect goes with the profile: a calibration fits its figures too.
+    j["runtime"] = runtimeToJson(p.runtime);
     return j;
 }
 

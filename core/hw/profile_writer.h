@@ -7,7 +7,8 @@
 
 namespace archscope {
 
-/// A profile in the file format of resources/profiles (format_version 1): the top-level fields
+/// A profile in the file format of resources/profiles (format_version 2) with its runtime
+/// embedded ("runtime", the runtime_io format for its own kind): the top-level fields
 /// and every parameter of Profile::parameters in its original order, each with its unit and its
 /// "source" (or "assumption" when it is still one). profileFromJson reads it back to an equal
 /// profile.

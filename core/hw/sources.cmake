@@ -7,4 +7,6 @@ target_sources(archscope_core PRIVATE
     hw/agreement.cpp
     hw/profile_writer.cpp
     hw/validation.cpp
+    hw/runtime.cpp
+    hw/runtime_io.cpp
 )

@@ -1,0 +1,215 @@
+// Runtime files: fusion rules, overheads and per-class efficiencies of the software that runs a
+// network (XLA, TensorRT, PyTorch eager), per platform kind. See docs/hw-model.md, "Runtimes".
+#include "runtime_io.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "parameter_reader.h"
+#include "profile_io.h"
+#include "util/resources.h"
+
+namespace archscope {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr std::pair<const char*, OpKind> kFusionKeys[] = {{"bn", OpKind::BatchNorm},
+                                                          {"act", OpKind::Act},
+                                                          {"se-sigmoid", OpKind::SeSigmoid},
+                                                          {"se-mul", OpKind::SeMultiply},
+                                                          {"add", OpKind::ResidualAdd}};
+
+std::string text(const json& j, const char* key, const std::string& where) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) {
+        throw ArchError("runtime " + where + ": field \"" + key + "\": missing or not a string");
+    }
+    return it->get<std::string>();
+}
+
+/// Reads one platform section with paths relative to it, so parameters are recorded under the
+/// same names as the free parameters ("overhead.per_step", "efficiency.depthwise_conv").
+void readPlatform(const json& section, const std::string& where, const std::string& kind,
+                  Runtime& r) {
+    hwio::ParameterReader p(section, "runtime", where + " (platforms." + kind + ")", r.parameters);
+    // A platform may override shared fusion rules (XLA fuses the SE gate into a TPU convolution's
+    // input, but a cuDNN convolution on a GPU cannot take it).
+    for (const auto& [key, opKind] : kFusionKeys) {
+        const std::string path = "fusion." + std::string(key);
+        if (!p.has(path)) continue;
+        const std::string rule = p.choice(path, {"producer", "consumer", "none"});
+        // The override replaces the shared rule's record (choice() appended it last).
+        const ProfileParameter own = r.parameters.back();
+        r.parameters.pop_back();
+        std::erase_if(r.parameters, [&](const ProfileParameter& q) { return q.path == path; });
+        r.parameters.push_back(own);
+        r.fusion[size_t(opKind)] = rule == "producer"   ? FusionRule::Producer
+                                   : rule == "consumer" ? FusionRule::Consumer
+                                                        : FusionRule::None;
+    }
+    r.perGroupSeconds = p.number("overhead.per_fused_op", "us") * 1e-6;
+    r.perKernelLaunchSeconds = p.number("overhead.per_kernel_launch", "us") * 1e-6;
+    r.perStepSeconds = p.number("overhead.per_step", "us") * 1e-6;
+    for (int c = 0; c < kOpClassCount; ++c) {
+        const std::string path = "efficiency." + std::string(opClassName(OpClass(c)));
+        const double e = p.number(path, "fraction", 0.0, true);
+        if (e > 1.0) p.fail(path, "an efficiency is a fraction of the roofline: at most 1");
+        r.efficiency[size_t(c)] = e;
+    }
+}
+
+fs::path findRuntimeFile(const std::string& nameOrPath) {
+    const bool looksLikePath =
+        nameOrPath.find('/') != std::string::npos ||
+        (nameOrPath.size() > 5 && nameOrPath.compare(nameOrPath.size() - 5, 5, ".json") == 0);
+    if (looksLikePath) return nameOrPath;
+    try {
+        return findResource("runtimes/" + nameOrPath + ".json");
+    } catch (const ArchError&) {
+        std::string known;
+        for (const auto& n : listRuntimes()) known += (known.empty() ? "" : ", ") + n;
+        throw ArchError("unknown runtime \"" + nameOrPath + "\"; known: " + known +
+                        " (or give the path to a runtime .json file)");
+    }
+}
+
+json readJsonFile(const fs::path& path) {
+    std::ifstream in(path);
+    if (!in) throw ArchError("runtime " + path.string() + ": cannot open the file");
+    try {
+        return json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw ArchError("runtime " + path.string() + ": not valid JSON: " + e.what());
+    }
+}
+
+}  // namespace
+
+Runtime runtimeFromJson(const json& j, const std::string& where, const std::string& kind) {
+    if (!j.is_object()) throw ArchError("runtime " + where + ": expected a JSON object");
+    if (text(j, "format", where) != "archscope-runtime") {
+        throw ArchError("runtime " + where + ": field \"format\": expected \"archscope-runtime\"");
+    }
+    auto fv = j.find("format_version");
+    if (fv == j.end() || !fv->is_number_integer() || fv->get<int>() < 1 ||
+        fv->get<int>() > kRuntimeFormatVersion) {
+        throw ArchError("runtime " + where + ": field \"format_version\": this build reads " +
+                        "format version " + std::to_string(kRuntimeFormatVersion));
+    }
+    Runtime r;
+    r.file = where;
+    r.kind = kind;
+    r.name = text(j, "name", where);
+    r.displayName = text(j, "display_name", where);
+    auto ver = j.find("version");
+    if (ver == j.end() || !ver->is_number_integer() || ver->get<int>() < 1) {
+        throw ArchError("runtime " + where + ": field \"version\": missing or not an integer >= 1");
+    }
+    r.version = ver->get<int>();
+    hwio::ParameterReader shared(j, "runtime", where, r.parameters);
+    for (const auto& [key, opKind] : kFusionKeys) {
+        const std::string rule =
+            shared.choice("fusion." + std::string(key), {"producer", "consumer", "none"});
+        r.fusion[size_t(opKind)] = rule == "producer"   ? FusionRule::Producer
+                                   : rule == "consumer" ? FusionRule::Consumer
+                                                        : FusionRule::None;
+    }
+    auto platforms = j.find("platforms");
+    if (platforms == j.end() || !platforms->is_object() || platforms->empty()) {
+        throw ArchError("runtime " + where +
+                        ": field \"platforms\": expected an object with a section per platform "
+                        "kind (tpu, gpu, cpu)");
+    }
+    std::string kinds;
+    for (const auto& [k, section] : platforms->items()) {
+        if (k != "tpu" && k != "gpu" && k != "cpu") {
+            throw ArchError("runtime " + where + ": field \"platforms." + k +
+                            "\": a platform kind is tpu, gpu or cpu");
+        }
+        kinds += (kinds.empty() ? "" : ", ") + k;
+    }
+    auto section = platforms->find(kind);
+    if (section == platforms->end()) {
+        throw ArchError("runtime " + r.name + " (" + where + ") does not run on " + kind +
+                        " platforms; it covers " + kinds);
+    }
+    if (!section->is_object()) {
+        throw ArchError("runtime " + where + ": field \"platforms." + kind + "\": expected an object");
+    }
+    readPlatform(*section, where, kind, r);
+    return r;
+}
+
+Runtime loadRuntime(const std::string& nameOrPath, const std::string& kind) {
+    const fs::path path = findRuntimeFile(nameOrPath);
+    return runtimeFromJson(readJsonFile(path), path.string(), kind);
+}
+
+std::vector<std::string> listRuntimes() {
+    std::set<std::string> names;
+    for (const auto& dir : resourceDirs()) {
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir / "runtimes", ec)) {
+            if (entry.path().extension() == ".json") names.insert(entry.path().stem().string());
+        }
+    }
+    return {names.begin(), names.end()};
+}
+
+std::vector<std::string> runtimeKinds(const std::string& name) {
+    const json j = readJsonFile(findRuntimeFile(name));
+    std::vector<std::string> kinds;
+    if (j.contains("platforms") && j["platforms"].is_object()) {
+        for (const auto& [k, v] : j["platforms"].items()) kinds.push_back(k);
+    }
+    return kinds;
+}
+
+nlohmann::ordered_json runtimeToJson(const Runtime& r) {
+    using nlohmann::ordered_json;
+    ordered_json j;
+    j["format"] = "archscope-runtime";
+    j["format_version"] = kRuntimeFormatVersion;
+    j["name"] = r.name;
+    j["display_name"] = r.displayName;
+    j["version"] = r.version;
+    ordered_json platform = ordered_json::object();
+    for (const auto& param : r.parameters) {
+        const bool shared = param.path.rfind("fusion.", 0) == 0;
+        ordered_json* node = shared ? &j : &platform;
+        size_t start = 0;
+        while (true) {
+            const size_t dot = param.path.find('.', start);
+            node = &(*node)[param.path.substr(start, dot - start)];
+            if (dot == std::string::npos) break;
+            start = dot + 1;
+        }
+        *node = ordered_json::object();
+        if (param.unit == "rule") {
+            (*node)["value"] = param.value;
+        } else {
+            try {
+                (*node)["value"] = ordered_json::parse(param.value);
+            } catch (const ordered_json::parse_error&) {
+                (*node)["value"] = param.value;
+            }
+        }
+        (*node)["unit"] = param.unit;
+        (*node)[param.assumption ? "assumption" : "source"] = param.source;
+    }
+    j["platforms"][r.kind] = platform;
+    return j;
+}
+
+Profile withRuntime(const Profile& profile, const std::string& name) {
+    if (name.empty() || name == profile.runtime.name) return profile;
+    Profile p = profile;
+    p.runtime = loadRuntime(name, profile.kind);
+    return p;
+}
+
+}  // namespace archscope
