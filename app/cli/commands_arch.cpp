@@ -8,6 +8,7 @@
 #include "arch/json.h"
 #include "hw/explain.h"
 #include "hw/profile_io.h"
+#include "hw/runtime_io.h"
 #include "registry.h"
 #include "table.h"
 #include "zoo/zoo.h"
@@ -48,6 +49,7 @@ void runZoo(bool asJson) {
 /// Options of `show --hw`: the per-layer table gains the platform model's columns.
 struct HwOptions {
     std::string profile;  ///< empty: no platform columns
+    std::string runtime;  ///< empty: the profile's default runtime
     std::string dtype;    ///< empty: the profile's default
     int explainLayer = -1;
 };
@@ -60,7 +62,7 @@ struct HwView {
 
 std::optional<HwView> hwView(const HwOptions& o, const std::vector<Layer>& layers) {
     if (o.profile.empty()) return std::nullopt;
-    HwView v{loadProfile(o.profile), Dtype::Bf16, {}};
+    HwView v{loadPlatform(o.profile, o.runtime), Dtype::Bf16, {}};
     v.dtype = v.profile.defaultDtype;
     if (!o.dtype.empty()) {
         v.dtype = parseDtype(o.dtype, "--dtype");
@@ -121,11 +123,11 @@ void runShow(const std::string& model, int batch, bool asJson, const HwOptions& 
         nlohmann::json ls = nlohmann::json::array();
         for (const auto& l : layers) ls.push_back(layerToJson(l));
         if (hw) {
-            const NetworkPrediction np = summarize(hw->groups, batch);
+            const NetworkPrediction np = summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
             j["hw"] = {{"profile", hw->profile.name},
+                       {"runtime", hw->profile.runtime.name},
                        {"dtype", std::string(dtypeName(hw->dtype))},
-                       {"method", "predicted by " + hw->profile.name + " analytical model v" +
-                                      std::to_string(hw->profile.version)},
+                       {"method", predictionMethod(hw->profile)},
                        {"latency_ms", np.latencySeconds * 1e3},
                        {"throughput_ips", np.throughput}};
             for (size_t g = 0; g < hw->groups.size(); ++g) {
@@ -148,11 +150,11 @@ void runShow(const std::string& model, int batch, bool asJson, const HwOptions& 
                                         "kernel", "stride", "groups", "MACs",        "params"};
     std::vector<bool> right = {true, false, false, true, true, true, true, true, true, true};
     if (hw) {
-        const NetworkPrediction np = summarize(hw->groups, batch);
+        const NetworkPrediction np = summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
         std::cout << hw->profile.displayName << ", " << dtypeName(hw->dtype) << ": "
                   << formatFixed(np.latencySeconds * 1e3, 3) << " ms per batch, "
-                  << formatFixed(np.throughput, 0) << " images/s (predicted by " << hw->profile.name
-                  << " analytical model v" << hw->profile.version << ")\n";
+                  << formatFixed(np.throughput, 0) << " images/s ("
+                  << predictionMethod(hw->profile) << ")\n";
         for (const char* h : {"time (us)", "MXU %", "VPU %", "mem %", "flop/B", "bound"}) {
             headers.push_back(h);
             right.push_back(std::string(h) != "bound");
@@ -217,6 +219,8 @@ void addArchCommands(CLI::App& app) {
     auto hwOptions = std::make_shared<HwOptions>();
     auto* hwOpt = show->add_option("--hw", hwOptions->profile,
                                    "Add the platform model's columns: profile name or .json file");
+    show->add_option("--runtime", hwOptions->runtime, "With --hw: " + runtimeOptionHelp())
+        ->needs(hwOpt);
     show->add_option("--dtype", hwOptions->dtype, "With --hw: " + dtypeNameList())->needs(hwOpt);
     show->add_option("--explain", hwOptions->explainLayer,
                      "With --hw: the numbers behind layer N's time")

@@ -7,6 +7,7 @@
 #include "arch/expand.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
+#include "hw/runtime_io.h"
 #include "registry.h"
 #include "table.h"
 #include "zoo/zoo.h"
@@ -21,15 +22,12 @@ Dtype dtypeFor(const Profile& p, const std::string& name) {
     return d;
 }
 
-std::string methodText(const Profile& p) {
-    return "predicted by " + p.name + " analytical model v" + std::to_string(p.version);
-}
 
 void runProfiles(bool asJson) {
     nlohmann::json list = nlohmann::json::array();
     Table table({"profile", "platform", "kind", "matrix peak (TFLOP/s)", "vector (Gop/s)",
-                 "memory (GB/s)", "default dtype", "version"},
-                {false, false, false, true, true, true, false, true});
+                 "memory (GB/s)", "default dtype", "default runtime", "version"},
+                {false, false, false, true, true, true, false, false, true});
     for (const auto& name : listProfiles()) {
         const Profile p = loadProfile(name);
         nlohmann::json peaks = nlohmann::json::object();
@@ -54,6 +52,7 @@ void runProfiles(bool asJson) {
                         {"version", p.version},
                         {"file", p.file},
                         {"default_dtype", std::string(dtypeName(p.defaultDtype))},
+                        {"default_runtime", p.defaultRuntime},
                         {"matrix_peak_tflops", peaks},
                         {"vector_peak_gops", p.vector.peakOpsPerSecond / 1e9},
                         {"memory_bandwidth_gbps", p.memory.bandwidthBytesPerSecond / 1e9},
@@ -61,7 +60,8 @@ void runProfiles(bool asJson) {
         table.addRow({p.name, p.displayName, p.kind, peakText,
                       formatFixed(p.vector.peakOpsPerSecond / 1e9, 0),
                       formatFixed(p.memory.bandwidthBytesPerSecond / 1e9, 0),
-                      std::string(dtypeName(p.defaultDtype)), std::to_string(p.version)});
+                      std::string(dtypeName(p.defaultDtype)), p.defaultRuntime,
+                      std::to_string(p.version)});
     }
     if (asJson) {
         std::cout << nlohmann::json{{"profiles", list}}.dump(2) << "\n";
@@ -71,6 +71,57 @@ void runProfiles(bool asJson) {
     std::cout
         << "\nEvery figure carries its source or assumption: see the JSON files (--json lists "
            "them) and docs/hw-model.md.\n";
+}
+
+void runRuntimes(bool asJson) {
+    nlohmann::json list = nlohmann::json::array();
+    Table table({"runtime", "kind", "fuses (bn act se-sigmoid se-mul add)", "per op (us)",
+                 "launch (us)", "per step (us)", "efficiency dense/1x1/dw/elem/pool+SE"},
+                {false, false, false, true, true, true, false});
+    auto ruleName = [](FusionRule r) {
+        return r == FusionRule::Producer ? "P" : r == FusionRule::Consumer ? "C" : "-";
+    };
+    for (const auto& name : listRuntimes()) {
+        for (const auto& kind : runtimeKinds(name)) {
+            const Runtime r = loadRuntime(name, kind);
+            std::string fuses, effs;
+            for (OpKind k : {OpKind::BatchNorm, OpKind::Act, OpKind::SeSigmoid, OpKind::SeMultiply,
+                             OpKind::ResidualAdd})
+                fuses += std::string(fuses.empty() ? "" : " ") + ruleName(r.fusionOf(k));
+            nlohmann::json eff = nlohmann::json::object();
+            for (int c = 0; c < kOpClassCount; ++c) {
+                effs += (c ? "/" : "") + formatFixed(r.efficiency[size_t(c)], 2);
+                eff[std::string(opClassName(OpClass(c)))] = r.efficiency[size_t(c)];
+            }
+            nlohmann::json sources = nlohmann::json::object();
+            for (const auto& param : r.parameters) {
+                sources[param.path] = {{"value", param.value},
+                                       {"unit", param.unit},
+                                       {param.assumption ? "assumption" : "source", param.source}};
+            }
+            list.push_back({{"name", r.name},
+                            {"display_name", r.displayName},
+                            {"kind", kind},
+                            {"version", r.version},
+                            {"file", r.file},
+                            {"per_fused_op_us", r.perGroupSeconds * 1e6},
+                            {"per_kernel_launch_us", r.perKernelLaunchSeconds * 1e6},
+                            {"per_step_us", r.perStepSeconds * 1e6},
+                            {"efficiency", eff},
+                            {"parameters", sources}});
+            table.addRow({r.name, kind, fuses, formatFixed(r.perGroupSeconds * 1e6, 2),
+                          formatFixed(r.perKernelLaunchSeconds * 1e6, 2),
+                          formatFixed(r.perStepSeconds * 1e6, 1), effs});
+        }
+    }
+    if (asJson) {
+        std::cout << nlohmann::json{{"runtimes", list}}.dump(2) << "\n";
+        return;
+    }
+    table.print(std::cout);
+    std::cout << "\nP: fused into its producer, C: into its consumer, -: its own kernel. A "
+                 "runtime's efficiency is the fraction of the roofline its kernels of that class "
+                 "reach (docs/hw-model.md, \"Runtimes\").\n";
 }
 
 struct Predicted {
@@ -87,9 +138,10 @@ Predicted predictOne(const Profile& p, const std::string& model, int batch, Dtyp
     return r;
 }
 
-void runPredict(const std::vector<std::string>& models, const std::string& hw, int batch,
-                const std::string& dtypeName_, bool asJson) {
-    const Profile p = loadProfile(hw);
+void runPredict(const std::vector<std::string>& models, const std::string& hw,
+                const std::string& runtime, int batch, const std::string& dtypeName_,
+                bool asJson) {
+    const Profile p = loadPlatform(hw, runtime);
     const Dtype dtype = dtypeFor(p, dtypeName_);
     nlohmann::json list = nlohmann::json::array();
     Table table({"model", "latency (ms)", "throughput (img/s)", "GMACs", "params (M)",
@@ -119,23 +171,26 @@ void runPredict(const std::vector<std::string>& models, const std::string& hw, i
     if (asJson) {
         std::cout << nlohmann::json{{"profile", p.name},
                                     {"profile_version", p.version},
+                                    {"runtime", p.runtime.name},
+                                    {"runtime_version", p.runtime.version},
                                     {"batch", batch},
                                     {"dtype", std::string(dtypeName(dtype))},
-                                    {"method", methodText(p)},
+                                    {"method", predictionMethod(p)},
                                     {"models", list}}
                          .dump(2)
                   << "\n";
         return;
     }
     std::cout << p.displayName << ", " << dtypeName(dtype) << ", batch " << batch << " ("
-              << methodText(p) << ")\n\n";
+              << predictionMethod(p) << ")\n\n";
     table.print(std::cout);
     std::cout << "\nMACs and params at batch 1. The bound columns share the latency among fused "
                  "ops by what limits each.\n";
 }
 
 void runCompare(const std::vector<std::string>& families, const std::vector<std::string>& hws,
-                int batch, const std::string& dtypeName_, bool asJson) {
+                const std::string& runtime, int batch, const std::string& dtypeName_,
+                bool asJson) {
     if (families.size() != 2) throw ArchError("compare needs exactly two --family options");
     if (hws.empty() || hws.size() > 2) throw ArchError("compare needs one or two --hw options");
     const auto known = zooFamilies();
@@ -149,7 +204,7 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
     std::vector<Profile> profiles;
     std::vector<Dtype> dtypes;
     for (const auto& h : hws) {
-        profiles.push_back(loadProfile(h));
+        profiles.push_back(loadPlatform(h, runtime));
         dtypes.push_back(dtypeFor(profiles.back(), dtypeName_));
     }
     const std::string& a = families[0];
@@ -183,6 +238,7 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
             latA.push_back(predictNetwork(profiles[i], la, dtypes[i]).latencySeconds * 1e3);
             latB.push_back(predictNetwork(profiles[i], lb, dtypes[i]).latencySeconds * 1e3);
             per.push_back({{"profile", profiles[i].name},
+                           {"runtime", profiles[i].runtime.name},
                            {"dtype", std::string(dtypeName(dtypes[i]))},
                            {"latency_ms", {{a, latA[i]}, {b, latB[i]}}},
                            {"latency_ratio", latB[i] / latA[i]}});
@@ -201,7 +257,7 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
     }
     if (asJson) {
         nlohmann::json methods = nlohmann::json::array();
-        for (const auto& p : profiles) methods.push_back(methodText(p));
+        for (const auto& p : profiles) methods.push_back(predictionMethod(p));
         std::cout << nlohmann::json{{"families", families},
                                     {"profiles", hws},
                                     {"batch", batch},
@@ -212,7 +268,9 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
         return;
     }
     std::cout << "batch " << batch << "; ratios are " << b << " / " << a
-              << " (latency ratio < 1: " << b << " is faster)\n\n";
+              << " (latency ratio < 1: " << b << " is faster)\n";
+    for (const auto& p : profiles) std::cout << p.name << ": " << predictionMethod(p) << "\n";
+    std::cout << "\n";
     table.print(std::cout);
 }
 
@@ -222,6 +280,12 @@ void addHwCommands(CLI::App& app) {
     auto profilesJson = std::make_shared<bool>(false);
     profiles->add_flag("--json", *profilesJson, "One JSON document on stdout");
     profiles->callback([profilesJson] { runProfiles(*profilesJson); });
+
+    auto* runtimes = app.add_subcommand(
+        "runtimes", "List the runtimes (XLA, TensorRT, PyTorch eager) with their figures");
+    auto runtimesJson = std::make_shared<bool>(false);
+    runtimes->add_flag("--json", *runtimesJson, "One JSON document on stdout");
+    runtimes->callback([runtimesJson] { runRuntimes(*runtimesJson); });
 
     auto* predict =
         app.add_subcommand("predict", "Predict latency and throughput of models on a platform");
@@ -234,9 +298,11 @@ void addHwCommands(CLI::App& app) {
     predict->add_option("--hw", *hw, "Profile name (see `profiles`) or profile .json file")
         ->required();
     predict->add_option("--batch", *batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    auto runtime = std::make_shared<std::string>();
+    predict->add_option("--runtime", *runtime, runtimeOptionHelp());
     predict->add_option("--dtype", *dtype, dtypeNameList() + " (default: the profile's)");
     predict->add_flag("--json", *json, "One JSON document on stdout");
-    predict->callback([=] { runPredict(*models, *hw, *batch, *dtype, *json); });
+    predict->callback([=] { runPredict(*models, *hw, *runtime, *batch, *dtype, *json); });
 
     auto* compare = app.add_subcommand(
         "compare", "Two model families level by level (B0..B7) on one or two platforms");
@@ -248,9 +314,11 @@ void addHwCommands(CLI::App& app) {
     compare->add_option("--family", *families, "A zoo family (give two)")->required();
     compare->add_option("--hw", *hws, "A profile (give one or two)")->required();
     compare->add_option("--batch", *cbatch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    auto cruntime = std::make_shared<std::string>();
+    compare->add_option("--runtime", *cruntime, runtimeOptionHelp() + "; applies to every --hw");
     compare->add_option("--dtype", *cdtype, dtypeNameList() + " (default: each profile's)");
     compare->add_flag("--json", *cjson, "One JSON document on stdout");
-    compare->callback([=] { runCompare(*families, *hws, *cbatch, *cdtype, *cjson); });
+    compare->callback([=] { runCompare(*families, *hws, *cruntime, *cbatch, *cdtype, *cjson); });
 }
 
 const CommandRegistrar registrar(30, addHwCommands);

@@ -12,6 +12,7 @@
 #include "engine/runkinds.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
+#include "hw/runtime_io.h"
 #include "jobrunner.h"
 #include "registry.h"
 #include "search/evaluators.h"
@@ -27,7 +28,7 @@ namespace {
 using nlohmann::json;
 
 struct SearchOptions {
-    std::string db, space = "efficientnet-x", hw, measure, accuracy = "zero-cost",
+    std::string db, space = "efficientnet-x", hw, runtime, measure, accuracy = "zero-cost",
                     algo = "evolution", objective = "pareto", dtype, settings, references;
     int budget = 100, batch = 1, population = 50, tournament = 10;
     uint64_t seed = 0;
@@ -118,6 +119,7 @@ void runSearch(const SearchOptions& o) {
                                        {"population", o.population},
                                        {"tournament", o.tournament}});
     p.hw = o.hw;
+    p.runtime = o.runtime;
     p.dtype = o.dtype;
     p.batch = o.batch;
     p.measureDevice = o.measure;
@@ -136,7 +138,8 @@ void runSearch(const SearchOptions& o) {
     if (!o.json) {
         std::cerr << "search run " << runId << " in " << path.string() << ": " << o.algo << " over "
                   << o.space << ", latency "
-                  << (o.measure.empty() ? "predicted by " + o.hw : "measured on " + o.measure)
+                  << (o.measure.empty() ? predictionMethod(loadPlatform(o.hw, o.runtime)).substr(10)
+                                        : "measured on " + o.measure)
                   << ", accuracy from " << o.accuracy << "\n";
     }
     runToEnd(writer, runId, false, 1);
@@ -145,7 +148,7 @@ void runSearch(const SearchOptions& o) {
 }
 
 struct LacsOptions {
-    std::string base, hw, accuracy = "zero-cost", dtype, settings;
+    std::string base, hw, runtime, accuracy = "zero-cost", dtype, settings;
     int steps = 7, batch = 1;
     double gridStep = 0.05, tolerance = 0.08, ratio = 2.0;
     bool json = false;
@@ -163,7 +166,7 @@ json memberJson(const FamilyMember& m) {
 
 void runLacsCommand(const LacsOptions& o) {
     const NetworkSpec base = resolveModel(o.base);
-    const Profile profile = loadProfile(o.hw);
+    const Profile profile = loadPlatform(o.hw, o.runtime);
     Dtype dtype = profile.defaultDtype;
     if (!o.dtype.empty()) {
         dtype = parseDtype(o.dtype, "--dtype");
@@ -201,6 +204,7 @@ void runLacsCommand(const LacsOptions& o) {
         for (const auto& m : r.flopsScaling) flops.push_back(memberJson(m));
         std::cout << json{{"base", base.name},
                           {"profile", profile.name},
+                          {"runtime", profile.runtime.name},
                           {"dtype", std::string(dtypeName(dtype))},
                           {"batch", o.batch},
                           {"alpha", r.alpha},
@@ -208,8 +212,7 @@ void runLacsCommand(const LacsOptions& o) {
                           {"gamma", r.gamma},
                           {"base_latency_ms", r.baseLatencyMs},
                           {"target_latency_ms", r.targetMs},
-                          {"latency_method",
-                           "predicted by the " + profile.name + " analytical model"},
+                          {"latency_method", predictionMethod(profile)},
                           {"accuracy_estimator", o.accuracy},
                           {"accuracy_metric", metric},
                           {"accuracy_settings", settings},
@@ -243,8 +246,8 @@ void runLacsCommand(const LacsOptions& o) {
                       formatFixed(b.macs / 1e9, 2)});
     }
     table.print(std::cout);
-    std::cout << "\nLatencies are predicted by the " << profile.name
-              << " analytical model; the FLOPs rule is EfficientNet's alpha 1.2, beta 1.1, "
+    std::cout << "\nLatencies are " << predictionMethod(profile)
+              << "; the FLOPs rule is EfficientNet's alpha 1.2, beta 1.1, "
                  "gamma 1.15 (Tan & Le 2019).\n";
 }
 
@@ -279,6 +282,9 @@ void addSearchCommands(CLI::App& app) {
     search->add_option("--space", o->space,
                        "Search space: efficientnet-x, efficientnet or a .json file");
     search->add_option("--hw", o->hw, "Platform profile for predicted latency")->required();
+    search->add_option("--runtime", o->runtime,
+                       "Runtime the latency is predicted under: xla, tensorrt, pytorch-eager or a "
+                       ".json file (default: the profile's)");
     search
         ->add_option("--measure", o->measure,
                      "Measure latency with LibTorch instead of predicting it")
@@ -313,6 +319,7 @@ void addSearchCommands(CLI::App& app) {
     auto l = std::make_shared<LacsOptions>();
     lacs->add_option("--base", l->base, "Zoo name or architecture .json file")->required();
     lacs->add_option("--hw", l->hw, "Platform profile")->required();
+    lacs->add_option("--runtime", l->runtime, "Runtime (default: the profile's)");
     lacs->add_option("--accuracy", l->accuracy, "Accuracy estimator: proxy or zero-cost");
     lacs->add_option("--accuracy-settings", l->settings, "Estimator settings as a JSON object");
     lacs->add_option("--steps", l->steps, "Family members B1..B<steps>")->check(CLI::Range(1, 12));

@@ -1,5 +1,7 @@
 #include "registry.h"
 
+#include "hw/runtime_io.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -22,6 +24,13 @@ void addRegisteredCommands(CLI::App& app) {
     std::stable_sort(adders.begin(), adders.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [order, add] : adders) add(app);
+}
+
+std::string runtimeOptionHelp() {
+    std::string names;
+    for (const auto& n : listRuntimes()) names += (names.empty() ? "" : ", ") + n;
+    return "Runtime the latency is predicted under: " + names +
+           " or a runtime .json file (default: the profile's own; see `runtimes`)";
 }
 
 }  // namespace archscope::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <CLI/CLI.hpp>
 
 namespace archscope::cli {
@@ -14,5 +15,8 @@ struct CommandRegistrar {
 };
 
 void addRegisteredCommands(CLI::App& app);
+
+/// The help text of every --runtime option (lists the shipped runtimes).
+std::string runtimeOptionHelp();
 
 }  // namespace archscope::cli

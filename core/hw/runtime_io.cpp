@@ -212,4 +212,14 @@ Profile withRuntime(const Profile& profile, const std::string& name) {
     return p;
 }
 
+Profile loadPlatform(const std::string& hw, const std::string& runtime) {
+    return withRuntime(loadProfile(hw), runtime);
+}
+
+std::string predictionMethod(const Profile& p) {
+    return "predicted by the " + p.name + " analytical model (profile v" +
+           std::to_string(p.version) + ") under the " + p.runtime.name + " runtime (v" +
+           std::to_string(p.runtime.version) + ")";
+}
+
 }  // namespace archscope

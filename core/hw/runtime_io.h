@@ -34,4 +34,12 @@ nlohmann::ordered_json runtimeToJson(const Runtime& r);
 /// Throws ArchError when the runtime does not cover the profile's kind.
 Profile withRuntime(const Profile& profile, const std::string& name);
 
+/// loadProfile(hw) under the runtime `runtime` (empty = its default): the one way every command
+/// and page picks its platform.
+Profile loadPlatform(const std::string& hw, const std::string& runtime);
+
+/// "predicted by the tpuv3 analytical model (profile v1) under the xla runtime (v1)": the method
+/// text stored and printed with every predicted latency.
+std::string predictionMethod(const Profile& p);
+
 }  // namespace archscope

@@ -11,6 +11,7 @@
 #include "evaluators.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
+#include "hw/runtime_io.h"
 #include "zoo/zoo.h"
 
 namespace archscope {
@@ -20,6 +21,7 @@ using nlohmann::json;
 json SearchRunParams::toJson() const {
     json j = search.toJson();
     j["hw"] = hw;
+    j["runtime"] = runtime;
     j["dtype"] = dtype;
     j["batch"] = batch;
     j["measure"] = measureDevice;
@@ -34,6 +36,7 @@ SearchRunParams SearchRunParams::fromJson(const json& j) {
     p.search = SearchParams::fromJson(j);
     try {
         p.hw = j.value("hw", p.hw);
+        p.runtime = j.value("runtime", p.runtime);
         p.dtype = j.value("dtype", p.dtype);
         p.batch = j.value("batch", p.batch);
         p.measureDevice = j.value("measure", p.measureDevice);
@@ -63,7 +66,7 @@ public:
     explicit SearchJob(SearchRunParams p)
         : m_params(std::move(p)),
           m_space(loadSearchSpace(m_params.search.space)),
-          m_profile(loadProfile(m_params.hw)) {
+          m_profile(withRuntime(loadProfile(m_params.hw), m_params.runtime)) {
         if (m_params.dtype.empty()) {
             m_dtype = m_profile.defaultDtype;
         } else {
@@ -175,12 +178,14 @@ private:
         const auto layers = expandLayers(buildNetwork(spec), m_params.batch);
         const NetworkCost cost = totalCost(layers);
         const auto groups = predictGroups(m_profile, layers, m_dtype);
-        const NetworkPrediction pred = summarize(groups, m_params.batch);
+        const NetworkPrediction pred =
+            summarize(groups, m_params.batch, m_profile.runtime.perStepSeconds);
         store::Evaluation& e = ev.evaluation;
         e.runId = runId;
         e.seq = seq;
         e.platform = m_profile.name;
         e.profileVersion = std::to_string(m_profile.version);
+        e.runtime = m_profile.runtime.name + " v" + std::to_string(m_profile.runtime.version);
         e.batch = m_params.batch;
         e.dtype = std::string(dtypeName(m_dtype));
         e.macs = cost.macs;
@@ -194,8 +199,7 @@ private:
                                 std::string(opKindName(anchor.kind)), macs, std::nullopt,
                                 int64_t(g.bytes), g.seconds * 1e3, std::nullopt});
         }
-        std::string latencyHow = "latency predicted by the " + m_profile.name +
-                                 " analytical model (profile v" + *e.profileVersion + ")";
+        std::string latencyHow = "latency " + predictionMethod(m_profile);
         if (reuse) {
             ev.metrics = *reuse;
             e.accuracy = store::AccuracyEstimate{reuse->accuracy, m_params.accuracy, m_settings,

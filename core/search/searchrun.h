@@ -16,6 +16,7 @@ inline constexpr const char* kSearchKind = "search";
 struct SearchRunParams {
     SearchParams search;
     std::string hw = "tpuv3";  ///< platform profile (name or file) for predicted latency
+    std::string runtime;       ///< empty: the profile's default runtime
     std::string dtype;         ///< empty: the profile's default
     int batch = 1;
     std::string measureDevice;  ///< empty: latency is predicted; "cpu"/"cuda": measured

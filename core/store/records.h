@@ -70,6 +70,7 @@ struct Evaluation {
     std::string archHash;        ///< filled when read back
     std::optional<std::string> platform;        ///< platform profile name
     std::optional<std::string> profileVersion;  ///< that profile's version
+    std::optional<std::string> runtime;         ///< the runtime predicted under: "xla v1"
     int64_t batch = 1;
     std::string dtype = "fp32";
     std::optional<int64_t> macs;  ///< at `batch`

@@ -89,6 +89,8 @@ std::string tooNewMessage(const Connection& c, int64_t version) {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "runs, architectures, evaluations, layer costs, Pareto membership", kSchemaV1},
+        // The runtime a predicted latency assumed ("pytorch-eager v1"); NULL before runtimes.
+        {2, "evaluations.runtime", "ALTER TABLE evaluations ADD COLUMN runtime TEXT;"},
     };
     return all;
 }
