@@ -31,7 +31,10 @@ private Q_SLOTS:
         QCOMPARE(o["profile"].toString(), QString("tpuv3"));
         QCOMPARE(o["batch"].toInt(), 8);
         QCOMPARE(o["dtype"].toString(), QString("bf16"));
-        QCOMPARE(o["method"].toString(), QString("predicted by tpuv3 analytical model v1"));
+        QCOMPARE(o["method"].toString(),
+                 QString("predicted by the tpuv3 analytical model (profile v1) under the xla "
+                         "runtime (v1)"));
+        QCOMPARE(o["runtime"].toString(), QString("xla"));
         const QJsonArray models = o["models"].toArray();
         QCOMPARE(models.size(), 2);
         const QJsonObject b0 = models[0].toObject();

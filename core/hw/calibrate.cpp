@@ -360,11 +360,23 @@ ParameterBounds fitBounds(const Profile& base, std::string_view name) {
     return boundsOf(base, slotOf(name));
 }
 
-FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& samples,
-                     const FitOptions& opts) {
-    if (samples.empty()) throw ArchError("calibration needs at least one measured network");
-    const std::vector<std::string> names =
-        opts.parameters.empty() ? defaultFitParameters(base.kind) : opts.parameters;
+namespace {
+
+/// One sample ready for the objective: its linear parts, the model of its own platform and that
+/// platform's parameter values (the fit overwrites the fitted slots).
+struct FitItem {
+    PreparedSample sample;
+    FastModel model;
+    std::array<double, kSlotCount> start;
+};
+
+struct CoreFit {
+    std::vector<double> fitted;  ///< per fitted slot, in its unit
+    double initialObjective = 0.0, finalObjective = 0.0, meanAbsErrorPercent = 0.0;
+    int evaluations = 0;
+};
+
+std::vector<int> slotsFor(const std::vector<std::string>& names) {
     std::vector<int> slots;
     for (const auto& n : names) {
         const int slot = slotOf(n);
@@ -373,17 +385,18 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
         }
         slots.push_back(slot);
     }
-    requireDtype(base, opts.dtype);
+    return slots;
+}
 
-    std::vector<PreparedSample> prepared;
-    for (const auto& s : samples) prepared.push_back(prepare(base, s, opts.dtype));
-    const FastModel model(base, base.vector.sharesMatrixUnits);
-    const std::array<double, kSlotCount> start = slotsOf(base);
-
+/// The bounded multi-start search shared by fitProfile and fitRuntime. `boundsBase` gives the
+/// bounds (only bandwidths depend on a profile); `start` the starting values of the slots.
+CoreFit fitItems(const std::vector<FitItem>& items, const std::vector<int>& slots,
+                 const Profile& boundsBase, const std::array<double, kSlotCount>& start,
+                 const FitOptions& opts) {
     // The search vector: log of each parameter (overlap as it is), inside its bounds.
     std::vector<double> lo, hi, x0;
     for (int slot : slots) {
-        const ParameterBounds b = boundsOf(base, slot);
+        const ParameterBounds b = boundsOf(boundsBase, slot);
         const bool logged = searchedInLog(slot);
         lo.push_back(logged ? std::log(b.lo) : b.lo);
         hi.push_back(logged ? std::log(b.hi) : b.hi);
@@ -395,23 +408,23 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
         const double clamped = std::clamp(from, b.lo, b.hi);
         x0.push_back(logged ? std::log(clamped) : clamped);
     }
-    auto decode = [&](const double* x) {
-        std::array<double, kSlotCount> v = start;
+    auto decode = [&](const double* x, std::array<double, kSlotCount> v) {
         for (size_t i = 0; i < slots.size(); ++i) {
-            const ParameterBounds b = boundsOf(base, slots[i]);
+            const ParameterBounds b = boundsOf(boundsBase, slots[i]);
             v[slots[i]] = std::clamp(searchedInLog(slots[i]) ? std::exp(x[i]) : x[i], b.lo, b.hi);
         }
         return v;
     };
-    FitResult r;
+    CoreFit r;
     std::vector<double> stageBuf;
     const std::function<double(const double*)> objective = [&](const double* x) {
         ++r.evaluations;
-        const auto v = decode(x);
         double sum = 0.0;
-        for (const auto& s : prepared) {
+        for (const auto& item : items) {
+            const auto v = decode(x, item.start);
+            const PreparedSample& s = item.sample;
             stageBuf.assign(s.logStageMeasured.size(), 0.0);
-            const double total = model.predict(s, v, &stageBuf);
+            const double total = item.model.predict(s, v, &stageBuf);
             const double e = std::log(total) - s.logMeasured;
             double term = e * e;
             if (opts.stageWeight > 0.0 && !stageBuf.empty()) {
@@ -432,7 +445,7 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
             const double d = std::clamp(x[i], lo[i], hi[i]) - x0[i];
             prior += d * d;
         }
-        return sum / double(prepared.size()) + opts.priorWeight * prior;
+        return sum / double(items.size()) + opts.priorWeight * prior;
     };
 
     r.initialObjective = objective(x0.data());
@@ -468,23 +481,96 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
         if (value < bestValue) bestValue = value, bestX = point;
     }
     r.finalObjective = objective(bestX.data());
-    const auto fitted = decode(bestX.data());
+    const auto values = decode(bestX.data(), start);
+    for (int slot : slots) r.fitted.push_back(values[slot]);
+    double abs = 0.0;
+    for (const auto& item : items) {
+        const auto v = decode(bestX.data(), item.start);
+        abs += std::abs(std::exp(std::log(item.model.predict(item.sample, v)) -
+                                 item.sample.logMeasured) -
+                        1.0);
+    }
+    r.meanAbsErrorPercent = 100.0 * abs / double(items.size());
+    return r;
+}
 
+}  // namespace
+
+FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& samples,
+                     const FitOptions& opts) {
+    if (samples.empty()) throw ArchError("calibration needs at least one measured network");
+    const std::vector<std::string> names =
+        opts.parameters.empty() ? defaultFitParameters(base.kind) : opts.parameters;
+    const std::vector<int> slots = slotsFor(names);
+    requireDtype(base, opts.dtype);
+    const std::array<double, kSlotCount> start = slotsOf(base);
+    std::vector<FitItem> items;
+    for (const auto& s : samples) {
+        items.push_back({prepare(base, s, opts.dtype),
+                         FastModel(base, base.vector.sharesMatrixUnits), start});
+    }
+    const CoreFit core = fitItems(items, slots, base, start, opts);
+
+    FitResult r;
+    r.initialObjective = core.initialObjective;
+    r.finalObjective = core.finalObjective;
+    r.meanAbsErrorPercent = core.meanAbsErrorPercent;
+    r.evaluations = core.evaluations;
     r.profile = base;
     for (size_t i = 0; i < slots.size(); ++i) {
-        setFittableParameter(r.profile, names[i], fitted[slots[i]]);
+        setFittableParameter(r.profile, names[i], core.fitted[i]);
         std::string unit = "fraction";
-        for (const auto& p : base.parameters) {
+        Profile copy = base;
+        for (const auto& p : parametersHolding(copy, names[i])) {
             if (p.path == names[i]) unit = p.unit;
         }
         if (slots[i] == kWeightBandwidth) unit = "GB/s";
-        r.parameters.push_back({names[i], unit, start[slots[i]], fitted[slots[i]]});
+        r.parameters.push_back({names[i], unit, start[slots[i]], core.fitted[i]});
     }
-    double abs = 0.0;
-    for (const auto& s : prepared) {
-        abs += std::abs(std::exp(std::log(model.predict(s, fitted)) - s.logMeasured) - 1.0);
+    return r;
+}
+
+RuntimeFitResult fitRuntime(const std::vector<PlatformSample>& samples, const FitOptions& opts) {
+    if (samples.empty()) throw ArchError("a runtime fit needs at least one measured network");
+    const std::vector<std::string> names = opts.parameters;
+    if (names.empty()) throw ArchError("a runtime fit needs the parameters to fit");
+    for (const auto& n : names) {
+        if (!isRuntimeParameter(n)) {
+            throw ArchError("\"" + n + "\" belongs to a platform's hardware, not to the runtime: " +
+                            "a fit over several platforms fits runtime parameters only " +
+                            "(overhead.*, efficiency.*)");
+        }
     }
-    r.meanAbsErrorPercent = 100.0 * abs / double(prepared.size());
+    const std::vector<int> slots = slotsFor(names);
+    const Profile& first = samples.front().platform;
+    for (const auto& ps : samples) {
+        if (ps.platform.runtime.name != first.runtime.name ||
+            ps.platform.kind != first.kind) {
+            throw ArchError("a runtime fit needs every sample under the same runtime and platform "
+                            "kind; got " + first.runtime.name + " on " + first.kind + " and " +
+                            ps.platform.runtime.name + " on " + ps.platform.kind);
+        }
+        requireDtype(ps.platform, ps.dtype);
+    }
+    std::vector<FitItem> items;
+    for (const auto& ps : samples) {
+        items.push_back({prepare(ps.platform, ps.sample, ps.dtype),
+                         FastModel(ps.platform, ps.platform.vector.sharesMatrixUnits),
+                         slotsOf(ps.platform)});
+    }
+    const CoreFit core = fitItems(items, slots, first, slotsOf(first), opts);
+    RuntimeFitResult r;
+    r.initialObjective = core.initialObjective;
+    r.finalObjective = core.finalObjective;
+    r.meanAbsErrorPercent = core.meanAbsErrorPercent;
+    r.evaluations = core.evaluations;
+    Profile carrier = first;
+    for (size_t i = 0; i < slots.size(); ++i) {
+        r.parameters.push_back({names[i], names[i].rfind("overhead.", 0) == 0 ? "us" : "fraction",
+                                slotsOf(first)[size_t(slots[i])], core.fitted[i]});
+        setFittableParameter(carrier, names[i], core.fitted[i]);
+    }
+    r.runtime = carrier.runtime;
     return r;
 }
 

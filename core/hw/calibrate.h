@@ -90,6 +90,28 @@ struct FitResult {
 FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& samples,
                      const FitOptions& opts);
 
+/// One measured network on its own platform: a profile with the runtime being fitted applied.
+struct PlatformSample {
+    Profile platform;
+    Dtype dtype = Dtype::Fp32;
+    CalibrationSample sample;
+};
+
+struct RuntimeFitResult {
+    Runtime runtime;  ///< the samples' runtime with the fitted values set
+    std::vector<FittedParameter> parameters;
+    double initialObjective = 0.0;
+    double finalObjective = 0.0;
+    double meanAbsErrorPercent = 0.0;
+    int evaluations = 0;
+};
+
+/// Fits runtime parameters (overhead.*, efficiency.*: `opts.parameters`, required) shared by
+/// samples taken on several platforms, each predicted with its own hardware figures: how one
+/// runtime (e.g. PyTorch eager) behaves across GPUs. Same objective and search as fitProfile.
+/// Throws ArchError for a hardware parameter or samples under different runtimes or kinds.
+RuntimeFitResult fitRuntime(const std::vector<PlatformSample>& samples, const FitOptions& opts);
+
 /// Predicted per-stage times (ms) of a sample, in the order of sample.stages.
 std::vector<double> predictStagesMs(const Profile& p, const CalibrationSample& sample, Dtype dtype);
 
