@@ -1,11 +1,15 @@
 // `validate`: the analytical model against the shipped public measurements (docs/validation.md).
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "arch/error.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
+#include "hw/runtime_io.h"
 #include "hw/validation.h"
 #include "registry.h"
 #include "table.h"
@@ -13,37 +17,24 @@
 namespace archscope::cli {
 namespace {
 
-/// The precision the model is asked for: it has no TF32 rate yet, so TF32 tables are predicted
-/// at fp32 (the profiles' fp32 peak is the CUDA-core one).
-Dtype modelDtype(const ValidationTable& t) {
-    if (t.dtype == "tf32") return Dtype::Fp32;
-    const auto d = dtypeFromName(t.dtype);
-    if (!d) throw ArchError("table " + t.name + ": dtype \"" + t.dtype + "\" has no model rate");
-    return *d;
-}
-
-/// The prediction `validate` checks: the table's platform profile through predictModel at the
-/// row's batch and resolution. Runtimes (t.runtime) will select a model variant here.
-LatencyPredictor predictorFor(const Profile& profile) {
-    return [&profile](const NetworkSpec& spec, int batch, const ValidationTable& t) {
-        return predictModel(profile, spec, batch, modelDtype(t)).latencySeconds * 1e3;
-    };
-}
-
 struct Outcome {
     const ValidationTable* table;
+    std::string runtime;  ///< the runtime predicted under
     ValidationResult result;
     std::string skipped;  ///< why no prediction was possible; empty when validated
 };
 
-Outcome validateOne(const ValidationTable& t, std::map<std::string, Profile>& profiles) {
+/// Validates one table on its platform under its runtime (or `runtimeOverride`); a runtime fitted
+/// just now replaces the shipped one of the same name and kind.
+Outcome validateOne(const ValidationTable& t, const std::string& runtimeOverride,
+                    const Runtime* fitted) {
     try {
-        auto it = profiles.find(t.platform);
-        if (it == profiles.end()) it = profiles.emplace(t.platform, loadProfile(t.platform)).first;
-        requireDtype(it->second, modelDtype(t));
-        return {&t, validateTable(t, predictorFor(it->second)), {}};
+        Profile platform = tablePlatform(t, runtimeOverride);
+        if (fitted && platform.runtime.name == fitted->name && platform.kind == fitted->kind)
+            platform.runtime = *fitted;
+        return {&t, platform.runtime.name, validateWithModel(t, platform), {}};
     } catch (const ArchError& e) {
-        return {&t, {}, e.what()};
+        return {&t, runtimeOverride.empty() ? t.runtime : runtimeOverride, {}, e.what()};
     }
 }
 
@@ -61,16 +52,58 @@ nlohmann::json pointsJson(const ValidationResult& r) {
     return points;
 }
 
-void runValidate(const std::vector<std::string>& names, bool asJson) {
+struct ValidateOptions {
+    std::vector<std::string> tables;
+    std::string runtime;     ///< predict every table under this runtime instead of its own
+    std::string fitRuntime;  ///< fit this runtime on the "fit" tables first
+    std::string kind = "gpu";
+    std::vector<std::string> parameters = {"overhead.per_kernel_launch",   "overhead.per_step",
+                                           "efficiency.dense_conv",        "efficiency.pointwise_conv",
+                                           "efficiency.depthwise_conv",    "efficiency.elementwise",
+                                           "efficiency.pool_se"};
+    std::string out;  ///< where to write the fitted runtime
+    bool json = false;
+};
+
+nlohmann::json fitJson(const RuntimeFitResult& r) {
+    nlohmann::json params = nlohmann::json::array();
+    for (const auto& p : r.parameters)
+        params.push_back({{"name", p.name}, {"initial", p.initial}, {"fitted", p.fitted}});
+    return {{"runtime", r.runtime.name},
+            {"kind", r.runtime.kind},
+            {"parameters", params},
+            {"mean_abs_error_pct", r.meanAbsErrorPercent},
+            {"evaluations", r.evaluations}};
+}
+
+void runValidate(const ValidateOptions& opt) {
+    const bool asJson = opt.json;
     std::vector<ValidationTable> tables;
-    if (names.empty()) {
+    if (opt.tables.empty()) {
         tables = loadValidationTables();
     } else {
-        for (const auto& n : names) tables.push_back(loadValidationTable(n));
+        for (const auto& n : opt.tables) tables.push_back(loadValidationTable(n));
     }
-    std::map<std::string, Profile> profiles;
+    std::optional<RuntimeFitResult> fit;
+    if (!opt.fitRuntime.empty()) {
+        // Check the output folder before the fit.
+        if (!opt.out.empty()) {
+            const std::filesystem::path out(opt.out);
+            const auto dir = out.has_parent_path() ? out.parent_path() : ".";
+            if (!std::filesystem::is_directory(dir))
+                throw ArchError("cannot write " + opt.out + ": folder " + dir.string() +
+                                " does not exist");
+        }
+        fit = fitRuntimeOnTables(tables, opt.fitRuntime, opt.kind, opt.parameters);
+        if (!opt.out.empty()) {
+            std::ofstream out(opt.out);
+            out << runtimeToJson(fit->runtime).dump(2) << "\n";
+            if (!out) throw ArchError("cannot write " + opt.out);
+        }
+    }
     std::vector<Outcome> outcomes;
-    for (const auto& t : tables) outcomes.push_back(validateOne(t, profiles));
+    for (const auto& t : tables)
+        outcomes.push_back(validateOne(t, opt.runtime, fit ? &fit->runtime : nullptr));
 
     if (asJson) {
         nlohmann::json list = nlohmann::json::array(), skipped = nlohmann::json::array();
@@ -89,7 +122,9 @@ void runValidate(const std::vector<std::string>& names, bool asJson) {
             const ValidationResult& r = o.result;
             list.push_back({{"name", t.name},
                             {"platform", t.platform},
-                            {"runtime", t.runtime},
+                            {"runtime", o.runtime},
+                            {"table_runtime", t.runtime},
+                            {"software", t.software},
                             {"dtype", t.dtype},
                             {"role", t.role},
                             {"n", r.count},
@@ -99,7 +134,9 @@ void runValidate(const std::vector<std::string>& names, bool asJson) {
                             {"median_abs_error", r.medianAbsErrorPercent},
                             {"points", pointsJson(r)}});
         }
-        std::cout << nlohmann::json{{"tables", list}, {"skipped", skipped}}.dump(2) << "\n";
+        nlohmann::json doc = {{"tables", list}, {"skipped", skipped}};
+        if (fit) doc["fit"] = fitJson(*fit);
+        std::cout << doc.dump(2) << "\n";
         return;
     }
     Table table({"table", "platform", "runtime", "dtype", "role", "n", "tau model", "tau MACs",
@@ -109,20 +146,33 @@ void runValidate(const std::vector<std::string>& names, bool asJson) {
     for (const auto& o : outcomes) {
         const ValidationTable& t = *o.table;
         if (!o.skipped.empty()) {
-            table.addRow({t.name, t.platform, t.runtime, t.dtype, t.role,
+            table.addRow({t.name, t.platform, o.runtime, t.dtype, t.role,
                           std::to_string(t.rows.size()), "-", "-", "-", "skipped"});
             skippedLines.push_back(t.name + ": " + o.skipped);
             continue;
         }
         const ValidationResult& r = o.result;
-        table.addRow({t.name, t.platform, t.runtime, t.dtype, t.role, std::to_string(r.count),
+        table.addRow({t.name, t.platform, o.runtime, t.dtype, t.role, std::to_string(r.count),
                       formatFixed(r.tauModel, 2), formatFixed(r.tauMacs, 2),
                       formatFixed(r.tauActivations, 2),
                       formatFixed(r.medianAbsErrorPercent, 1) + "%"});
     }
+    if (fit) {
+        std::cout << "Fitted " << fit->runtime.name << " on " << fit->runtime.kind
+                  << " platforms (tables with role \"fit\"; every other table is held out): "
+                  << fit->evaluations << " evaluations, mean |error| on the fit rows "
+                  << formatFixed(fit->meanAbsErrorPercent, 1) << "%\n";
+        Table params({"parameter", "before", "after"}, {false, true, true});
+        for (const auto& p : fit->parameters)
+            params.addRow({p.name, formatFixed(p.initial, 4), formatFixed(p.fitted, 4)});
+        params.print(std::cout);
+        if (!opt.out.empty()) std::cout << "wrote " << opt.out << "\n";
+        std::cout << "\n";
+    }
     table.print(std::cout);
-    std::cout << "\ntau: Kendall tau-b against the measured latency (1 = same order). Predicted by "
-                 "the platform profile's analytical model at the table's dtype (tf32 as fp32); "
+    std::cout << "\ntau: Kendall tau-b against the measured latency (1 = same order); the model "
+                 "ranks at least as well as a proxy when its tau is not lower. Predicted by each "
+                 "table's platform profile under the runtime shown, at the table's dtype; "
                  "sources and method: docs/validation.md.\n";
     for (const auto& line : skippedLines) std::cout << "skipped " << line << "\n";
 }
@@ -131,13 +181,22 @@ void addValidateCommands(CLI::App& app) {
     auto* validate = app.add_subcommand(
         "validate",
         "Compare the model with the shipped public latency tables (Kendall tau, error)");
-    auto names = std::make_shared<std::vector<std::string>>();
-    auto json = std::make_shared<bool>(false);
-    validate->add_option("--table", *names,
+    auto o = std::make_shared<ValidateOptions>();
+    validate->add_option("--table", o->tables,
                          "A table name (resources/validation) or .json file; repeatable; "
                          "default: all shipped tables");
-    validate->add_flag("--json", *json, "One JSON document on stdout");
-    validate->callback([=] { runValidate(*names, *json); });
+    validate->add_option("--runtime", o->runtime,
+                         "Predict every table under this runtime instead of its own");
+    validate->add_option("--fit-runtime", o->fitRuntime,
+                         "First fit this runtime's parameters on the tables whose role is "
+                         "\"fit\", then validate every table with it");
+    validate->add_option("--kind", o->kind, "With --fit-runtime: the platform kind")
+        ->capture_default_str();
+    validate->add_option("--params", o->parameters, "With --fit-runtime: parameters to fit")
+        ->delimiter(',');
+    validate->add_option("--out", o->out, "With --fit-runtime: write the fitted runtime here");
+    validate->add_flag("--json", o->json, "One JSON document on stdout");
+    validate->callback([o] { runValidate(*o); });
 }
 
 const CommandRegistrar registrar(35, addValidateCommands);

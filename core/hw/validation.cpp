@@ -10,6 +10,8 @@
 #include "agreement.h"
 #include "arch/error.h"
 #include "arch/expand.h"
+#include "model.h"
+#include "runtime_io.h"
 #include "util/resources.h"
 #include "zoo/zoo.h"
 
@@ -225,6 +227,63 @@ ValidationResult validateTable(const ValidationTable& table, const LatencyPredic
         points.push_back(std::move(p));
     }
     return summarizeValidation(std::move(points));
+}
+
+Profile tablePlatform(const ValidationTable& table, const std::string& runtime) {
+    return loadPlatform(table.platform, runtime.empty() ? table.runtime : runtime);
+}
+
+Dtype tableDtype(const ValidationTable& table) {
+    return parseDtype(table.dtype, "dtype of table " + table.name);
+}
+
+ValidationResult validateWithModel(const ValidationTable& table, const Profile& platform) {
+    const Dtype dtype = tableDtype(table);
+    requireDtype(platform, dtype);
+    return validateTable(table, [&](const NetworkSpec& spec, int batch, const ValidationTable&) {
+        return predictModel(platform, spec, batch, dtype).latencySeconds * 1e3;
+    });
+}
+
+RuntimeFitResult fitRuntimeOnTables(const std::vector<ValidationTable>& tables,
+                                    const std::string& runtime, const std::string& kind,
+                                    const std::vector<std::string>& parameters) {
+    std::vector<PlatformSample> samples;
+    std::string used;
+    for (const auto& t : tables) {
+        if (t.role != "fit" || t.runtime != runtime) continue;
+        const Profile platform = tablePlatform(t);
+        if (platform.kind != kind) continue;
+        used += (used.empty() ? "" : ", ") + t.name;
+        for (const auto& row : t.rows) {
+            NetworkSpec spec = resolveModel(row.model);
+            spec.scaling.resolution = row.resolution;
+            PlatformSample ps{platform, tableDtype(t), {}};
+            ps.sample.name = t.name + ":" + row.model + "@" + std::to_string(row.batch);
+            ps.sample.layers = expandLayers(buildNetwork(spec), row.batch);
+            ps.sample.measuredMs = row.latencyMs;
+            samples.push_back(std::move(ps));
+        }
+    }
+    if (samples.empty()) {
+        throw ArchError("no validation table with role \"fit\" under the runtime " + runtime +
+                        " on " + kind + " platforms; mark one \"role\": \"fit\"");
+    }
+    FitOptions opts;
+    opts.parameters = parameters;
+    opts.stageWeight = 0.0;  // tables give network totals only
+    RuntimeFitResult r = fitRuntime(samples, opts);
+    const std::string source = "fitted by `archscope-cli validate --fit-runtime " + runtime +
+                               "` on " + std::to_string(samples.size()) + " rows of " + used +
+                               ", mean |error| " +
+                               std::to_string(int(std::lround(r.meanAbsErrorPercent))) + "%";
+    for (auto& p : r.runtime.parameters) {
+        if (std::find(parameters.begin(), parameters.end(), p.path) != parameters.end()) {
+            p.source = source;
+            p.assumption = false;
+        }
+    }
+    return r;
 }
 
 }  // namespace archscope

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "arch/network.h"
+#include "calibrate.h"
+#include "profile.h"
 
 namespace archscope {
 
@@ -92,5 +94,21 @@ ValidationResult summarizeValidation(std::vector<ValidationPoint> points);
 /// Builds each row's network at its resolution, costs it at its batch, asks `predict`, and
 /// summarizes. Exceptions from `predict` propagate.
 ValidationResult validateTable(const ValidationTable& table, const LatencyPredictor& predict);
+
+/// The platform a table is predicted on: its profile under its runtime, or under `runtime` when
+/// that is not empty. Throws ArchError for a profile or runtime that does not exist.
+Profile tablePlatform(const ValidationTable& table, const std::string& runtime = "");
+/// The table's precision as a model dtype. Throws ArchError for an unknown one.
+Dtype tableDtype(const ValidationTable& table);
+
+/// validateTable with the analytical model of `platform` at the table's dtype.
+ValidationResult validateWithModel(const ValidationTable& table, const Profile& platform);
+
+/// Fits `parameters` of the runtime `runtime` (for platforms of `kind`) on the rows of every
+/// table with role "fit" under that runtime, each row predicted on its own table's platform
+/// (fitRuntime). Throws ArchError when no such table exists.
+RuntimeFitResult fitRuntimeOnTables(const std::vector<ValidationTable>& tables,
+                                    const std::string& runtime, const std::string& kind,
+                                    const std::vector<std::string>& parameters);
 
 }  // namespace archscope
