@@ -375,7 +375,7 @@ void addCalibrateCommand(CLI::App& app) {
     cmd->add_option("--models", a->models, "Networks to fit (zoo names or .json files)")
         ->delimiter(',');
     cmd->add_option("--holdout-models", a->holdoutModels,
-                    "Networks held out of the fit (default efficientnet-b0..b3)")
+                    "Networks held out of the fit (default efficientnet-b0..b3, efficientnet-x-tpu/gpu-b1..b2)")
         ->delimiter(',');
     cmd->add_option("--space", a->space, "Search space of the random architectures")
         ->capture_default_str();

@@ -1,5 +1,7 @@
 #include "expand.h"
 
+#include <algorithm>
+
 #include <string>
 
 #include "error.h"
@@ -32,6 +34,14 @@ public:
     Shape shape() const { return m_shape; }
     void setShape(Shape s) { m_shape = s; }
 
+    /// Whether TF 'SAME' padding of `l` (shapes set) puts more on one side than the other.
+    static bool asymmetricSame(const Layer& l) {
+        auto odd = [](int in, int out, int k, int s) {
+            return std::max((out - 1) * s + k - in, 0) % 2 == 1;
+        };
+        return odd(l.in.h, l.out.h, l.kernelH, l.strideH) || odd(l.in.w, l.out.w, l.kernelW, l.strideW);
+    }
+
     void conv(const char* name, OpKind kind, int outC, int kh, int kw, Stride stride, int groups,
               bool bias) {
         Layer& l = add(name, kind);
@@ -41,6 +51,7 @@ public:
         l.strideW = stride.w;
         l.groups = groups;
         l.out = {m_shape.n, ceilDiv(m_shape.h, stride.h), ceilDiv(m_shape.w, stride.w), outC};
+        l.asymmetricPadding = asymmetricSame(l);
         const int64_t perOutput = int64_t(m_shape.c / groups) * kh * kw;
         l.macs = l.out.elements() * perOutput;
         l.params = perOutput * outC + (bias ? outC : 0);
@@ -72,6 +83,7 @@ public:
             l.kernelH = l.kernelW = kernel;
             l.strideH = l.strideW = stride;
             l.out = {m_shape.n, ceilDiv(m_shape.h, stride), ceilDiv(m_shape.w, stride), m_shape.c};
+            l.asymmetricPadding = asymmetricSame(l);
         }
         finish(l);
     }

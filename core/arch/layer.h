@@ -57,6 +57,9 @@ struct Layer {
     int64_t params = 0;        ///< trainable parameters (BN scale+shift, biases included)
     int64_t inputElements = 0; ///< activations read (both operands for add/multiply)
     int64_t outputElements = 0;
+    /// TF 'SAME' padding that differs between the two sides (a stride-2 window over an even
+    /// size): a PyTorch port must pad explicitly, a copy of the input (runtime.h).
+    bool asymmetricPadding = false;
     int block = -1;  ///< block index, -1 for stem, -2 for head
     int stage = -1;  ///< stage (block-string) index, -1 for stem, -2 for head
 

@@ -255,6 +255,24 @@ private:
     bool m_anchored = false;
 };
 
+/// The copy a runtime without asymmetric padding makes before layer `i` (runtime.padCopy): the
+/// input read once and written once, padded (the border is negligible), as its own kernel.
+GroupCost padCopyGroup(const Machine& m, const std::vector<Layer>& layers, int i) {
+    const Layer& l = layers[size_t(i)];
+    GroupCost g;
+    g.firstLayer = g.lastLayer = g.anchorLayer = i;
+    g.padCopy = true;
+    g.opClass = OpClass::Elementwise;
+    g.runtimeEfficiency = m.p.runtime.efficiencyOf(g.opClass);
+    g.bytes = 2.0 * double(l.in.elements()) * m.bytesPerElement;
+    g.memorySeconds = g.bytes / m.bandwidth;
+    g.overheadSeconds = m.overheadSeconds;
+    g.seconds = g.memorySeconds / g.runtimeEfficiency + g.overheadSeconds;
+    g.bound = g.memorySeconds > g.overheadSeconds ? Bound::Memory : Bound::Overhead;
+    if (g.seconds > 0.0) g.memoryUtilization = g.bytes / (g.seconds * m.p.memory.bandwidthBytesPerSecond);
+    return g;
+}
+
 /// Walks the layers, forms fused groups by the profile's rules and hands each finished group to
 /// `sink`. Consumer-fused ops wait for the next non-elementwise op.
 template <typename Sink>
@@ -295,6 +313,10 @@ void forEachGroup(const Profile& p, const std::vector<Layer>& layers, Dtype dtyp
         if (open && anchored) {
             sink(b.finish(layers));
             open = false;
+        }
+        if (layers[size_t(i)].asymmetricPadding && p.runtime.padCopy) {
+            // The pad runs before the op and before anything consumer-fused into it.
+            sink(padCopyGroup(machine, layers, i));
         }
         if (!open) b.start(i);
         b.add(layers, i);

@@ -34,6 +34,9 @@ struct GroupCost {
     double overheadSeconds = 0.0;
     double seconds = 0.0;  ///< max(matrix, vector, memory) / runtimeEfficiency + overhead
     OpClass opClass = OpClass::Elementwise;  ///< the anchor's class (the runtime's efficiency key)
+    /// The explicit padding copy in front of the anchor (runtime.padCopy): reads the anchor's
+    /// input and writes it padded; no compute.
+    bool padCopy = false;
     double runtimeEfficiency = 1.0;          ///< the runtime's efficiency for opClass
     // Fractions of the datasheet peak over the group's whole time.
     double matrixUtilization = 0.0;

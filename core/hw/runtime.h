@@ -57,6 +57,10 @@ struct Runtime {
     double perKernelLaunchSeconds = 0.0;  ///< launch gap per fused op (GPU)
     double perStepSeconds = 0.0;          ///< once per forward pass (framework entry, graph launch)
     std::array<double, kOpClassCount> efficiency{1.0, 1.0, 1.0, 1.0, 1.0};  ///< by OpClass
+    /// Whether an asymmetric 'SAME' padding (Layer::asymmetricPadding) costs a copy of the
+    /// convolution's input: PyTorch has no such padding mode, so a port of a TF network pads
+    /// explicitly (F.pad) before the convolution; XLA and TensorRT fold it into the kernel.
+    bool padCopy = false;
     std::vector<ProfileParameter> parameters;  ///< every parameter, paths as in the file
 
     FusionRule fusionOf(OpKind k) const { return fusion[int(k)]; }

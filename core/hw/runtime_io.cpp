@@ -118,6 +118,8 @@ Runtime runtimeFromJson(const json& j, const std::string& where, const std::stri
                                    : rule == "consumer" ? FusionRule::Consumer
                                                         : FusionRule::None;
     }
+    if (shared.has("padding.asymmetric"))
+        r.padCopy = shared.choice("padding.asymmetric", {"copy", "free"}) == "copy";
     auto platforms = j.find("platforms");
     if (platforms == j.end() || !platforms->is_object() || platforms->empty()) {
         throw ArchError("runtime " + where +
@@ -179,7 +181,8 @@ nlohmann::ordered_json runtimeToJson(const Runtime& r) {
     j["version"] = r.version;
     ordered_json platform = ordered_json::object();
     for (const auto& param : r.parameters) {
-        const bool shared = param.path.rfind("fusion.", 0) == 0;
+        const bool shared =
+            param.path.rfind("fusion.", 0) == 0 || param.path.rfind("padding.", 0) == 0;
         ordered_json* node = shared ? &j : &platform;
         size_t start = 0;
         while (true) {
