@@ -97,16 +97,18 @@ public:
 
 private:
     Layer& add(const char* name, OpKind kind) {
-        Layer l;
-        l.name = m_prefix + "/" + name;
+        Layer& l = m_out.emplace_back();
+        // One allocation per name: the search loop expands thousands of networks a second.
+        const size_t length = std::char_traits<char>::length(name);
+        l.name.reserve(m_prefix.size() + 1 + length);
+        l.name.append(m_prefix).append(1, '/').append(name, length);
         l.kind = kind;
         l.in = m_shape;
         l.out = m_shape;
         l.inputElements = m_shape.elements();
         l.block = m_block;
         l.stage = m_stage;
-        m_out.push_back(std::move(l));
-        return m_out.back();
+        return l;
     }
     void finish(Layer& l) {
         l.outputElements = l.out.elements();
