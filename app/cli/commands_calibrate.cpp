@@ -12,6 +12,7 @@
 
 #include "arch/error.h"
 #include "hw/profile_io.h"
+#include "hw/runtime_io.h"
 #include "hw/profile_writer.h"
 #include "registry.h"
 #include "table.h"
@@ -29,6 +30,7 @@ struct CalibrateArgs {
     std::string device = "cpu";
     std::string out;
     std::string base;
+    std::string runtime = "pytorch-eager";  ///< what LibTorch runs: the runtime being measured
     std::string dtype = "fp32";
     std::vector<std::string> models;
     std::vector<std::string> holdoutModels;
@@ -164,7 +166,7 @@ void runCalibrate(const CalibrateArgs& a) {
         }
         baseName = "cpu";
     }
-    const Profile base = loadProfile(baseName);
+    const Profile base = loadPlatform(baseName, a.runtime);
     // Check the output folder before minutes of measuring.
     const std::filesystem::path outPath(a.out);
     const auto dir = outPath.has_parent_path() ? outPath.parent_path() : std::filesystem::path(".");
@@ -371,6 +373,10 @@ void addCalibrateCommand(CLI::App& app) {
     cmd->add_option("--device", a->device, "cpu or cuda")->capture_default_str();
     cmd->add_option("--out", a->out, "Where to write the calibrated profile (.json)")->required();
     cmd->add_option("--base", a->base, "Profile to start from (default: cpu; required on cuda)");
+    cmd->add_option("--runtime", a->runtime,
+                    "Runtime whose figures are fitted with the profile's: LibTorch runs "
+                    "pytorch-eager, which is what calibrate measures")
+        ->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "fp32; tf32, bf16 or fp16 on CUDA")->capture_default_str();
     cmd->add_option("--models", a->models, "Networks to fit (zoo names or .json files)")
         ->delimiter(',');

@@ -12,6 +12,7 @@
 #include "hw/calibrate.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
+#include "hw/runtime_io.h"
 #include "hw/profile_writer.h"
 #include "jobrunner.h"
 #include "registry.h"
@@ -28,6 +29,8 @@ constexpr const char* kNoHoldout = "no held-out networks: the fit error is not a
 
 struct Options {
     std::string db, base, out, dtype = "fp32";
+    std::string runtime;  ///< empty: pytorch-eager on CPUs and GPUs (what measure and PyTorch
+                          ///< traces time), the profile's own (xla) on TPUs
     std::vector<int64_t> runs;
     std::vector<std::string> parameters;
     int holdout = 0;
@@ -134,7 +137,9 @@ void run(const Options& o) {
         throw ArchError("give --base PROFILE: the measurements name " +
                         std::to_string(platforms.size()) + " platforms");
     }
-    const Profile base = loadProfile(baseName);
+    const Profile hardware = loadProfile(baseName);
+    const Profile base = withRuntime(
+        hardware, !o.runtime.empty() ? o.runtime : hardware.kind == "tpu" ? "" : "pytorch-eager");
     store::requireMatchingDevice(origins, base);
     size_t unknownKind = 0;
     for (const auto& org : origins) unknownKind += org.deviceKind.empty();
@@ -209,6 +214,7 @@ void run(const Options& o) {
         {"store", storeFile},
         {"runs", o.runs},
         {"base_profile", base.name + " (" + base.file + ")"},
+        {"runtime", base.runtime.name},
         {"base_version", base.version},
         {"timestamp", when},
         {"dtype", o.dtype},
@@ -289,6 +295,9 @@ void addCalibrateFromCommand(CLI::App& app) {
     cmd->add_option("--run", o->runs, "Run(s) holding measured evaluations (see `runs`)")
         ->required();
     cmd->add_option("--base", o->base, "Profile to start from (default: the measurements' own)");
+    cmd->add_option("--runtime", o->runtime,
+                    "Runtime the measurements ran under (default: pytorch-eager on CPUs and GPUs, "
+                    "as `measure` and PyTorch traces are; the profile's own on TPUs)");
     cmd->add_option("--out", o->out, "Where to write the calibrated profile (.json)")->required();
     cmd->add_option("--dtype", o->dtype, "Precision the measurements were taken at");
     cmd->add_option("--params", o->parameters,

@@ -344,6 +344,13 @@ std::vector<std::string> defaultFitParameters(const std::string& kind) {
                 "vector.ops_per_element.depthwise_mac",
                 "vector.ops_per_element.swish"};
     }
+    if (kind == "gpu") {
+        // A GPU's datasheet rates hold; what differs between what the profile assumes and what a
+        // framework reaches is the runtime's: launch costs and how close each class of kernel
+        // gets to its roofline (the PyTorch eager fit of docs/hw-model.md, on this GPU).
+        return {"overhead.per_kernel_launch", "efficiency.dense_conv", "efficiency.pointwise_conv",
+                "efficiency.depthwise_conv", "efficiency.elementwise"};
+    }
     return {"matrix.efficiency", "vector.efficiency", "memory.efficiency", "overhead.per_fused_op"};
 }
 
