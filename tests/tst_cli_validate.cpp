@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "support/cliprocess.h"
@@ -38,7 +39,9 @@ private Q_SLOTS:
         QVERIFY2(tables.size() >= 6, r.out.left(300));
         const QSet<QString> tableKeys = {
             "name",     "platform",        "runtime",          "dtype", "role", "n", "tau_model",
-            "tau_macs", "tau_activations", "median_abs_error", "points"};
+            "tau_macs", "tau_activations", "median_abs_error", "points",
+            // The runtime predicted under can differ from the table's own (--runtime).
+            "table_runtime", "software"};
         const QSet<QString> pointKeys = {
             "model",        "batch", "resolution",         "measured_ms",
             "predicted_ms", "macs",  "activation_elements"};
@@ -95,6 +98,53 @@ private Q_SLOTS:
         QCOMPARE(first["batch"].toInt(), 1);
         QCOMPARE(first["resolution"].toInt(), 224);
         QCOMPARE(first["measured_ms"].toDouble(), 9.09);
+    }
+
+    void modelRanksAtLeastAsWellAsTheProxies() {
+        const Run r = runCli({"validate", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray tables = jsonOf(r)["tables"].toArray();
+        QVERIFY(tables.size() >= 6);
+        for (const auto& v : tables) {
+            const QJsonObject t = v.toObject();
+            const double model = t["tau_model"].toDouble();
+            QVERIFY2(model + 1e-9 >= t["tau_macs"].toDouble(), qPrintable(t["name"].toString()));
+            QVERIFY2(model + 1e-9 >= t["tau_activations"].toDouble(),
+                     qPrintable(t["name"].toString()));
+        }
+    }
+
+    void runtimeOverrideAndFit() {
+        // Every table under another runtime: the runtime shown is the one predicted under.
+        Run r = runCli({"validate", "--table", "timm-rtx3090-pt240-nchw-fp16", "--runtime",
+                        "tensorrt", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QJsonObject t = jsonOf(r)["tables"].toArray()[0].toObject();
+        QCOMPARE(t["runtime"].toString(), QString("tensorrt"));
+        QCOMPARE(t["table_runtime"].toString(), QString("pytorch-eager"));
+        const double fusedError = t["median_abs_error"].toDouble();
+        r = runCli({"validate", "--table", "timm-rtx3090-pt240-nchw-fp16", "--json"});
+        t = jsonOf(r)["tables"].toArray()[0].toObject();
+        QVERIFY(t["median_abs_error"].toDouble() < fusedError);  // eager is what timm measured
+
+        // A fit on the tables marked "fit", written as a runtime file that loads.
+        QTemporaryDir dir;
+        const QString out = dir.filePath("eager.json");
+        r = runCli({"validate", "--fit-runtime", "pytorch-eager", "--params",
+                    "overhead.per_kernel_launch,efficiency.dense_conv", "--out", out, "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject fit = jsonOf(r)["fit"].toObject();
+        QCOMPARE(fit["runtime"].toString(), QString("pytorch-eager"));
+        QCOMPARE(fit["parameters"].toArray().size(), 2);
+        QVERIFY(QFile::exists(out));
+        r = runCli({"predict", "efficientnet-b0", "--hw", "h200", "--runtime", out, "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        // No table is marked "fit" for tensorrt: a clear error, nothing written.
+        const QString none = dir.filePath("trt.json");
+        r = runCli({"validate", "--fit-runtime", "tensorrt", "--out", none});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("role") && r.err.contains("fit"), r.err.constData());
+        QVERIFY(!QFile::exists(none));
     }
 
     void unknownTable() {

@@ -91,10 +91,11 @@ void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
                   << "\n";
         return;
     }
-    const std::string metric = front.empty() ? "accuracy" : front[0]["metric"].get<std::string>();
+    // The column says what the number is: a NASWOT score is not an accuracy.
+    const std::string metric = front.empty() ? "estimate" : front[0]["metric"].get<std::string>();
     std::cout << "\nPareto front of run " << runId << " (" << front.size() << " of "
-              << evaluations.size() << " evaluations; accuracy = " << metric << "):\n";
-    Table table({"arch", "latency (ms)", "accuracy", "GMACs", "estimator"},
+              << evaluations.size() << " evaluations; y = " << metric << "):\n";
+    Table table({"arch", "latency (ms)", metric, "GMACs", "estimator"},
                 {false, true, true, true, false});
     auto add = [&](const json& r, const std::string& prefix) {
         table.addRow({prefix + r["arch"].get<std::string>(),

@@ -121,7 +121,8 @@ std::string SearchLoop::key(const Candidate& c) {
 
 std::pair<Candidate, NetworkSpec> SearchLoop::propose() {
     Candidate c = m_sampler->propose(m_rng);
-    NetworkSpec spec = decodeCandidate(m_space, c, m_space.name + "-" + std::to_string(done()));
+    // "cand-<run>-<step>": a name that cannot be mistaken for a zoo model.
+    NetworkSpec spec = decodeCandidate(m_space, c, m_namePrefix + std::to_string(done()));
     return {std::move(c), std::move(spec)};
 }
 

@@ -72,8 +72,10 @@ public:
     int done() const { return static_cast<int>(m_steps.size()); }
     bool finished() const { return done() >= m_params.budget; }
 
-    /// The next candidate and its network (named "<space>-<index>").
+    /// The next candidate and its network, named "<prefix><index>" (setNamePrefix; default
+    /// "cand-", a search run sets "cand-<run>-").
     std::pair<Candidate, NetworkSpec> propose();
+    void setNamePrefix(std::string prefix) { m_namePrefix = std::move(prefix); }
     /// Metrics from an earlier identical candidate, if any (no need to evaluate twice).
     std::optional<Metrics> cached(const Candidate& c) const;
     /// Records the evaluated proposal; returns the step with its front changes.
@@ -100,6 +102,7 @@ private:
     ParetoFront m_front;
     std::vector<SearchStep> m_steps;
     std::unordered_map<std::string, int> m_seen;  ///< candidate -> first step index
+    std::string m_namePrefix = "cand-";
 };
 
 }  // namespace archscope

@@ -97,6 +97,7 @@ public:
         }
 
         SearchLoop loop(m_params.search, m_space);
+        loop.setNamePrefix("cand-" + std::to_string(ctx.runId()) + "-");
         const int64_t budget = m_params.search.budget;
         int64_t done = 0;
         for (const auto& [seq, e] : bySeq) done += seq >= 0;

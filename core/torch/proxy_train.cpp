@@ -245,7 +245,8 @@ AccuracyEstimate estimateProxyAccuracy(const NetworkSpec& candidate, const Datas
     AccuracyEstimate e;
     e.value = accuracy;
     e.estimator = "proxy";
-    e.metric = "top1 accuracy";
+    // Named so that it cannot be mistaken for an ImageNet figure (tables, exports, plot axes).
+    e.metric = "proxy top-1 on " + data.name + " (%)";
     e.unit = "%";
     e.dataset = describeDataset(data);
     e.settings = s.toJson();
