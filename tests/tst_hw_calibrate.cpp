@@ -85,6 +85,11 @@ private Q_SLOTS:
                                     << "resnet-50";
         QTest::newRow("tpuv3 x-b0") << "tpuv3"
                                     << "efficientnet-x-tpu-b0";
+        // TPUv4i's CMEM: the fast model splits memory into off-chip and on-chip parts.
+        QTest::newRow("tpuv4i b0") << "tpuv4i"
+                                   << "efficientnet-b0";
+        QTest::newRow("tpuv4i x-b0") << "tpuv4i"
+                                     << "efficientnet-x-tpu-b0";
         QTest::newRow("v100 mobilenet") << "v100"
                                         << "mobilenet-v2";
     }
@@ -142,6 +147,12 @@ private Q_SLOTS:
                                         << QStringList{"matrix.efficiency", "vector.efficiency",
                                                        "memory.efficiency", "overhead.per_fused_op"}
                                         << QList<double>{0.7, 0.55, 0.8, 3.0} << 0.5;
+        // A fitted HBM bandwidth must scale only the off-chip bytes, not the CMEM reads.
+        QTest::newRow("tpuv4i, batch 16, HBM bandwidth")
+            << "tpuv4i" << 16
+            << QStringList{"matrix.efficiency", "vector.efficiency", "memory.bandwidth",
+                           "overhead.per_fused_op"}
+            << QList<double>{0.7, 0.55, 300.0, 3.0} << 0.5;
     }
     void recoversKnownParameters() {
         QFETCH(QString, profile);

@@ -47,6 +47,18 @@ const Profile& tpuv3() {
     return p;
 }
 
+const Profile& tpuv4i() {
+    static const Profile p = loadProfile("tpuv4i");
+    return p;
+}
+
+/// `p` without its on-chip memory, as a profile file without memory.on_chip loads.
+Profile withoutOnChip(Profile p) {
+    p.memory.onChipCapacityBytes = 0.0;
+    p.memory.onChipBandwidthBytesPerSecond = 0.0;
+    return p;
+}
+
 }  // namespace
 
 class TestHwModel : public QObject {
@@ -83,13 +95,109 @@ private Q_SLOTS:
         QVERIFY(qAbs(g[0].matrixSeconds - 1568 / 940e6) < 1e-12);
     }
 
-    void kernelWindowsPadSeparately() {
-        // A 3x3 conv over 3 channels (the stem): each window pads 3 -> 128, so 9 tiles of 128.
+    void fewChannelStemFoldsTheWindow() {
+        // A 3x3 conv over 3 channels (the stem): XLA folds the window into K, 27 -> 128 (one tile),
+        // instead of padding each window 3 -> 128 (9 tiles, K = 1152).
         const Layer l = conv(OpKind::Conv, {1, 112, 112, 3}, 32, 3);
         const MatrixTiling t = matrixTiling(tpuv3(), l, Dtype::Bf16);
+        QVERIFY(t.windowFolded);
         QCOMPARE(t.k, int64_t(27));
-        QCOMPARE(t.kPadded, int64_t(9 * 128));
-        QCOMPARE(t.tiles, int64_t(9));
+        QCOMPARE(t.kPadded, int64_t(128));
+        QCOMPARE(t.tiles, int64_t(1));
+        // Issued MACs: 12544 rows (112 x 112, a multiple of 8) x 128 x 128, 1/9 of the per-window
+        // mapping's 12544 x 1152 x 128.
+        const auto g = predictGroups(tpuv3(), {l}, Dtype::Bf16);
+        QCOMPARE(g[0].issuedMacs, 12544.0 * 128 * 128);
+        QCOMPARE(t.issuedMacs, g[0].issuedMacs);
+        // One tile streams 12544 rows over 2 MXUs (one image on one TensorCore).
+        QVERIFY(qAbs(g[0].matrixSeconds - 6272 / 940e6) < 1e-12);
+        // 64 channels, 3x3: 576 -> 640 folded beats 9 x 128 = 1152 per window.
+        const MatrixTiling mid =
+            matrixTiling(tpuv3(), conv(OpKind::Conv, {1, 28, 28, 64}, 64, 3), Dtype::Bf16);
+        QVERIFY(mid.windowFolded);
+        QCOMPARE(mid.kPadded, int64_t(640));
+    }
+
+    void manyChannelConvKeepsPerWindowPadding() {
+        // 256 channels fill the array's rows in every window: K = 256 x 9 = 2304 either way, and
+        // the per-window mapping (no relayout of the input) is kept.
+        const Layer l = conv(OpKind::Conv, {1, 14, 14, 256}, 128, 3);
+        const MatrixTiling t = matrixTiling(tpuv3(), l, Dtype::Bf16);
+        QVERIFY(!t.windowFolded);
+        QCOMPARE(t.k, int64_t(2304));
+        QCOMPARE(t.kPadded, int64_t(2304));
+        QCOMPARE(t.tiles, int64_t(18));
+        // 1x1 over 8 channels: folding gains nothing (8 -> 128 either way): per window.
+        const MatrixTiling pw =
+            matrixTiling(tpuv3(), conv(OpKind::PointwiseConv, {1, 8, 8, 8}, 128, 1), Dtype::Bf16);
+        QVERIFY(!pw.windowFolded);
+        QCOMPARE(pw.kPadded, int64_t(128));
+    }
+
+    void spaceToDepthConvFillsTheContraction() {
+        // EfficientNet-X's 2x2 stride-2 conv over 32 channels is a space-to-depth + 1x1 conv on
+        // 128 channels: K = 32 x 4 = 128, one full tile (per window it would be 4 tiles at 25%).
+        const auto layers = expandLayers(buildNetwork(*zooSpec("efficientnet-x-tpu-b0")), 1);
+        const auto s2d = std::find_if(layers.begin(), layers.end(), [](const Layer& l) {
+            return isConvolution(l.kind) && l.kernelH == 2 && l.strideH == 2;
+        });
+        QVERIFY(s2d != layers.end());
+        QCOMPARE(s2d->in.c, 32);
+        const MatrixTiling t = matrixTiling(tpuv3(), *s2d, Dtype::Bf16);
+        QVERIFY(t.windowFolded);
+        QCOMPARE(t.k, int64_t(128));
+        QCOMPARE(t.kPadded, int64_t(128));
+        QCOMPARE(t.tiles, int64_t(1));
+        QCOMPARE(double(t.mPadded) * t.kPadded * t.nPadded, t.issuedMacs);
+        QCOMPARE(t.m * t.k * t.n, s2d->macs);  // no padding at all: every issued MAC is useful
+        QCOMPARE(t.mPadded, t.m);
+        QCOMPARE(t.nPadded, t.n);
+    }
+
+    void onChipMemoryKeepsTheChainOnChip() {
+        // TPUv4i: 128 MiB CMEM. Two 1x1 convs on 28x28x128, batch 1: the second reads the
+        // first's output (196 kB) from CMEM at 4300.8 GB/s, the rest through HBM at 614 GB/s.
+        const Layer a = conv(OpKind::PointwiseConv, {1, 28, 28, 128}, 128, 1);
+        const Layer b = conv(OpKind::PointwiseConv, a.out, 128, 1);
+        const auto g = predictGroups(tpuv4i(), {a, b}, Dtype::Bf16);
+        QCOMPARE(g.size(), size_t(2));
+        QCOMPARE(g[0].onChipBytes, 0.0);  // the network's input comes from HBM
+        const double fmap = 28.0 * 28 * 128 * 2;
+        QCOMPARE(g[1].onChipBytes, fmap);
+        const double offChip = g[1].bytes - fmap;  // weights + output
+        QCOMPARE(offChip, 128.0 * 128 * 2 + fmap);
+        QVERIFY(qAbs(g[1].memorySeconds - (offChip / 614e9 + fmap / 4300.8e9)) < 1e-15);
+        // The same chain at batch 128: each op moves 2 x 25.7 MB + weights, which fits; at 56x56
+        // x 256 (2 x 205 MB) it does not, and the input comes from HBM.
+        const Layer big = conv(OpKind::PointwiseConv, {128, 56, 56, 256}, 256, 1);
+        const Layer big2 = conv(OpKind::PointwiseConv, big.out, 256, 1);
+        const auto gb = predictGroups(tpuv4i(), {big, big2}, Dtype::Bf16);
+        QVERIFY(gb[1].bytes > 128.0 * (1 << 20));
+        QCOMPARE(gb[1].onChipBytes, 0.0);
+        QCOMPARE(gb[1].memorySeconds, gb[1].bytes / 614e9);
+        // An op that reads something else than what the previous op wrote (another shape) reads
+        // it from HBM.
+        const Layer other = conv(OpKind::PointwiseConv, {1, 14, 14, 128}, 128, 1);
+        QCOMPARE(predictGroups(tpuv4i(), {a, other}, Dtype::Bf16)[1].onChipBytes, 0.0);
+    }
+
+    void profileWithoutOnChipMemoryPredictsAsBefore() {
+        // Without memory.on_chip every byte moves at the HBM rate: memory time = bytes /
+        // bandwidth exactly, as before CMEM was modelled; tpuv3 has no on-chip group.
+        const auto layers = expandLayers(buildNetwork(*zooSpec("efficientnet-b0")), 8);
+        for (const Profile& p : {withoutOnChip(tpuv4i()), tpuv3()}) {
+            QCOMPARE(p.memory.onChipCapacityBytes, 0.0);
+            for (const auto& g : predictGroups(p, layers, Dtype::Bf16)) {
+                QCOMPARE(g.onChipBytes, 0.0);
+                QCOMPARE(g.memorySeconds, g.bytes / p.memory.bandwidthBytesPerSecond);
+            }
+        }
+        // With CMEM the network moves fewer bytes through HBM and is no slower.
+        double onChip = 0.0;
+        for (const auto& g : predictGroups(tpuv4i(), layers, Dtype::Bf16)) onChip += g.onChipBytes;
+        QVERIFY(onChip > 0.0);
+        QVERIFY(predictNetwork(tpuv4i(), layers, Dtype::Bf16).latencySeconds <=
+                predictNetwork(withoutOnChip(tpuv4i()), layers, Dtype::Bf16).latencySeconds);
     }
 
     void depthwiseIsVectorBound() {
@@ -282,6 +390,19 @@ private Q_SLOTS:
         QVERIFY2(text.find("8 (padded to 128)") != std::string::npos, text.c_str());
         QVERIFY(text.find("tile utilization") != std::string::npos);
         QVERIFY(text.find("6.2 %") != std::string::npos);
+        QVERIFY2(text.find("per kernel window") != std::string::npos, text.c_str());
+        // The stem says its window is folded into the contraction.
+        const std::vector<Layer> stem{conv(OpKind::Conv, {1, 112, 112, 3}, 32, 3)};
+        const std::string folded = explainText(
+            explainGroup(tpuv3(), stem, predictGroups(tpuv3(), stem, Dtype::Bf16)[0], Dtype::Bf16));
+        QVERIFY2(folded.find("27 (padded to 128)") != std::string::npos, folded.c_str());
+        QVERIFY2(folded.find("folded into K") != std::string::npos, folded.c_str());
+        // On TPUv4i the second op names its on-chip read.
+        const Layer a = conv(OpKind::PointwiseConv, {1, 28, 28, 128}, 128, 1);
+        const std::vector<Layer> chain{a, conv(OpKind::PointwiseConv, a.out, 128, 1)};
+        const auto gc = predictGroups(tpuv4i(), chain, Dtype::Bf16);
+        const std::string cmem = explainText(explainGroup(tpuv4i(), chain, gc[1], Dtype::Bf16));
+        QVERIFY2(cmem.find("from on-chip memory") != std::string::npos, cmem.c_str());
         QCOMPARE(groupOfLayer(g, 0), 0);
         QCOMPARE(groupOfLayer(g, 5), -1);
     }

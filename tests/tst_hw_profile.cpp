@@ -189,6 +189,31 @@ private Q_SLOTS:
         QVERIFY2(error.find("bf16, fp16, fp32 or tf32") != std::string::npos, error.c_str());
     }
 
+    void onChipMemoryIsOptionalButWhole() {
+        // TPUv4i carries its 128 MiB CMEM; its bandwidth is marked as an assumption.
+        const Profile v4i = loadProfile("tpuv4i");
+        QCOMPARE(v4i.memory.onChipCapacityBytes, 128.0 * (1 << 20));
+        QCOMPARE(v4i.memory.onChipBandwidthBytesPerSecond, 4300.8e9);
+        bool assumed = false;
+        for (const auto& prm : v4i.parameters) {
+            if (prm.path == "memory.on_chip.bandwidth") assumed = prm.assumption;
+        }
+        QVERIFY(assumed);
+        // Without the group: no on-chip memory; other profiles have none.
+        json j = shippedJson("tpuv4i");
+        j["memory"].erase("on_chip");
+        QCOMPARE(profileFromJson(j, "no-cmem.json").memory.onChipCapacityBytes, 0.0);
+        QCOMPARE(loadProfile("tpuv3").memory.onChipBandwidthBytesPerSecond, 0.0);
+        // Half a group is an error naming the missing field.
+        json half = shippedJson("tpuv4i");
+        half["memory"]["on_chip"].erase("bandwidth");
+        const std::string e = errorOf(half);
+        QVERIFY2(e.find("memory.on_chip.bandwidth") != std::string::npos, e.c_str());
+        json unit = shippedJson("tpuv4i");
+        unit["memory"]["on_chip"]["capacity"]["unit"] = "GiB";
+        QVERIFY(errorOf(unit).find("memory.on_chip.capacity") != std::string::npos);
+    }
+
     void datasheetFigures() {
         const Profile v3 = loadProfile("tpuv3");
         QCOMPARE(v3.cores, 2);

@@ -83,6 +83,7 @@ nlohmann::json groupToJson(const GroupCost& g) {
             {"operational_intensity", g.operationalIntensity},
             {"achieved_flops", g.achievedFlopsPerSecond},
             {"bytes", g.bytes},
+            {"on_chip_bytes", g.onChipBytes},
             {"bound", std::string(boundName(g.bound))},
             {"first_layer", g.firstLayer},
             {"last_layer", g.lastLayer}};

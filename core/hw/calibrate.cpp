@@ -102,6 +102,7 @@ struct GroupParts {
     std::array<double, kVectorOpCount> vectorPerOp{};  ///< seconds per unit op cost
     double memory = 0.0;                               ///< activations, at the base bandwidth
     double weightMemory = 0.0;                         ///< weights, at the base weight bandwidth
+    double onChipMemory = 0.0;  ///< activations read from on-chip memory (CMEM), at its rate
     int stage = -1;  ///< index into the sample's stages, -1 if none
     int opClass = 0;  ///< OpClass of the group's anchor: which runtime efficiency applies
 };
@@ -135,6 +136,14 @@ PreparedSample prepare(const Profile& base, const CalibrationSample& s, Dtype dt
     Profile activationsOnly = u;
     activationsOnly.memory.weightBandwidthBytesPerSecond = 1e300;
     const auto actGroups = predictGroups(activationsOnly, s.layers, dtype);
+    // Off-chip activation bytes alone (on-chip reads infinitely fast too): the rest of the
+    // activation time is on-chip, which memory.bandwidth does not scale. Which reads are on chip
+    // depends on bytes only, so the three predictions agree on it.
+    const bool onChip = base.memory.onChipBandwidthBytesPerSecond > 0.0;
+    Profile offChipOnly = activationsOnly;
+    offChipOnly.memory.onChipBandwidthBytesPerSecond = 1e300;
+    const auto offGroups =
+        onChip ? predictGroups(offChipOnly, s.layers, dtype) : std::vector<GroupCost>{};
     out.groups.resize(groups.size());
     std::vector<int> stageOfBlock;  // block index + 2 -> stage index
     for (size_t i = 0; i < s.stages.size(); ++i) {
@@ -145,7 +154,9 @@ PreparedSample prepare(const Profile& base, const CalibrationSample& s, Dtype dt
     }
     for (size_t g = 0; g < groups.size(); ++g) {
         out.groups[g].matrix = groups[g].matrixSeconds;
-        out.groups[g].memory = actGroups[g].memorySeconds;
+        out.groups[g].memory = onChip ? offGroups[g].memorySeconds : actGroups[g].memorySeconds;
+        out.groups[g].onChipMemory =
+            onChip ? actGroups[g].memorySeconds - offGroups[g].memorySeconds : 0.0;
         out.groups[g].weightMemory = groups[g].memorySeconds - actGroups[g].memorySeconds;
         out.groups[g].opClass = int(groups[g].opClass);
         const int block = s.layers[groups[g].anchorLayer].block + 2;
@@ -192,9 +203,10 @@ public:
             const double matrix = g.matrix / x[kMatrixEff];
             vector /= x[kVectorEff];
             const double compute = m_shares ? matrix + vector : std::max(matrix, vector);
-            const double memory = (g.memory * (m_baseBandwidth / x[kBandwidth]) +
-                                   g.weightMemory * (m_baseWeightBandwidth / weightBandwidth)) /
-                                  x[kMemoryEff];
+            const double memory =
+                (g.memory * (m_baseBandwidth / x[kBandwidth]) +
+                 g.weightMemory * (m_baseWeightBandwidth / weightBandwidth) + g.onChipMemory) /
+                x[kMemoryEff];
             const double t = (std::max(compute, memory) +
                               (1.0 - x[kOverlap]) * std::min(compute, memory)) /
                                  x[kClassEff0 + g.opClass] +

@@ -66,9 +66,13 @@ std::vector<ExplainLine> explainGroup(const Profile& p, const std::vector<Layer>
     if (isConvolution(anchor.kind)) {
         const MatrixTiling t = matrixTiling(p, anchor, dtype);
         out.push_back({"GEMM rows M", dims(t.m, t.mPadded), "batch per core x Hout x Wout"});
+        const std::string multiple = std::to_string(p.matrix.kChannelMultiple);
         out.push_back({"contraction K", dims(t.k, t.kPadded),
-                       "Cin/groups x kh x kw; channels padded to " +
-                           std::to_string(p.matrix.kChannelMultiple) + " per kernel window"});
+                       t.windowFolded ? "Cin/groups x kh x kw; few channels: the kernel window is "
+                                        "folded into K (XLA), padded to " +
+                                            multiple + " as a whole"
+                                      : "Cin/groups x kh x kw; channels padded to " + multiple +
+                                            " per kernel window"});
         out.push_back({"columns N", dims(t.n, t.nPadded), "output channels"});
         if (p.matrix.mapping == MatrixMapping::Systolic) {
             out.push_back({"weight tiles", std::to_string(t.tiles),
@@ -93,9 +97,14 @@ std::vector<ExplainLine> explainGroup(const Profile& p, const std::vector<Layer>
                        std::to_string(p.vector.laneChannels) + " lanes) at " +
                        si(p.vector.peakOpsPerSecond * p.vector.efficiency / p.cores, "op/s") +
                        " per core"});
-    out.push_back({"memory time", formatSeconds(g.memorySeconds),
-                   si(g.bytes, "B") + " at " +
-                       si(p.memory.bandwidthBytesPerSecond * p.memory.efficiency, "B/s")});
+    std::string memoryHow = si(g.bytes - g.onChipBytes, "B") + " at " +
+                            si(p.memory.bandwidthBytesPerSecond * p.memory.efficiency, "B/s");
+    if (g.onChipBytes > 0.0) {
+        memoryHow += " + " + si(g.onChipBytes, "B") + " from on-chip memory at " +
+                     si(p.memory.onChipBandwidthBytesPerSecond * p.memory.efficiency, "B/s") +
+                     " (the fused op fits in " + si(p.memory.onChipCapacityBytes, "B") + ")";
+    }
+    out.push_back({"memory time", formatSeconds(g.memorySeconds), memoryHow});
     out.push_back({"fixed overhead", formatSeconds(g.overheadSeconds),
                    "per fused op + kernel launch (profile)"});
     out.push_back({"time", formatSeconds(g.seconds),

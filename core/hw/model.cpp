@@ -43,6 +43,7 @@ struct Machine {
     double vectorRatePerCore;  ///< ops/s reached
     double bandwidth;          ///< bytes/s reached
     double weightBandwidth;    ///< bytes/s weights stream at; 0 = bandwidth
+    double onChipBandwidth;    ///< bytes/s of the on-chip memory (CMEM) reached; 0 = none
     double overheadSeconds;
     double passes = 1.0;  ///< systolic: array passes per MAC at this precision
 
@@ -65,6 +66,7 @@ struct Machine {
         vectorRatePerCore = vectorPeakPerCore * p.vector.efficiency;
         bandwidth = p.memory.bandwidthBytesPerSecond * p.memory.efficiency;
         weightBandwidth = p.memory.weightBandwidthBytesPerSecond * p.memory.efficiency;
+        onChipBandwidth = p.memory.onChipBandwidthBytesPerSecond * p.memory.efficiency;
         overheadSeconds = p.runtime.perGroupSeconds + p.runtime.perKernelLaunchSeconds;
     }
 };
@@ -83,7 +85,13 @@ double matrixSeconds(const Machine& m, const Layer& l, int perCoreBatch, double&
     const int64_t cin = l.in.c / std::max(1, l.groups);
     if (mx.mapping == MatrixMapping::Systolic) {
         // Weight-stationary: each K x N tile of weights is loaded, then every row streams through.
-        const int64_t kp = roundUp(cin, mx.kChannelMultiple) * window;
+        // With few input channels XLA folds the kernel window into the contraction (im2col-like:
+        // K = cin x kh x kw padded to the array once) instead of padding every window; the
+        // compiler takes the mapping with fewer K tiles (a 3-channel 3x3 stem: 128 rows, not 1152).
+        const int64_t perWindowK = roundUp(cin, mx.kChannelMultiple) * window;
+        const int64_t foldedK = roundUp(cin * window, mx.kChannelMultiple);
+        const bool folded = cin < mx.kChannelMultiple && foldedK < perWindowK;
+        const int64_t kp = folded ? foldedK : perWindowK;
         const int64_t np = roundUp(l.out.c, mx.nMultiple);
         const int64_t mp = roundUp(rows, mx.mMultiple);
         const int64_t tiles = kp / mx.kChannelMultiple * (np / mx.nMultiple);
@@ -93,8 +101,8 @@ double matrixSeconds(const Machine& m, const Layer& l, int perCoreBatch, double&
         issued = double(mp) * kp * np;
         const double seconds = cycles * m.passes / (mx.clockHz * mx.efficiency);
         if (tiling) {
-            *tiling = {rows,         cin * window, l.out.c, mp, kp,      np,
-                       mx.mMultiple, mx.nMultiple, tiles,   0,  seconds, issued};
+            *tiling = {rows,         cin * window, l.out.c, mp,      kp,     np,    mx.mMultiple,
+                       mx.nMultiple, tiles,        0,       seconds, issued, folded};
         }
         return seconds;
     }
@@ -157,6 +165,10 @@ public:
         m_prevOutput = -1;
         m_anchored = false;
         m_weightBytes = 0.0;
+        // What the previous fused op wrote, for the on-chip rule in finish().
+        m_prevGroupOutputBytes = m_chainOutputBytes;
+        m_prevGroupOutputShape = m_chainOutputShape;
+        m_chainOutputBytes = 0.0;
     }
 
     void add(const std::vector<Layer>& layers, int index) {
@@ -176,10 +188,15 @@ public:
         const double inputs = m_prevOutput < 0
                                   ? double(l.inputElements)
                                   : std::max(0.0, double(l.inputElements) - m_prevOutput);
+        if (m_prevOutput < 0) {
+            m_firstInputBytes = inputs * m_.bytesPerElement;
+            m_firstInputShape = l.in;
+        }
         g.bytes += (inputs + double(l.params) * coresUsed) * m_.bytesPerElement;
         m_weightBytes += double(l.params) * coresUsed * m_.bytesPerElement;
         m_prevOutput = double(l.outputElements);
         m_chainOutputBytes = double(l.outputElements) * m_.bytesPerElement;
+        m_chainOutputShape = l.out;
 
         if (onMatrixUnit(l.kind)) {
             double issued = 0.0;
@@ -215,9 +232,18 @@ public:
         g.opClass = opClassOf(layers[size_t(g.anchorLayer)]);
         g.runtimeEfficiency = m_.p.runtime.efficiencyOf(g.opClass);
         g.vectorSeconds = g.issuedVectorOps / m_.vectorRatePerCore;
-        g.memorySeconds = m_.weightBandwidth > 0.0 ? (g.bytes - m_weightBytes) / m_.bandwidth +
+        // On-chip memory (CMEM): when everything the fused op moves fits, the tensor the previous
+        // op wrote (same shape as this op's first input) is still on chip and is read from there.
+        g.onChipBytes = m_.onChipBandwidth > 0.0 && m_prevGroupOutputBytes > 0.0 &&
+                                g.bytes <= m_.p.memory.onChipCapacityBytes &&
+                                m_firstInputShape == m_prevGroupOutputShape
+                            ? std::min(m_firstInputBytes, m_prevGroupOutputBytes)
+                            : 0.0;
+        const double offChip = g.bytes - g.onChipBytes;
+        g.memorySeconds = m_.weightBandwidth > 0.0 ? (offChip - m_weightBytes) / m_.bandwidth +
                                                          m_weightBytes / m_.weightBandwidth
-                                                   : g.bytes / m_.bandwidth;
+                                                   : offChip / m_.bandwidth;
+        if (g.onChipBytes > 0.0) g.memorySeconds += g.onChipBytes / m_.onChipBandwidth;
         g.overheadSeconds = m_.overheadSeconds;
         const double compute = m_.p.vector.sharesMatrixUnits
                                    ? g.matrixSeconds + g.vectorSeconds
@@ -238,7 +264,7 @@ public:
         if (g.seconds > 0.0) {
             g.matrixUtilization = g.usefulMacs / (g.seconds * m_.matrixPeakPerCore);
             g.vectorUtilization = g.vectorOps / (g.seconds * m_.vectorPeakPerCore);
-            g.memoryUtilization = g.bytes / (g.seconds * m_.p.memory.bandwidthBytesPerSecond);
+            g.memoryUtilization = offChip / (g.seconds * m_.p.memory.bandwidthBytesPerSecond);
             g.achievedFlopsPerSecond = g.flops / g.seconds;
         }
         g.operationalIntensity = g.bytes > 0.0 ? g.flops / g.bytes : 0.0;
@@ -252,6 +278,11 @@ private:
     double m_prevOutput = -1.0;
     double m_chainOutputBytes = 0.0;
     double m_weightBytes = 0.0;
+    double m_firstInputBytes = 0.0;  ///< what the group's first op reads from memory
+    Shape m_firstInputShape{};
+    Shape m_chainOutputShape{};
+    double m_prevGroupOutputBytes = 0.0;  ///< written by the previous fused op; 0 = none
+    Shape m_prevGroupOutputShape{};
     bool m_anchored = false;
 };
 

@@ -26,6 +26,7 @@ struct GroupCost {
     double vectorOps = 0.0;        ///< useful vector lane-ops
     double issuedVectorOps = 0.0;  ///< with channels padded to the lane width
     double bytes = 0.0;            ///< through memory, whole chip
+    double onChipBytes = 0.0;      ///< the part of `bytes` read from on-chip memory (CMEM)
     double flops = 0.0;            ///< 2 x all MACs + elementwise ops, whole chip
     // Seconds.
     double matrixSeconds = 0.0;
@@ -65,6 +66,9 @@ struct MatrixTiling {
     int64_t waves = 0;         ///< tiles: rounds of output tiles over the units; systolic: 0
     double seconds = 0.0;
     double issuedMacs = 0.0;
+    /// Systolic: the kernel window is folded into the contraction (K = Cin x kh x kw padded to
+    /// the array as a whole, as XLA maps few-channel convs) instead of padding each window.
+    bool windowFolded = false;
 };
 /// The matrix-unit mapping of `l` (a convolution or FC) at the layer's batch.
 MatrixTiling matrixTiling(const Profile& p, const Layer& l, Dtype dtype);

@@ -41,6 +41,7 @@ struct MatrixUnitSpec {
     MatrixMapping mapping = MatrixMapping::Systolic;
     int unitsPerCore = 1;           ///< MXUs per TensorCore, SMs per GPU, cores of a CPU
     int kChannelMultiple = 1;       ///< input channels per kernel window padded to this multiple
+                                    ///< (systolic: or the whole folded window, model.cpp)
     int nMultiple = 1;              ///< systolic: output channels padded to the array width
     int mMultiple = 1;              ///< systolic: streamed rows padded to this multiple
     double clockHz = 0.0;           ///< systolic: one row per cycle
@@ -71,6 +72,11 @@ struct MemorySpec {
     /// reads activations back from cache right after writing them, but a network's weights do
     /// not stay in cache between two inferences (docs/calibration.md).
     double weightBandwidthBytesPerSecond = 0.0;
+    /// Optional on-chip memory in front of the main memory (TPUv4i's CMEM): a fused op whose
+    /// bytes fit in it reads the tensor the previous op wrote at the on-chip rate
+    /// (docs/hw-model.md). 0 = none: every byte moves at bandwidthBytesPerSecond.
+    double onChipCapacityBytes = 0.0;
+    double onChipBandwidthBytesPerSecond = 0.0;  ///< whole chip
 };
 
 /// A platform as a plain value: loaded from resources/profiles/<name>.json (profile_io.h).

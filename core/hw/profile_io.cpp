@@ -167,6 +167,19 @@ Profile profileFromJson(const json& j, const std::string& where) {
         p.memory.weightBandwidthBytesPerSecond =
             r.number("memory.weight_bandwidth", "GB/s", 0.0, true) * 1e9;
     }
+    // Optional on-chip memory (TPUv4i's CMEM): both figures or neither.
+    const bool onChipCapacity = r.has("memory.on_chip.capacity");
+    const bool onChipBandwidth = r.has("memory.on_chip.bandwidth");
+    if (onChipCapacity != onChipBandwidth) {
+        r.fail(onChipCapacity ? "memory.on_chip.bandwidth" : "memory.on_chip.capacity",
+               "missing: an on-chip memory needs both capacity and bandwidth");
+    }
+    if (onChipCapacity) {
+        p.memory.onChipCapacityBytes =
+            r.number("memory.on_chip.capacity", "MiB", 0.0, true) * double(1 << 20);
+        p.memory.onChipBandwidthBytesPerSecond =
+            r.number("memory.on_chip.bandwidth", "GB/s", 0.0, true) * 1e9;
+    }
     if (formatVersion == 1) {
         p.runtime = legacyRuntime(j, where, p);
         p.defaultRuntime = p.runtime.name;
