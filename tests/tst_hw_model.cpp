@@ -343,14 +343,20 @@ private Q_SLOTS:
         const auto layers = expandLayers(buildNetwork(*zooSpec(model.toStdString())), batch);
         const auto groups = predictGroups(p, layers, p.defaultDtype);
         const NetworkPrediction fast = predictNetwork(p, layers, p.defaultDtype);
-        const NetworkPrediction slow = summarize(groups, batch);
+        const NetworkPrediction slow = summarize(groups, batch, p.runtime.perStepSeconds);
         QCOMPARE(fast.groups, slow.groups);
         QVERIFY(qAbs(fast.latencySeconds - slow.latencySeconds) < 1e-12);
         QCOMPARE(fast.batch, batch);
         QVERIFY(fast.latencySeconds > 0.0);
-        // Groups cover every layer exactly once, in order.
+        // Groups cover every layer exactly once, in order (a pad copy runs before its op and
+        // covers no layer of its own).
         int next = 0;
         for (const auto& g : groups) {
+            if (g.padCopy) {
+                QCOMPARE(g.anchorLayer, next);
+                QVERIFY(layers[size_t(g.anchorLayer)].asymmetricPadding);
+                continue;
+            }
             QCOMPARE(g.firstLayer, next);
             QVERIFY(g.anchorLayer >= g.firstLayer && g.anchorLayer <= g.lastLayer);
             QVERIFY(g.matrixUtilization <= 1.0 + 1e-9);
