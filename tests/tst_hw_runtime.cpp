@@ -62,6 +62,19 @@ private Q_SLOTS:
         }
     }
 
+    void runtimesForAKind() {
+        QCOMPARE(runtimesForKind("tpu"), std::vector<std::string>{"xla"});
+        QCOMPARE(runtimesForKind("gpu"),
+                 (std::vector<std::string>{"pytorch-eager", "tensorrt", "xla"}));
+        QVERIFY(runtimesForKind("no-such-kind").empty());
+        for (const auto& kind : {"tpu", "gpu", "cpu"}) {
+            for (const auto& name : runtimesForKind(kind)) {
+                const auto kinds = runtimeKinds(name);
+                QVERIFY(std::find(kinds.begin(), kinds.end(), kind) != kinds.end());
+            }
+        }
+    }
+
     void everyProfileHasItsDefaultRuntime() {
         for (const auto& name : listProfiles()) {
             const Profile p = loadProfile(name);

@@ -191,6 +191,27 @@ private Q_SLOTS:
         // prediction, (b,c) concordant: tau-b = 2 / sqrt(2 x 3).
         QVERIFY(qAbs(r.tauModel - 2.0 / std::sqrt(6.0)) < 1e-12);
     }
+
+    void validateOnPlatformAndTheProxyMark() {
+        ValidationResult r;
+        r.tauModel = 0.8, r.tauMacs = 0.7, r.tauActivations = 0.6;
+        QVERIFY(!modelRanksBelowProxy(r));
+        r.tauActivations = 0.85;
+        QVERIFY(modelRanksBelowProxy(r));
+        r.tauActivations = 0.6, r.tauMacs = 0.81;
+        QVERIFY(modelRanksBelowProxy(r));
+
+        const auto tables = loadValidationTables();
+        QVERIFY(!tables.empty());
+        const TableValidation own = validateOnPlatform(tables.front());
+        QVERIFY2(own.skipped.empty(), own.skipped.c_str());
+        QCOMPARE(own.runtime, tables.front().runtime);
+        QVERIFY(own.method.find(own.runtime + " runtime") != std::string::npos);
+        QCOMPARE(own.result.count, int(tables.front().rows.size()));
+        const TableValidation missing = validateOnPlatform(tables.front(), "no-such-runtime");
+        QVERIFY(!missing.skipped.empty());
+        QVERIFY(missing.method.empty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHwValidation)

@@ -17,6 +17,7 @@
 #include "pages/spacepage.h"
 #include "search/evaluators.h"
 #include "session.h"
+#include "store/store.h"
 
 using namespace archscope;
 using namespace archscope::ui;
@@ -96,6 +97,32 @@ private Q_SLOTS:
         QTRY_COMPARE(loaded.count(), 1);
         QCOMPARE(window.paretoPage()->points().size(), 83);
         QCOMPARE(window.currentPage(), QString("pareto"));
+    }
+
+    void searchUsesTheChosenRuntime() {
+        QTemporaryDir dir;
+        MainWindow window;
+        const QString db = dir.filePath("runtime.db");
+        window.session()->setDatabasePath(db);
+        window.session()->setProfileName("h200");
+        RunPage* run = window.runPage();
+        QVERIFY(run->setRuntime("pytorch-eager"));
+        run->setEstimator("test-slow");
+        run->setBudget(2);
+        QSignalSpy finished(window.jobBridge(), &JobBridge::finished);
+        QSignalSpy started(run, &RunPage::runStarted);
+        QVERIFY(run->startSearch());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        const qint64 runId = started.first().at(0).toLongLong();
+        store::StoreReader reader(db.toStdString());
+        QCOMPARE(reader.requireRun(runId).params.value("runtime", std::string()),
+                 std::string("pytorch-eager"));
+        const auto evaluations = reader.evaluations(runId);
+        QVERIFY(!evaluations.empty());
+        for (const auto& e : evaluations) {
+            QVERIFY(e.runtime.has_value());
+            QVERIFY2(e.runtime->starts_with("pytorch-eager"), e.runtime->c_str());
+        }
     }
 
     void closingCancelsCleanlyAndResumeCompletes() {

@@ -22,6 +22,7 @@
 #include "pages/paretopage.h"
 #include "pages/runpage.h"
 #include "pages/spacepage.h"
+#include "pages/validationpage.h"
 #include "plots/plotstyle.h"
 #include "session.h"
 #include "store/store.h"
@@ -41,7 +42,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_history(new HistoryPage(m_session)),
       m_breakdown(new BreakdownPage),
       m_compare(new ComparePage),
-      m_flops(new FlopsPage) {
+      m_flops(new FlopsPage),
+      m_validation(new ValidationPage) {
     setWindowTitle(tr("Archscope — platform-aware architecture explorer"));
     m_nav->setFixedWidth(160);
     m_nav->setSpacing(2);
@@ -53,6 +55,7 @@ MainWindow::MainWindow(QWidget* parent)
     addPage(QStringLiteral("compare"), tr("Compare"), m_compare);
     addPage(QStringLiteral("flops"), tr("FLOPs vs latency"), m_flops);
     addPage(QStringLiteral("history"), tr("History"), m_history);
+    addPage(QStringLiteral("validation"), tr("Validation"), m_validation);
 
     auto* central = new QWidget;
     auto* layout = new QHBoxLayout(central);

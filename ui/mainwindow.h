@@ -18,6 +18,7 @@ class ParetoPage;
 class RunPage;
 class Session;
 class SpacePage;
+class ValidationPage;
 
 /// A thin shell: a navigation list on the left and one page at a time. It owns the session
 /// (database, profile) and the job bridge, and wires the pages' signals together; pages do
@@ -43,6 +44,7 @@ public:
     BreakdownPage* breakdownPage() const { return m_breakdown; }
     ComparePage* comparePage() const { return m_compare; }
     FlopsPage* flopsPage() const { return m_flops; }
+    ValidationPage* validationPage() const { return m_validation; }
 
     /// Opens a stored run in the Pareto view (History's "Open").
     void openRun(qint64 runId);
@@ -72,6 +74,7 @@ private:
     BreakdownPage* m_breakdown;
     ComparePage* m_compare;
     FlopsPage* m_flops;
+    ValidationPage* m_validation;
 };
 
 }  // namespace archscope::ui

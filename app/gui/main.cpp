@@ -2,7 +2,9 @@
 #include <sqlite3.h>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QMessageBox>
+#include <QTimer>
 #include <cstdio>
 
 #ifdef ARCHSCOPE_HAS_TORCH
@@ -11,8 +13,9 @@
 #endif
 #include "mainwindow.h"
 #include "pages/modelspage.h"
-#include "session.h"
+#include "pages/validationpage.h"
 #include "screenshot.h"
+#include "session.h"
 
 namespace {
 
@@ -78,6 +81,15 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (parser.isSet(screenshot)) {
+        // The validation view computes on a worker: shoot what it shows once it has arrived.
+        archscope::ui::ValidationPage* validation = window.validationPage();
+        if (window.currentPage() == QLatin1String("validation") && validation->busy()) {
+            QEventLoop loop;
+            QObject::connect(validation, &archscope::ui::ValidationPage::computed, &loop,
+                             &QEventLoop::quit);
+            QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
         QString error;
         if (!archscope::ui::saveScreenshot(&window, parser.value(screenshot), &error)) {
             std::fprintf(stderr, "archscope: error: screenshot failed: %s\n", qPrintable(error));

@@ -2,6 +2,7 @@
 // network (XLA, TensorRT, PyTorch eager), per platform kind. See docs/hw-model.md, "Runtimes".
 #include "runtime_io.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -169,6 +170,15 @@ std::vector<std::string> runtimeKinds(const std::string& name) {
         for (const auto& [k, v] : j["platforms"].items()) kinds.push_back(k);
     }
     return kinds;
+}
+
+std::vector<std::string> runtimesForKind(const std::string& kind) {
+    std::vector<std::string> out;
+    for (const auto& name : listRuntimes()) {
+        const auto kinds = runtimeKinds(name);
+        if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) out.push_back(name);
+    }
+    return out;
 }
 
 nlohmann::ordered_json runtimeToJson(const Runtime& r) {

@@ -25,6 +25,8 @@ Runtime loadRuntime(const std::string& nameOrPath, const std::string& kind);
 std::vector<std::string> listRuntimes();
 /// The platform kinds a shipped runtime covers ("tpu", "gpu", "cpu").
 std::vector<std::string> runtimeKinds(const std::string& name);
+/// The shipped runtimes that cover platforms of `kind`, sorted: the choices for one profile.
+std::vector<std::string> runtimesForKind(const std::string& kind);
 
 /// The runtime as a file with only its own kind's section: what a calibrated profile embeds.
 nlohmann::ordered_json runtimeToJson(const Runtime& r);

@@ -245,6 +245,25 @@ ValidationResult validateWithModel(const ValidationTable& table, const Profile& 
     });
 }
 
+TableValidation validateOnPlatform(const ValidationTable& table, const std::string& runtime) {
+    TableValidation v;
+    v.runtime = runtime.empty() ? table.runtime : runtime;
+    try {
+        const Profile platform = tablePlatform(table, runtime);
+        v.runtime = platform.runtime.name;
+        v.method = predictionMethod(platform);
+        v.result = validateWithModel(table, platform);
+    } catch (const ArchError& e) {
+        v.method.clear();
+        v.skipped = e.what();
+    }
+    return v;
+}
+
+bool modelRanksBelowProxy(const ValidationResult& r) {
+    return r.tauModel < r.tauMacs || r.tauModel < r.tauActivations;
+}
+
 RuntimeFitResult fitRuntimeOnTables(const std::vector<ValidationTable>& tables,
                                     const std::string& runtime, const std::string& kind,
                                     const std::vector<std::string>& parameters) {

@@ -104,6 +104,22 @@ Dtype tableDtype(const ValidationTable& table);
 /// validateTable with the analytical model of `platform` at the table's dtype.
 ValidationResult validateWithModel(const ValidationTable& table, const Profile& platform);
 
+/// One table validated on its platform, or why it could not be.
+struct TableValidation {
+    std::string runtime;  ///< the runtime predicted under (the table's own or the override)
+    std::string method;   ///< predictionMethod() of the platform used; empty when skipped
+    ValidationResult result;
+    std::string skipped;  ///< why no prediction was possible; empty when validated
+};
+
+/// validateWithModel on tablePlatform(table, runtime); an ArchError (a profile or runtime that
+/// does not exist or does not cover the platform, an unsupported dtype) becomes `skipped`.
+TableValidation validateOnPlatform(const ValidationTable& table, const std::string& runtime = "");
+
+/// Whether the model orders the table worse than either cost proxy: its tau is below the tau of
+/// MACs or of activation elements.
+bool modelRanksBelowProxy(const ValidationResult& r);
+
 /// Fits `parameters` of the runtime `runtime` (for platforms of `kind`) on the rows of every
 /// table with role "fit" under that runtime, each row predicted on its own table's platform
 /// (fitRuntime). Throws ArchError when no such table exists.

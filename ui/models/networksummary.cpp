@@ -53,7 +53,7 @@ NetworkSummary summarizeNetwork(const NetworkSpec& spec, const Profile& profile,
     s.params = double(cost.params);
     s.macsPerImage = double(cost.macs) / batch;
     const auto groups = predictGroups(profile, layers, dtype);
-    s.prediction = summarize(groups, batch);
+    s.prediction = summarize(groups, batch, profile.runtime.perStepSeconds);
     double weighted = 0.0;
     for (const GroupCost& g : groups) weighted += g.matrixUtilization * g.seconds;
     if (s.prediction.latencySeconds > 0)

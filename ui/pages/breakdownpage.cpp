@@ -74,8 +74,11 @@ BreakdownPage::BreakdownPage(QWidget* parent)
     m_rowsBox->addItem(tr("per block"), int(Granularity::Block));
     m_rowsBox->addItem(tr("per fused op"), int(Granularity::FusedOp));
     m_rowsBox->addItem(tr("per stage"), int(Granularity::Stage));
-    m_barsBox->addItem(tr("time split by bounding unit (stacked)"), int(BarMode::Critical));
-    m_barsBox->addItem(tr("busy time of every unit (side by side)"), int(BarMode::Units));
+    m_barsBox->addItem(tr("time by bounding unit (stacked)"), int(BarMode::Critical));
+    m_barsBox->addItem(tr("busy time per unit (side by side)"), int(BarMode::Units));
+    // Long item texts: the combo may shrink (eliding) so the control row fits the window.
+    m_barsBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_barsBox->setMinimumContentsLength(11);
     m_barsBox->setToolTip(
         tr("A fused op takes max(matrix, vector, memory) + overhead: the units overlap.\n"
            "Stacked: the bar is the op's time, coloured by the unit that bounds it.\n"
@@ -276,7 +279,7 @@ void BreakdownPage::recompute() {
     const Profile& p = m_platform->profile();
     const Dtype dtype = m_platform->dtype();
     m_groups = predictGroups(p, m_layers, dtype);
-    m_prediction = summarize(m_groups, m_platform->batch());
+    m_prediction = summarize(m_groups, m_platform->batch(), p.runtime.perStepSeconds);
     const QLocale locale;
     const double total = m_prediction.latencySeconds;
     QStringList split;
@@ -289,10 +292,10 @@ void BreakdownPage::recompute() {
     }
     const double macs = double(totalCost(m_layers).macs) / m_platform->batch();
     m_summary->setText(
-        tr("<b>%1</b> on <b>%2</b>, %3, batch %4: <b>%5</b> per batch · %6 images/s · "
-           "%7 GMACs per image · %8 fused ops · time by bound: %9")
+        tr("<b>%1</b> on <b>%2</b> under %3, %4, batch %5: <b>%6</b> per batch · %7 images/s · "
+           "%8 GMACs per image · %9 fused ops · time by bound: %10")
             .arg(QString::fromStdString(m_spec.name), QString::fromStdString(p.displayName),
-                 QString::fromUtf8(dtypeName(dtype).data()))
+                 QString::fromStdString(p.runtime.name), QString::fromUtf8(dtypeName(dtype).data()))
             .arg(m_platform->batch())
             .arg(QString::fromStdString(formatSeconds(total)))
             .arg(locale.toString(m_prediction.throughput, 'f', 0))
@@ -326,14 +329,13 @@ void BreakdownPage::updateNote() {
     if (m_lookupPending) {
         m_note->setText(tr("Looking up stored measurements of %1…").arg(where));
     } else if (m_db.isEmpty()) {
-        m_note->setText(
-            tr("No measurement stored for this network on this platform (no result "
-               "store open; start with --db FILE). Bars are predictions of the "
-               "analytical model."));
+        m_note->setText(tr("No measurement stored for this network on this platform (no result "
+                           "store open; start with --db FILE). Bars are %1.")
+                            .arg(m_platform->method()));
     } else {
         m_note->setText(tr("No measurement stored for this network on this platform (%1 in %2). "
-                           "Bars are predictions of the analytical model.")
-                            .arg(where, m_db));
+                           "Bars are %3.")
+                            .arg(where, m_db, m_platform->method()));
     }
 }
 

@@ -43,6 +43,8 @@ public:
     /// Selects a zoo network by name; false if unknown.
     bool selectModel(const QString& name);
     bool setPlatform(const QString& profileName);
+    /// The platform, runtime, dtype and batch row (tests and the window set it through here).
+    PlatformSelector* platformSelector() const { return m_platform; }
     void setGranularity(Granularity granularity);
     void setBarMode(BarMode mode);
     /// Measured milliseconds by IR layer name or scope ("block3"), with where they came from;

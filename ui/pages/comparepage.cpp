@@ -15,6 +15,7 @@
 
 #include "arch/expand.h"
 #include "hw/profile_io.h"
+#include "hw/runtime_io.h"
 #include "models/breakdowntablemodel.h"
 #include "models/comparetablemodel.h"
 #include "plots/logaxis.h"
@@ -87,9 +88,12 @@ ComparePage::ComparePage(QWidget* parent)
     controls->addSpacing(12);
     controls->addWidget(m_platform);
     controls->addStretch(1);
-    controls->addWidget(new QLabel(tr("Speed-up across")));
-    controls->addWidget(m_series);
-    controls->addWidget(m_log);
+    // The family plots' own controls sit above them, so the top row fits the window.
+    auto* familyControls = new QHBoxLayout;
+    familyControls->addWidget(m_log);
+    familyControls->addStretch(1);
+    familyControls->addWidget(new QLabel(tr("Speed-up across")));
+    familyControls->addWidget(m_series);
 
     m_table->setModel(m_model);
     m_table->verticalHeader()->hide();
@@ -132,9 +136,14 @@ ComparePage::ComparePage(QWidget* parent)
     bottom->addWidget(m_familyPlot);
     bottom->addWidget(m_speedupPlot);
     bottom->setSizes({700, 540});
+    auto* families = new QWidget;
+    auto* familiesLayout = new QVBoxLayout(families);
+    familiesLayout->setContentsMargins(0, 0, 0, 0);
+    familiesLayout->addLayout(familyControls);
+    familiesLayout->addWidget(bottom, 1);
     auto* vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(top);
-    vertical->addWidget(bottom);
+    vertical->addWidget(families);
     vertical->setSizes({450, 350});
 
     auto* layout = new QVBoxLayout(this);
@@ -210,8 +219,18 @@ const std::vector<Layer>& ComparePage::layersOf(const std::string& name) {
 }
 
 const Profile& ComparePage::profileNamed(const std::string& name) {
-    auto it = m_profiles.find(name);
-    if (it == m_profiles.end()) it = m_profiles.emplace(name, loadProfile(name)).first;
+    // The selected runtime where it covers the platform's kind (a series mixes no kinds, but
+    // the selector's profile may be of another kind), else the platform's default runtime.
+    const std::string runtime = m_platform->runtimeName().toStdString();
+    const std::string key = name + '\n' + runtime;
+    auto it = m_profiles.find(key);
+    if (it == m_profiles.end()) {
+        Profile p = loadPlatform(name, "");
+        const auto covering = runtimesForKind(p.kind);
+        if (std::find(covering.begin(), covering.end(), runtime) != covering.end())
+            p = withRuntime(p, runtime);
+        it = m_profiles.emplace(key, std::move(p)).first;
+    }
     return it->second;
 }
 
@@ -227,8 +246,9 @@ void ComparePage::updatePair() {
     NetworkSummary a = summarizeNetwork(*specA, p, m_platform->batch(), m_platform->dtype());
     NetworkSummary b = summarizeNetwork(*specB, p, m_platform->batch(), m_platform->dtype());
     m_why->setHtml(explainDifference(a, b) +
-                   tr("<p style='color:#555'>Per-op numbers: open the Breakdown view with either "
-                      "network.</p>"));
+                   tr("<p style='color:#555'>All figures %1. Per-op numbers: open the Breakdown "
+                      "view with either network.</p>")
+                       .arg(m_platform->method().toHtmlEscaped()));
     updateStagePlot(a, b);
     m_model->setNetworks(std::move(a), std::move(b));
 }
@@ -309,8 +329,9 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
             0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
     }
     static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Time per stage on %1, stacked by the unit bounding each op")
-                      .arg(m_platform->profileName()));
+        ->setText(tr("Time per stage on %1 (%2), stacked by the unit bounding each op")
+                      .arg(m_platform->profileName(),
+                           QString::fromStdString(m_platform->profile().runtime.name)));
     plot->replot();
 }
 
@@ -380,7 +401,8 @@ void ComparePage::updateFamilies() {
             0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
     }
     static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Families B0..B7 on %1: latency vs MACs").arg(QString::fromStdString(p.name)));
+        ->setText(tr("Families B0..B7 on %1 (%2): latency vs MACs")
+                      .arg(QString::fromStdString(p.name), QString::fromStdString(p.runtime.name)));
     plot->replot();
 }
 
@@ -444,8 +466,13 @@ void ComparePage::updateSpeedupPlot() {
         ticker->addTick(double(i), QString::fromStdString(names[i]));
     plot->xAxis->setTicker(ticker);
     plot->xAxis->setSubTicks(false);
+    const QString runtime = m_platform->runtimeName();
     plot->xAxis->setLabel(
-        tr("platform (each at its default dtype; batch %1)").arg(m_platform->batch()));
+        runtime.isEmpty()
+            ? tr("platform (default dtype and runtime; batch %1)").arg(m_platform->batch())
+            : tr("platform (default dtype, %1 where it runs; batch %2)")
+                  .arg(runtime)
+                  .arg(m_platform->batch()));
     plot->yAxis->setLabel(tr("speed-up vs %1 (×)").arg(QString::fromStdString(names.front())));
     if (plot->plotLayout()->rowCount() == 1) {
         plot->plotLayout()->insertRow(0);

@@ -33,6 +33,8 @@ public:
     /// Sets the two zoo networks; false if either is unknown.
     bool setNetworks(const QString& a, const QString& b);
     bool setPlatform(const QString& profileName);
+    /// The platform, runtime, dtype and batch row (tests and the window set it through here).
+    PlatformSelector* platformSelector() const { return m_platform; }
     void setLogAxes(bool on);
     /// Picks the platform series of the speed-up plot by index (0: TPUs, 1: GPUs).
     void setSeries(int index);

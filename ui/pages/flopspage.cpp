@@ -181,13 +181,12 @@ FlopsPage::FlopsPage(QWidget* parent)
         if (!m_run.error.isEmpty()) {
             m_storeNote->setText(tr("Cannot load run %1: %2").arg(m_run.runId).arg(m_run.error));
         } else if (m_run.runId != 0) {
-            m_storeNote->setText(
-                tr("Run %1: %2 of %3 architectures shown (predicted on %4; measured "
-                   "where stored for this platform and batch).")
-                    .arg(m_run.runId)
-                    .arg(m_run.points.size())
-                    .arg(m_run.architectures)
-                    .arg(m_platform->profileName()));
+            m_storeNote->setText(tr("Run %1: %2 of %3 architectures shown (%4; measured "
+                                    "where stored for this platform and batch).")
+                                     .arg(m_run.runId)
+                                     .arg(m_run.points.size())
+                                     .arg(m_run.architectures)
+                                     .arg(m_platform->method()));
         }
         updateScatter();
         Q_EMIT runPointsLoaded();
@@ -387,12 +386,13 @@ void FlopsPage::updateScatter() {
     }
     m_stats->setText(tr("<b>%1 networks on %2</b>: Spearman rank correlation of MACs and predicted "
                         "latency ρ = <b>%3</b>; log-log fit latency ∝ MACs<sup>%4</sup> with "
-                        "<b>R² = %5</b>.%6")
+                        "<b>R² = %5</b>.%6 Latency %7.")
                          .arg(fit.n)
                          .arg(m_platform->profileName())
                          .arg(QLocale().toString(rho, 'f', 2),
                               QLocale().toString(fit.slope, 'f', 2),
-                              QLocale().toString(fit.r2, 'f', 2), pairText));
+                              QLocale().toString(fit.r2, 'f', 2), pairText,
+                              m_platform->method().toHtmlEscaped()));
     plot->xAxis->setLabel(tr("MACs per image (G, log)"));
     plot->yAxis->setLabel(
         tr("predicted latency per batch of %1 (ms, log)").arg(m_platform->batch()));
@@ -401,8 +401,9 @@ void FlopsPage::updateScatter() {
         setLogAxis(plot->yAxis, ymin / 1.5, ymax * 1.5);
     }
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    titleOf(plot)->setText(tr("MACs vs latency on %1 (%2)")
+    titleOf(plot)->setText(tr("MACs vs latency on %1 (%2, %3)")
                                .arg(QString::fromStdString(m_platform->profile().displayName),
+                                    QString::fromStdString(m_platform->profile().runtime.name),
                                     QString::fromUtf8(dtypeName(m_platform->dtype()).data())));
     plot->replot();
 }

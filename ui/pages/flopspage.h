@@ -27,6 +27,8 @@ public:
     explicit FlopsPage(QWidget* parent = nullptr);
 
     bool setPlatform(const QString& profileName);
+    /// The platform, runtime, dtype and batch row (tests and the window set it through here).
+    PlatformSelector* platformSelector() const { return m_platform; }
     /// The network whose layers the roofline shows (a zoo name); false if unknown.
     bool selectModel(const QString& name);
     /// Opens a result store: its runs are listed (off the GUI thread). Empty: none.

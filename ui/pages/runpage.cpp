@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "hw/profile_io.h"
+#include "hw/runtime_io.h"
 #include "jobbridge.h"
 #include "search/evaluators.h"
 #include "search/searchrun.h"
@@ -28,6 +29,7 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
       m_bridge(bridge),
       m_spaceLabel(new QLabel),
       m_profile(new QComboBox),
+      m_runtime(new QComboBox),
       m_latency(new QComboBox),
       m_estimator(new QComboBox),
       m_algorithm(new QComboBox),
@@ -46,6 +48,12 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
     m_profile->setCurrentText(session->profileName());
     connect(m_profile, &QComboBox::currentTextChanged, session, &Session::setProfileName);
     connect(session, &Session::profileChanged, m_profile, &QComboBox::setCurrentText);
+    // Another profile starts at its default runtime.
+    connect(m_profile, &QComboBox::currentTextChanged, this, &RunPage::fillRuntimes);
+    fillRuntimes();
+    m_runtime->setToolTip(
+        tr("Runtime of predicted latency (resources/runtimes): fusion rules, overheads and "
+           "per-op-class efficiencies of the software on this platform"));
 
     m_latency->addItem(tr("Predicted by the profile's analytical model"), QString());
     m_latency->addItem(tr("Measured on this CPU (LibTorch)"), QStringLiteral("cpu"));
@@ -89,6 +97,7 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
     auto* form = new QFormLayout;
     form->addRow(tr("Search space"), m_spaceLabel);
     form->addRow(tr("Platform profile"), m_profile);
+    form->addRow(tr("Runtime"), m_runtime);
     form->addRow(tr("Latency"), m_latency);
     form->addRow(tr("Accuracy estimator"), m_estimator);
     form->addRow(tr("Algorithm"), m_algorithm);
@@ -181,6 +190,34 @@ void RunPage::setSpace(const QString& nameOrPath) {
     m_spaceLabel->setText(nameOrPath);
 }
 
+void RunPage::fillRuntimes() {
+    m_runtime->clear();
+    try {
+        const Profile base = loadPlatform(m_profile->currentText().toStdString(), "");
+        m_runtime->addItem(tr("default (%1)").arg(QString::fromStdString(base.runtime.name)),
+                           QString());
+        for (const std::string& name : runtimesForKind(base.kind))
+            m_runtime->addItem(QString::fromStdString(name), QString::fromStdString(name));
+    } catch (const std::exception& e) {
+        m_runtime->addItem(tr("default"), QString());
+        log(tr("cannot load profile %1: %2")
+                .arg(m_profile->currentText(), QString::fromUtf8(e.what())));
+    }
+}
+
+bool RunPage::setRuntime(const QString& name) {
+    const int index = m_runtime->findData(name);
+    if (index < 0) return false;
+    m_runtime->setCurrentIndex(index);
+    return true;
+}
+
+QStringList RunPage::runtimeChoices() const {
+    QStringList names;
+    for (int i = 1; i < m_runtime->count(); ++i) names << m_runtime->itemData(i).toString();
+    return names;
+}
+
 void RunPage::setBudget(int budget) {
     m_budget->setValue(budget);
 }
@@ -200,6 +237,7 @@ bool RunPage::startSearch() {
              {"seed", m_seed->value()},
              {"target_ms", m_target->value()}});
         p.hw = m_profile->currentText().toStdString();
+        p.runtime = m_runtime->currentData().toString().toStdString();
         p.measureDevice = m_latency->currentData().toString().toStdString();
         p.accuracy = m_estimator->currentText().toStdString();
         const qint64 run = m_bridge->startNew(m_session->databasePath(), kSearchKind, p.toJson(),

@@ -31,6 +31,11 @@ public:
     bool startSearch();
     void setBudget(int budget);
     void setEstimator(const QString& name);
+    /// Selects the runtime for predicted latency by name ("" = the profile's default); false if
+    /// it does not cover the selected profile's kind.
+    bool setRuntime(const QString& name);
+    /// The runtime names offered for the selected profile (without the default entry).
+    QStringList runtimeChoices() const;
 
 Q_SIGNALS:
     /// A new run started: the Pareto page clears and follows it.
@@ -39,12 +44,14 @@ Q_SIGNALS:
 private:
     void log(const QString& line);
     void updateButtons();
+    void fillRuntimes();
 
     Session* m_session;
     JobBridge* m_bridge;
     QString m_space = QStringLiteral("efficientnet-x");
     QLabel* m_spaceLabel;
     QComboBox* m_profile;
+    QComboBox* m_runtime;
     QComboBox* m_latency;
     QComboBox* m_estimator;
     QComboBox* m_algorithm;
