@@ -43,6 +43,10 @@ bool isElementwise(OpKind k);  ///< BN, activation, SE sigmoid/multiply, residua
 
 /// One operator of an expanded network with its exact shapes and costs at a batch size.
 struct Layer {
+    // User-provided on purpose: `Layer()` then runs only the member initializers below, without
+    // the zero fill that value-initialization adds first (a measurable share of expandLayers).
+    Layer() noexcept {}
+
     std::string name;  ///< e.g. "block3/expand", "stem/conv"
     OpKind kind = OpKind::Conv;
     Shape in;
