@@ -19,7 +19,7 @@ private Q_SLOTS:
         auto doc = QJsonDocument::fromJson(r.out, &error);
         QCOMPARE(error.error, QJsonParseError::NoError);
         const QJsonArray models = doc.object()["models"].toArray();
-        QCOMPARE(models.size(), 26);
+        QCOMPARE(models.size(), 40);
         QJsonObject b0 = models[0].toObject();
         QCOMPARE(b0["name"].toString(), QString("efficientnet-b0"));
         QCOMPARE(b0["resolution"].toInt(), 224);

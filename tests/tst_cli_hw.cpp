@@ -87,6 +87,48 @@ private Q_SLOTS:
         QVERIFY(b0["platforms"].toArray()[0].toObject()["latency_ratio"].toDouble() > 0.0);
     }
 
+    void compareFlopsRuleAgainstLacs() {
+        // The X base under EfficientNet's scaling vs under TPU LACS: all eight levels, no note.
+        Run r = runCli({"compare", "--family", "efficientnet-x", "--family", "efficientnet-x-tpu",
+                        "--hw", "tpuv3"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.out.contains("levels compared"), r.out.constData());
+        QVERIFY2(r.out.contains("b0") && r.out.contains("b7"), r.out.constData());
+        r = runCli({"compare", "--family", "efficientnet-x", "--family", "efficientnet-x-tpu",
+                    "--hw", "tpuv3", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray levels = jsonOf(r)["levels"].toArray();
+        QCOMPARE(levels.size(), 8);
+        // B0 is the same network in both families.
+        QCOMPARE(levels[0].toObject()["macs_ratio"].toDouble(), 1.0);
+    }
+
+    void compareFamiliesWithFewerLevels() {
+        Run r = runCli({"compare", "--family", "efficientnet-h", "--family", "efficientnet-h-tpu",
+                        "--hw", "tpuv3", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = jsonOf(r);
+        QCOMPARE(o["compared_levels"].toVariant().toList(), (QVariantList{5, 6, 7}));
+        const QJsonArray levels = o["levels"].toArray();
+        QCOMPARE(levels.size(), 3);
+        QCOMPARE(levels[0].toObject()["level"].toInt(), 5);
+        QCOMPARE(levels[0].toObject()["efficientnet-h-tpu"].toObject()["name"].toString(),
+                 QString("efficientnet-h-tpu-b5"));
+        // Against a B0..B7 family only B5..B7 are compared, and the table says so.
+        r = runCli({"compare", "--family", "efficientnet-x", "--family", "efficientnet-h", "--hw",
+                    "tpuv3"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("levels compared: B5..B7") &&
+                     r.out.contains("efficientnet-x: B0..B7") &&
+                     r.out.contains("efficientnet-h: B5..B7"),
+                 r.out.constData());
+        const QRegularExpression row(R"(^\s*b(\d)\s)", QRegularExpression::MultilineOption);
+        QStringList rows;
+        for (auto it = row.globalMatch(QString::fromUtf8(r.out)); it.hasNext();)
+            rows << it.next().captured(1);
+        QCOMPARE(rows, (QStringList{"5", "6", "7"}));
+    }
+
     void compareNeedsTwoFamilies() {
         Run r = runCli({"compare", "--family", "efficientnet", "--hw", "tpuv3"});
         QCOMPARE(r.exitCode, 1);

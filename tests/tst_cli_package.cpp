@@ -89,7 +89,7 @@ private Q_SLOTS:
     void installedCliRuns() {
         Run r = runProgram(path("bin/archscope-cli"), {"zoo", "--json"}, cleanEnvironment());
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(QJsonDocument::fromJson(r.out).object()["models"].toArray().size(), 26);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["models"].toArray().size(), 40);
         r = runProgram(path("bin/archscope-cli"), {"--version"}, cleanEnvironment());
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(ARCHSCOPE_VERSION) && r.out.contains("SQLite"), r.out.constData());

@@ -60,7 +60,7 @@ private Q_SLOTS:
         TorchNetwork built(net, TorchOptions{});
         QCOMPARE(built.parameterCount(), irParams);
     }
-    void zooHasTwentySix() { QCOMPARE(int(zooModelNames().size()), 26); }
+    void zooHasForty() { QCOMPARE(int(zooModelNames().size()), 40); }
 
     void stageShapesMatchIr_data() {
         QTest::addColumn<QString>("model");

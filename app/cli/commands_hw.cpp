@@ -1,6 +1,7 @@
 // `profiles`, `predict` and `compare`: the analytical platform model from the command line.
 #include <algorithm>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "arch/error.h"
@@ -209,6 +210,18 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
     }
     const std::string& a = families[0];
     const std::string& b = families[1];
+    // Only the levels both families define (the -h- families have B5..B7 only).
+    const std::vector<int> levelsA = familyLevels(a), levelsB = familyLevels(b);
+    std::vector<int> common;
+    std::set_intersection(levelsA.begin(), levelsA.end(), levelsB.begin(), levelsB.end(),
+                          std::back_inserter(common));
+    if (common.empty()) {
+        throw ArchError("families \"" + a + "\" and \"" + b + "\" share no level (B0..B7)");
+    }
+    auto levelRange = [](const std::vector<int>& l) {
+        return "B" + std::to_string(l.front()) + ".." + "B" + std::to_string(l.back());
+    };
+    const bool partial = common.size() < std::max(levelsA.size(), levelsB.size());
     nlohmann::json levels = nlohmann::json::array();
     std::vector<std::string> headers = {"level", "MACs " + b + "/" + a};
     for (const auto& p : profiles) {
@@ -221,7 +234,7 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
         headers.push_back("speed-up " + b + " " + profiles[0].name + "->" + profiles[1].name);
     }
     Table table(headers, std::vector<bool>(headers.size(), true));
-    for (int level = 0; level <= 7; ++level) {
+    for (int level : common) {
         const std::string na = familyMemberName(a, level), nb = familyMemberName(b, level);
         const auto la = expandLayers(buildNetwork(*zooSpec(na)), batch);
         const auto lb = expandLayers(buildNetwork(*zooSpec(nb)), batch);
@@ -258,11 +271,9 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
     if (asJson) {
         nlohmann::json methods = nlohmann::json::array();
         for (const auto& p : profiles) methods.push_back(predictionMethod(p));
-        std::cout << nlohmann::json{{"families", families},
-                                    {"profiles", hws},
-                                    {"batch", batch},
-                                    {"methods", methods},
-                                    {"levels", levels}}
+        std::cout << nlohmann::json{{"families", families}, {"compared_levels", common},
+                                    {"profiles", hws},      {"batch", batch},
+                                    {"methods", methods},   {"levels", levels}}
                          .dump(2)
                   << "\n";
         return;
@@ -270,6 +281,11 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
     std::cout << "batch " << batch << "; ratios are " << b << " / " << a
               << " (latency ratio < 1: " << b << " is faster)\n";
     for (const auto& p : profiles) std::cout << p.name << ": " << predictionMethod(p) << "\n";
+    if (partial) {
+        std::cout << "levels compared: " << levelRange(common) << ", the ones both define (" << a
+                  << ": " << levelRange(levelsA) << ", " << b << ": " << levelRange(levelsB)
+                  << ")\n";
+    }
     std::cout << "\n";
     table.print(std::cout);
 }
@@ -305,7 +321,9 @@ void addHwCommands(CLI::App& app) {
     predict->callback([=] { runPredict(*models, *hw, *runtime, *batch, *dtype, *json); });
 
     auto* compare = app.add_subcommand(
-        "compare", "Two model families level by level (B0..B7) on one or two platforms");
+        "compare",
+        "Two model families level by level (the levels both define, B0..B7) on one or two "
+        "platforms");
     auto families = std::make_shared<std::vector<std::string>>();
     auto hws = std::make_shared<std::vector<std::string>>();
     auto cbatch = std::make_shared<int>(1);

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <filesystem>
+#include <span>
+#include <utility>
 
 #include "arch/error.h"
 #include "arch/json.h"
@@ -18,11 +20,20 @@ const std::vector<std::string> kEfficientNetBlocks = {
 };
 
 // tensorflow/tpu models/official/efficientnet/tpu/efficientnet_x_builder.py; shared by the
-// X-TPU and X-GPU families, which differ only in their LACS scaling parameters.
+// X-TPU, X-GPU and X (FLOPs-rule) families, which differ only in their scaling parameters.
 const std::vector<std::string> kEfficientNetXBlocks = {
     "r1_k3_s11_e1_i32_o16_se0.25_d1_a0",    "r2_k3_s22_e6_i16_o24_se0.25_f1_d2_a1",
     "r2_k5_s22_e6_i24_o40_se0.25_f1_a1",    "r3_k3_s22_e6_i40_o80_se0.25_a0",
     "r3_k5_s11_e6_i80_o112_se0.25_a0",      "r4_k5_s22_e6_i112_o192_se0.25_a0",
+    "r1_k3_s11_e6_i192_o320_se0.25_a0",
+};
+
+// efficientnet_x_builder.py block version 2 (the `-h-` names): expansion 4 instead of 6 in
+// stages 2-4, everything else as version 1.
+const std::vector<std::string> kEfficientNetXBlocksV2 = {
+    "r1_k3_s11_e1_i32_o16_se0.25_d1_a0", "r2_k3_s22_e4_i16_o24_se0.25_f1_d2_a1",
+    "r2_k5_s22_e4_i24_o40_se0.25_f1_a1", "r3_k3_s22_e4_i40_o80_se0.25_a0",
+    "r3_k5_s11_e6_i80_o112_se0.25_a0",   "r4_k5_s22_e6_i112_o192_se0.25_a0",
     "r1_k3_s11_e6_i192_o320_se0.25_a0",
 };
 
@@ -69,6 +80,81 @@ constexpr std::array<Scaling, 8> kEfficientNetXGpuScaling = {{
     {2.25, 4.28, 328, 0.5, 1}, {2.58, 5.46, 350, 0.5, 1},
 }};
 
+// efficientnet_x_builder.py efficientnet_x_params: efficientnet-x-b0..b7, the X base under
+// EfficientNet's own coefficients (../shared/reference/efficientnet-x.md, "The other reference
+// families").
+constexpr std::array<Scaling, 8> kEfficientNetXFlopsScaling = {{
+    {1.0, 1.0, 224, 0.2, 4},
+    {1.0, 1.1, 240, 0.2, 2},
+    {1.1, 1.2, 260, 0.3, 1},
+    {1.2, 1.4, 300, 0.3, 1},
+    {1.4, 1.8, 380, 0.4, 1},
+    {1.6, 2.2, 456, 0.4, 1},
+    {1.8, 2.6, 528, 0.5, 1},
+    {2.0, 3.1, 600, 0.5, 1},
+}};
+
+// Same source: efficientnet-h-b5..b7 and efficientnet-h-tpu-b5..b7 (block version 2).
+constexpr int kHFirstLevel = 5;
+constexpr std::array<Scaling, 3> kEfficientNetHScaling = {{
+    {1.92, 2.2, 456, 0.4, 1},
+    {2.16, 2.6, 528, 0.5, 1},
+    {2.4, 3.1, 600, 0.5, 1},
+}};
+constexpr std::array<Scaling, 3> kEfficientNetHTpuScaling = {{
+    {2.3, 2.76, 332, 0.4, 1},
+    {3.0, 3.01, 328, 0.5, 1},
+    {3.6, 3.44, 350, 0.5, 1},
+}};
+
+/// One family: its blocks, default activation and the scaling of levels firstLevel.. in order.
+struct Family {
+    std::string_view name;
+    const std::vector<std::string>& blocks;
+    Activation defaultActivation;
+    int firstLevel;
+    std::span<const Scaling> scaling;
+};
+
+const std::array<Family, 6>& families() {
+    static const std::array<Family, 6> all = {{
+        {kFamilyEfficientNet, kEfficientNetBlocks, Activation::Swish, 0, kEfficientNetScaling},
+        {kFamilyEfficientNetXTpu, kEfficientNetXBlocks, Activation::Relu, 0,
+         kEfficientNetXTpuScaling},
+        {kFamilyEfficientNetXGpu, kEfficientNetXBlocks, Activation::Relu, 0,
+         kEfficientNetXGpuScaling},
+        {kFamilyEfficientNetX, kEfficientNetXBlocks, Activation::Relu, 0,
+         kEfficientNetXFlopsScaling},
+        {kFamilyEfficientNetH, kEfficientNetXBlocksV2, Activation::Relu, kHFirstLevel,
+         kEfficientNetHScaling},
+        {kFamilyEfficientNetHTpu, kEfficientNetXBlocksV2, Activation::Relu, kHFirstLevel,
+         kEfficientNetHTpuScaling},
+    }};
+    return all;
+}
+
+const Family* findFamily(std::string_view name) {
+    for (const Family& f : families()) {
+        if (f.name == name) return &f;
+    }
+    return nullptr;
+}
+
+/// "efficientnet-x-b3" -> (efficientnet-x, 3) when the family defines that level.
+std::optional<std::pair<const Family*, int>> parseMember(std::string_view name) {
+    for (const Family& f : families()) {
+        const size_t n = f.name.size();
+        if (name.size() != n + 3 || name.substr(0, n) != f.name || name.substr(n, 2) != "-b") {
+            continue;
+        }
+        const int level = name.back() - '0';
+        if (level >= f.firstLevel && level < f.firstLevel + int(f.scaling.size())) {
+            return std::pair{&f, level};
+        }
+    }
+    return std::nullopt;
+}
+
 NetworkSpec familySpec(std::string name, const std::vector<std::string>& blocks, Scaling s,
                        Activation defaultActivation) {
     NetworkSpec spec;
@@ -82,8 +168,22 @@ NetworkSpec familySpec(std::string name, const std::vector<std::string>& blocks,
 }  // namespace
 
 std::vector<std::string> zooFamilies() {
-    return {std::string(kFamilyEfficientNet), std::string(kFamilyEfficientNetXTpu),
-            std::string(kFamilyEfficientNetXGpu)};
+    std::vector<std::string> names;
+    for (const Family& f : families()) names.emplace_back(f.name);
+    return names;
+}
+
+std::vector<int> familyLevels(std::string_view family) {
+    std::vector<int> levels;
+    if (const Family* f = findFamily(family)) {
+        for (size_t i = 0; i < f->scaling.size(); ++i) levels.push_back(f->firstLevel + int(i));
+    }
+    return levels;
+}
+
+std::optional<std::string> zooFamilyOf(std::string_view name) {
+    if (auto member = parseMember(name)) return std::string(member->first->name);
+    return std::nullopt;
 }
 
 std::string familyMemberName(std::string_view family, int level) {
@@ -92,8 +192,8 @@ std::string familyMemberName(std::string_view family, int level) {
 
 std::vector<std::string> zooModelNames() {
     std::vector<std::string> names;
-    for (const auto& family : zooFamilies()) {
-        for (int level = 0; level < 8; ++level) names.push_back(familyMemberName(family, level));
+    for (const Family& f : families()) {
+        for (int level : familyLevels(f.name)) names.push_back(familyMemberName(f.name, level));
     }
     names.emplace_back("resnet-50");
     names.emplace_back("mobilenet-v2");
@@ -101,23 +201,10 @@ std::vector<std::string> zooModelNames() {
 }
 
 std::optional<NetworkSpec> zooSpec(std::string_view name) {
-    auto level = [&](std::string_view family) -> int {
-        std::string prefix = std::string(family) + "-b";
-        if (name.size() != prefix.size() + 1 || name.substr(0, prefix.size()) != prefix) return -1;
-        char c = name.back();
-        return (c >= '0' && c <= '7') ? c - '0' : -1;
-    };
-    if (int l = level(kFamilyEfficientNet); l >= 0) {
-        return familySpec(std::string(name), kEfficientNetBlocks, kEfficientNetScaling[l],
-                          Activation::Swish);
-    }
-    if (int l = level(kFamilyEfficientNetXTpu); l >= 0) {
-        return familySpec(std::string(name), kEfficientNetXBlocks, kEfficientNetXTpuScaling[l],
-                          Activation::Relu);
-    }
-    if (int l = level(kFamilyEfficientNetXGpu); l >= 0) {
-        return familySpec(std::string(name), kEfficientNetXBlocks, kEfficientNetXGpuScaling[l],
-                          Activation::Relu);
+    if (auto member = parseMember(name)) {
+        const auto& [f, level] = *member;
+        return familySpec(std::string(name), f->blocks, f->scaling[size_t(level - f->firstLevel)],
+                          f->defaultActivation);
     }
     if (name == "mobilenet-v2") {
         // torchvision mobilenet_v2: 3,504,872 parameters; dropout 0.2.
@@ -138,13 +225,12 @@ std::optional<PublishedAccuracy> publishedTop1(std::string_view name) {
     // Tan & Le, "EfficientNet: Rethinking Model Scaling for CNNs", ICML 2019, Table 2.
     static constexpr std::array<double, 8> kEfficientNetTop1 = {77.1, 79.1, 80.1, 81.6,
                                                                 82.9, 83.6, 84.0, 84.3};
-    std::string prefix = std::string(kFamilyEfficientNet) + "-b";
-    if (name.size() == prefix.size() + 1 && name.substr(0, prefix.size()) == prefix &&
-        name.back() >= '0' && name.back() <= '7') {
-        return PublishedAccuracy{kEfficientNetTop1[name.back() - '0'],
+    if (auto member = parseMember(name); member && member->first->name == kFamilyEfficientNet) {
+        return PublishedAccuracy{kEfficientNetTop1[size_t(member->second)],
                                  "Tan & Le, ICML 2019, Table 2 (ImageNet top-1)"};
     }
-    // No source at hand gives EfficientNet-X's table; show nothing rather than invent.
+    // No source at hand gives the EfficientNet-X, -X (FLOPs-rule) or -H tables; show nothing
+    // rather than invent.
     return std::nullopt;
 }
 

@@ -7,7 +7,7 @@
 namespace archscope::ui {
 
 /// The zoo as a table: name, resolution, params, GMACs, published top-1 (with its source as a
-/// tooltip). Costs are computed once at construction (26 networks, ~1 ms). GUI thread only.
+/// tooltip). Costs are computed once at construction (40 networks, ~2 ms). GUI thread only.
 class ZooTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:

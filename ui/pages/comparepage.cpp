@@ -354,7 +354,8 @@ void ComparePage::updateFamilies() {
         if (family == kFamilyEfficientNetXGpu) pen.setStyle(Qt::DashLine);
         graph->setPen(pen);
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 7));
-        for (int level = 0; level <= 7; ++level) {
+        const std::vector<int> levels = familyLevels(family);
+        for (int level : levels) {
             const std::string name = familyMemberName(family, level);
             const double macs = double(totalCost(layersOf(name)).macs) / m_platform->batch() / 1e9;
             const double ms = latencyOf(name, p, dtype) * 1e3;
@@ -362,7 +363,7 @@ void ComparePage::updateFamilies() {
             xmin = std::min(xmin, macs), xmax = std::max(xmax, macs);
             ymin = std::min(ymin, ms), ymax = std::max(ymax, ms);
             if (name == selected[0] || name == selected[1]) ringX << macs, ringY << ms;
-            if (level == 0 || level == 7) {
+            if (level == levels.front() || level == levels.back()) {
                 auto* label = new QCPItemText(plot);
                 label->position->setCoords(macs, ms);
                 label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
@@ -401,7 +402,7 @@ void ComparePage::updateFamilies() {
             0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
     }
     static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Families B0..B7 on %1 (%2): latency vs MACs")
+        ->setText(tr("Families on %1 (%2): latency vs MACs")
                       .arg(QString::fromStdString(p.name), QString::fromStdString(p.runtime.name)));
     plot->replot();
 }
@@ -417,13 +418,15 @@ std::vector<double> ComparePage::familySpeedups(const std::string& family) const
     for (const std::string& name : names) {
         const Profile& base = self->profileNamed(names.front());
         const Profile& p = self->profileNamed(name);
+        // Geometric mean over the levels the family defines (B5..B7 for the -h- families).
+        const std::vector<int> levels = familyLevels(family);
         double logSum = 0.0;
-        for (int level = 0; level <= 7; ++level) {
+        for (int level : levels) {
             const std::string net = familyMemberName(family, level);
             logSum += std::log(self->latencyOf(net, base, base.defaultDtype) /
                                self->latencyOf(net, p, p.defaultDtype));
         }
-        out.push_back(std::exp(logSum / 8.0));
+        out.push_back(std::exp(logSum / double(levels.size())));
     }
     return out;
 }
@@ -480,7 +483,7 @@ void ComparePage::updateSpeedupPlot() {
             0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
     }
     static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Speed-up across platforms (geometric mean over B0..B7)"));
+        ->setText(tr("Speed-up across platforms (geometric mean over each family's levels)"));
     plot->legend->setVisible(true);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     plot->replot();
