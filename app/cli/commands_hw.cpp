@@ -24,6 +24,17 @@ Dtype dtypeFor(const Profile& p, const std::string& name) {
 }
 
 
+/// Every parameter with its value, unit and source (or assumption), by dotted path.
+nlohmann::json parametersJson(const std::vector<ProfileParameter>& parameters) {
+    nlohmann::json sources = nlohmann::json::object();
+    for (const auto& param : parameters) {
+        sources[param.path] = {{"value", param.value},
+                               {"unit", param.unit},
+                               {param.assumption ? "assumption" : "source", param.source}};
+    }
+    return sources;
+}
+
 void runProfiles(bool asJson) {
     nlohmann::json list = nlohmann::json::array();
     Table table({"profile", "platform", "kind", "matrix peak (TFLOP/s)", "vector (Gop/s)",
@@ -41,12 +52,7 @@ void runProfiles(bool asJson) {
             peakText += (peakText.empty() ? "" : " ") + dn + ":" +
                         formatFixed(2.0 * macs / 1e12, macs < 5e11 ? 3 : 1);
         }
-        nlohmann::json sources = nlohmann::json::object();
-        for (const auto& param : p.parameters) {
-            sources[param.path] = {{"value", param.value},
-                                   {"unit", param.unit},
-                                   {param.assumption ? "assumption" : "source", param.source}};
-        }
+        const nlohmann::json sources = parametersJson(p.parameters);
         list.push_back({{"name", p.name},
                         {"display_name", p.displayName},
                         {"kind", p.kind},
@@ -94,12 +100,7 @@ void runRuntimes(bool asJson) {
                 effs += (c ? "/" : "") + formatFixed(r.efficiency[size_t(c)], 2);
                 eff[std::string(opClassName(OpClass(c)))] = r.efficiency[size_t(c)];
             }
-            nlohmann::json sources = nlohmann::json::object();
-            for (const auto& param : r.parameters) {
-                sources[param.path] = {{"value", param.value},
-                                       {"unit", param.unit},
-                                       {param.assumption ? "assumption" : "source", param.source}};
-            }
+            const nlohmann::json sources = parametersJson(r.parameters);
             list.push_back({{"name", r.name},
                             {"display_name", r.displayName},
                             {"kind", kind},

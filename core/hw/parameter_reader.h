@@ -125,4 +125,12 @@ private:
 };
 
 
+/// A fusion rule at `path` ("fusion.bn"): producer, consumer or none.
+inline FusionRule readFusionRule(ParameterReader& r, const std::string& path) {
+    const std::string rule = r.choice(path, {"producer", "consumer", "none"});
+    return rule == "producer"   ? FusionRule::Producer
+           : rule == "consumer" ? FusionRule::Consumer
+                                : FusionRule::None;
+}
+
 }  // namespace archscope::hwio

@@ -94,18 +94,8 @@ Runtime legacyRuntime(const json& j, const std::string& where, const Profile& p)
     r.file = where;
     r.version = p.version;
     ParameterReader reader(j, "profile", where, r.parameters);
-    static const std::pair<const char*, OpKind> kRules[] = {{"bn", OpKind::BatchNorm},
-                                                            {"act", OpKind::Act},
-                                                            {"se-sigmoid", OpKind::SeSigmoid},
-                                                            {"se-mul", OpKind::SeMultiply},
-                                                            {"add", OpKind::ResidualAdd}};
-    for (const auto& [key, kind] : kRules) {
-        const std::string rule =
-            reader.choice("fusion." + std::string(key), {"producer", "consumer", "none"});
-        r.fusion[int(kind)] = rule == "producer"   ? FusionRule::Producer
-                              : rule == "consumer" ? FusionRule::Consumer
-                                                   : FusionRule::None;
-    }
+    for (const auto& [key, kind] : kFusionKeys)
+        r.fusion[int(kind)] = hwio::readFusionRule(reader, "fusion." + std::string(key));
     r.perGroupSeconds = reader.number("overhead.per_fused_op", "us") * 1e-6;
     r.perKernelLaunchSeconds = reader.number("overhead.per_kernel_launch", "us") * 1e-6;
     const std::string why = "not in a format-1 profile: no derating";
@@ -217,22 +207,7 @@ Profile profileFromJson(const json& j, const std::string& where) {
 }
 
 Profile loadProfile(const std::string& nameOrPath) {
-    fs::path path;
-    const bool looksLikePath =
-        nameOrPath.find('/') != std::string::npos ||
-        (nameOrPath.size() > 5 && nameOrPath.compare(nameOrPath.size() - 5, 5, ".json") == 0);
-    if (looksLikePath) {
-        path = nameOrPath;
-    } else {
-        try {
-            path = findResource("profiles/" + nameOrPath + ".json");
-        } catch (const ArchError&) {
-            std::string known;
-            for (const auto& n : listProfiles()) known += (known.empty() ? "" : ", ") + n;
-            throw ArchError("unknown profile \"" + nameOrPath + "\"; known: " + known +
-                            " (or give the path to a profile .json file)");
-        }
-    }
+    const fs::path path = findJsonResource(nameOrPath, "profiles", "profile");
     std::ifstream in(path);
     if (!in) throw ArchError("profile " + path.string() + ": cannot open the file");
     json j;
@@ -245,14 +220,7 @@ Profile loadProfile(const std::string& nameOrPath) {
 }
 
 std::vector<std::string> listProfiles() {
-    std::set<std::string> names;
-    for (const auto& dir : resourceDirs()) {
-        std::error_code ec;
-        for (const auto& entry : fs::directory_iterator(dir / "profiles", ec)) {
-            if (entry.path().extension() == ".json") names.insert(entry.path().stem().string());
-        }
-    }
-    return {names.begin(), names.end()};
+    return listJsonResources("profiles");
 }
 
 }  // namespace archscope

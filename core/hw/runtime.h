@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,13 @@ enum class FusionRule {
 };
 
 inline constexpr int kOpKindCount = int(OpKind::FullyConnected) + 1;
+
+/// The elementwise ops a runtime states a fusion rule for, by their key in files ("fusion.bn").
+inline constexpr std::pair<const char*, OpKind> kFusionKeys[] = {{"bn", OpKind::BatchNorm},
+                                                                 {"act", OpKind::Act},
+                                                                 {"se-sigmoid", OpKind::SeSigmoid},
+                                                                 {"se-mul", OpKind::SeMultiply},
+                                                                 {"add", OpKind::ResidualAdd}};
 
 /// The classes of kernels whose efficiency a runtime states: what fraction of the roofline
 /// (the largest of matrix, vector and memory time) its kernels of that class reach.

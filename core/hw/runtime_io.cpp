@@ -18,12 +18,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr std::pair<const char*, OpKind> kFusionKeys[] = {{"bn", OpKind::BatchNorm},
-                                                          {"act", OpKind::Act},
-                                                          {"se-sigmoid", OpKind::SeSigmoid},
-                                                          {"se-mul", OpKind::SeMultiply},
-                                                          {"add", OpKind::ResidualAdd}};
-
 std::string text(const json& j, const char* key, const std::string& where) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) {
@@ -42,15 +36,12 @@ void readPlatform(const json& section, const std::string& where, const std::stri
     for (const auto& [key, opKind] : kFusionKeys) {
         const std::string path = "fusion." + std::string(key);
         if (!p.has(path)) continue;
-        const std::string rule = p.choice(path, {"producer", "consumer", "none"});
+        r.fusion[size_t(opKind)] = hwio::readFusionRule(p, path);
         // The override replaces the shared rule's record (choice() appended it last).
         const ProfileParameter own = r.parameters.back();
         r.parameters.pop_back();
         std::erase_if(r.parameters, [&](const ProfileParameter& q) { return q.path == path; });
         r.parameters.push_back(own);
-        r.fusion[size_t(opKind)] = rule == "producer"   ? FusionRule::Producer
-                                   : rule == "consumer" ? FusionRule::Consumer
-                                                        : FusionRule::None;
     }
     r.perGroupSeconds = p.number("overhead.per_fused_op", "us") * 1e-6;
     r.perKernelLaunchSeconds = p.number("overhead.per_kernel_launch", "us") * 1e-6;
@@ -64,18 +55,7 @@ void readPlatform(const json& section, const std::string& where, const std::stri
 }
 
 fs::path findRuntimeFile(const std::string& nameOrPath) {
-    const bool looksLikePath =
-        nameOrPath.find('/') != std::string::npos ||
-        (nameOrPath.size() > 5 && nameOrPath.compare(nameOrPath.size() - 5, 5, ".json") == 0);
-    if (looksLikePath) return nameOrPath;
-    try {
-        return findResource("runtimes/" + nameOrPath + ".json");
-    } catch (const ArchError&) {
-        std::string known;
-        for (const auto& n : listRuntimes()) known += (known.empty() ? "" : ", ") + n;
-        throw ArchError("unknown runtime \"" + nameOrPath + "\"; known: " + known +
-                        " (or give the path to a runtime .json file)");
-    }
+    return findJsonResource(nameOrPath, "runtimes", "runtime");
 }
 
 json readJsonFile(const fs::path& path) {
@@ -112,13 +92,8 @@ Runtime runtimeFromJson(const json& j, const std::string& where, const std::stri
     }
     r.version = ver->get<int>();
     hwio::ParameterReader shared(j, "runtime", where, r.parameters);
-    for (const auto& [key, opKind] : kFusionKeys) {
-        const std::string rule =
-            shared.choice("fusion." + std::string(key), {"producer", "consumer", "none"});
-        r.fusion[size_t(opKind)] = rule == "producer"   ? FusionRule::Producer
-                                   : rule == "consumer" ? FusionRule::Consumer
-                                                        : FusionRule::None;
-    }
+    for (const auto& [key, opKind] : kFusionKeys)
+        r.fusion[size_t(opKind)] = hwio::readFusionRule(shared, "fusion." + std::string(key));
     if (shared.has("padding.asymmetric"))
         r.padCopy = shared.choice("padding.asymmetric", {"copy", "free"}) == "copy";
     auto platforms = j.find("platforms");
@@ -153,14 +128,7 @@ Runtime loadRuntime(const std::string& nameOrPath, const std::string& kind) {
 }
 
 std::vector<std::string> listRuntimes() {
-    std::set<std::string> names;
-    for (const auto& dir : resourceDirs()) {
-        std::error_code ec;
-        for (const auto& entry : fs::directory_iterator(dir / "runtimes", ec)) {
-            if (entry.path().extension() == ".json") names.insert(entry.path().stem().string());
-        }
-    }
-    return {names.begin(), names.end()};
+    return listJsonResources("runtimes");
 }
 
 std::vector<std::string> runtimeKinds(const std::string& name) {

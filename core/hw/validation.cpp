@@ -153,19 +153,7 @@ ValidationTable validationTableFromJson(const json& j, const std::string& where)
 }
 
 ValidationTable loadValidationTable(const std::string& nameOrPath) {
-    fs::path path;
-    if (nameOrPath.find('/') != std::string::npos || nameOrPath.ends_with(".json")) {
-        path = nameOrPath;
-    } else {
-        try {
-            path = findResource("validation/" + nameOrPath + ".json");
-        } catch (const ArchError&) {
-            std::string known;
-            for (const auto& n : listValidationTables()) known += (known.empty() ? "" : ", ") + n;
-            throw ArchError("unknown validation table \"" + nameOrPath + "\"; known: " + known +
-                            " (or give the path to a table .json file)");
-        }
-    }
+    const fs::path path = findJsonResource(nameOrPath, "validation", "validation table");
     std::ifstream in(path);
     if (!in) throw ArchError("validation table " + path.string() + ": cannot open the file");
     json j;
@@ -178,14 +166,7 @@ ValidationTable loadValidationTable(const std::string& nameOrPath) {
 }
 
 std::vector<std::string> listValidationTables() {
-    std::set<std::string> names;
-    for (const auto& dir : resourceDirs()) {
-        std::error_code ec;
-        for (const auto& entry : fs::directory_iterator(dir / "validation", ec)) {
-            if (entry.path().extension() == ".json") names.insert(entry.path().stem().string());
-        }
-    }
-    return {names.begin(), names.end()};
+    return listJsonResources("validation");
 }
 
 std::vector<ValidationTable> loadValidationTables() {

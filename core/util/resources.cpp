@@ -1,6 +1,7 @@
 #include "resources.h"
 
 #include <cstdlib>
+#include <set>
 #include <system_error>
 
 #include "arch/error.h"
@@ -29,6 +30,31 @@ fs::path findResource(const std::string& relative) {
     }
     throw ArchError("resource \"" + relative + "\" not found; searched: " + searched +
                     ". Set ARCHSCOPE_RESOURCE_DIR to the folder holding profiles/ and spaces/.");
+}
+
+fs::path findJsonResource(const std::string& nameOrPath, const std::string& folder,
+                          const std::string& what) {
+    if (nameOrPath.find('/') != std::string::npos || nameOrPath.ends_with(".json"))
+        return nameOrPath;
+    try {
+        return findResource(folder + "/" + nameOrPath + ".json");
+    } catch (const ArchError&) {
+        std::string known;
+        for (const auto& n : listJsonResources(folder)) known += (known.empty() ? "" : ", ") + n;
+        throw ArchError("unknown " + what + " \"" + nameOrPath + "\"; known: " + known +
+                        " (or give the path to a " + what + " .json file)");
+    }
+}
+
+std::vector<std::string> listJsonResources(const std::string& folder) {
+    std::set<std::string> names;
+    for (const auto& dir : resourceDirs()) {
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir / folder, ec)) {
+            if (entry.path().extension() == ".json") names.insert(entry.path().stem().string());
+        }
+    }
+    return {names.begin(), names.end()};
 }
 
 fs::path userDataDir() {
