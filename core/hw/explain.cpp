@@ -56,8 +56,12 @@ std::vector<ExplainLine> explainGroup(const Profile& p, const std::vector<Layer>
     for (int i = g.firstLayer; i <= g.lastLayer; ++i) {
         members += (members.empty() ? "" : " + ") + std::string(opKindName(layers[i].kind));
     }
-    out.push_back({"fused op", anchor.name + ": " + members,
-                   "elementwise ops folded by the profile's fusion rules"});
+    out.push_back({"fused op",
+                   (g.padCopy ? anchor.name + ": explicit pad copy of its input" : anchor.name + ": " + members),
+                   g.padCopy ? "the " + p.runtime.name +
+                                   " runtime pads an asymmetric 'SAME' window with a copy first"
+                             : "elementwise ops folded by the " + p.runtime.name +
+                                   " runtime's fusion rules"});
     out.push_back(
         {"platform",
          p.displayName + ", " + std::string(dtypeName(dtype)) + ", batch " +
@@ -106,10 +110,15 @@ std::vector<ExplainLine> explainGroup(const Profile& p, const std::vector<Layer>
     }
     out.push_back({"memory time", formatSeconds(g.memorySeconds), memoryHow});
     out.push_back({"fixed overhead", formatSeconds(g.overheadSeconds),
-                   "per fused op + kernel launch (profile)"});
+                   "per fused op + kernel launch (runtime " + p.runtime.name + ")"});
+    const std::string roofText = p.vector.sharesMatrixUnits ? "max(matrix + vector, memory)"
+                                                        : "max(matrix, vector, memory)";
     out.push_back({"time", formatSeconds(g.seconds),
-                   p.vector.sharesMatrixUnits ? "max(matrix + vector, memory) + overhead"
-                                              : "max(matrix, vector, memory) + overhead"});
+                   g.runtimeEfficiency < 1.0
+                       ? roofText + " / " + percent(g.runtimeEfficiency) + " (what " +
+                             p.runtime.name + "'s " + std::string(opClassName(g.opClass)) +
+                             " kernels reach) + overhead"
+                       : roofText + " + overhead"});
     out.push_back({"bound", std::string(boundName(g.bound)), "the largest of the four times"});
     out.push_back({"utilization",
                    "matrix " + percent(g.matrixUtilization) + ", vector " +
