@@ -16,9 +16,8 @@ int benchThreads() {
 }
 
 void BM_Forward(benchmark::State& state, const char* model, bool channelsLast) {
-    state.counters["threads"] =
-        archscope::configureTorchRuntime(benchThreads(), archscope::TorchDevice::Cpu,
-                                        archscope::TorchDtype::Float32);
+    state.counters["threads"] = archscope::configureTorchRuntime(
+        benchThreads(), archscope::TorchDevice::Cpu, archscope::TorchDtype::Float32);
     archscope::TorchOptions opts;
     opts.channelsLast = channelsLast;
     archscope::TorchNetwork net(archscope::buildNetwork(*archscope::zooSpec(model)), opts);

@@ -1,8 +1,8 @@
 // archscope-cli zoo/show as a user runs them: tables, JSON documents, errors and exit codes.
-#include <QtTest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QtTest>
 
 #include "support/cliprocess.h"
 
@@ -51,9 +51,12 @@ private Q_SLOTS:
     void errorsGoToStderrWithNonZeroExit_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("unknown model") << QStringList{"show", "efficientnet-b9"} << "efficientnet-b9";
-        QTest::newRow("missing file") << QStringList{"show", "/nonexistent/net.json"} << "cannot open";
-        QTest::newRow("bad batch") << QStringList{"show", "efficientnet-b0", "--batch", "0"} << "batch";
+        QTest::newRow("unknown model")
+            << QStringList{"show", "efficientnet-b9"} << "efficientnet-b9";
+        QTest::newRow("missing file")
+            << QStringList{"show", "/nonexistent/net.json"} << "cannot open";
+        QTest::newRow("bad batch")
+            << QStringList{"show", "efficientnet-b0", "--batch", "0"} << "batch";
     }
     void errorsGoToStderrWithNonZeroExit() {
         QFETCH(QStringList, args);

@@ -38,8 +38,8 @@ private Q_SLOTS:
         const QJsonArray tables = o["tables"].toArray();
         QVERIFY2(tables.size() >= 6, r.out.left(300));
         const QSet<QString> tableKeys = {
-            "name",     "platform",        "runtime",          "dtype", "role", "n", "tau_model",
-            "tau_macs", "tau_activations", "median_abs_error", "points",
+            "name", "platform", "runtime", "dtype", "role", "n", "tau_model", "tau_macs",
+            "tau_activations", "median_abs_error", "points",
             // The runtime predicted under can differ from the table's own (--runtime).
             "table_runtime", "software"};
         const QSet<QString> pointKeys = {

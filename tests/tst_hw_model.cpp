@@ -379,7 +379,8 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(ArchError, setFreeParameter(p, "memory.bandwidth", 1.0));
         QVERIFY_THROWS_EXCEPTION(ArchError, setFreeParameter(p, "matrix.efficiency", -1.0));
         const auto& names = freeParameterNames();
-        for (const char* n : {"overhead.per_step", "efficiency.depthwise_conv", "efficiency.pool_se"})
+        for (const char* n :
+             {"overhead.per_step", "efficiency.depthwise_conv", "efficiency.pool_se"})
             QVERIFY2(std::find(names.begin(), names.end(), n) != names.end(), n);
         // Runtime parameters live with the runtime, hardware ones with the profile.
         setFreeParameter(p, "efficiency.depthwise_conv", 0.5);

@@ -165,19 +165,34 @@ private Q_SLOTS:
         QTest::addColumn<QString>("newValue");
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("efficiency above 1")
-            << "/platforms/gpu/efficiency/depthwise_conv/value" << "1.2" << "gpu"
-            << "efficiency.depthwise_conv|at most 1";
-        QTest::newRow("no source") << "/platforms/gpu/overhead/per_fused_op/assumption" << ""
-                                   << "gpu" << "overhead.per_fused_op|source";
-        QTest::newRow("bad rule") << "/fusion/add/value" << "\"sometimes\"" << "gpu"
+        QTest::newRow("efficiency above 1") << "/platforms/gpu/efficiency/depthwise_conv/value"
+                                            << "1.2"
+                                            << "gpu"
+                                            << "efficiency.depthwise_conv|at most 1";
+        QTest::newRow("no source") << "/platforms/gpu/overhead/per_fused_op/assumption"
+                                   << ""
+                                   << "gpu"
+                                   << "overhead.per_fused_op|source";
+        QTest::newRow("bad rule") << "/fusion/add/value"
+                                  << "\"sometimes\""
+                                  << "gpu"
                                   << "fusion.add|one of";
-        QTest::newRow("kind not covered") << "/name" << "\"pytorch-eager\"" << "tpu"
+        QTest::newRow("kind not covered") << "/name"
+                                          << "\"pytorch-eager\""
+                                          << "tpu"
                                           << "does not run on tpu|cpu, gpu";
-        QTest::newRow("odd kind") << "/platforms/fpga" << "{}" << "gpu" << "platforms.fpga";
-        QTest::newRow("future format") << "/format_version" << "9" << "gpu" << "format_version";
-        QTest::newRow("wrong unit") << "/platforms/cpu/overhead/per_fused_op/unit" << "\"ms\""
-                                    << "cpu" << "per_fused_op|unit";
+        QTest::newRow("odd kind") << "/platforms/fpga"
+                                  << "{}"
+                                  << "gpu"
+                                  << "platforms.fpga";
+        QTest::newRow("future format") << "/format_version"
+                                       << "9"
+                                       << "gpu"
+                                       << "format_version";
+        QTest::newRow("wrong unit") << "/platforms/cpu/overhead/per_fused_op/unit"
+                                    << "\"ms\""
+                                    << "cpu"
+                                    << "per_fused_op|unit";
     }
     void brokenRuntimeNamesFileAndField() {
         QFETCH(QString, pointer);
@@ -192,7 +207,8 @@ private Q_SLOTS:
             j[ptr] = json::parse(newValue.toStdString());
         }
         const std::string error = errorOf(j, kind.toStdString());
-        QVERIFY2(error.find("broken.json") != std::string::npos || error.find("pytorch-eager") != std::string::npos,
+        QVERIFY2(error.find("broken.json") != std::string::npos ||
+                     error.find("pytorch-eager") != std::string::npos,
                  error.c_str());
         for (const auto& part : expected.split('|')) {
             QVERIFY2(error.find(part.toStdString()) != std::string::npos,

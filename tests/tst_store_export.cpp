@@ -67,7 +67,8 @@ private Q_SLOTS:
                            ",\"b0, \"\"quoted\"\"\",,,,1,fp32,388121280,5288548,,,,,,,,,,,"
                            "IR cost (exact),0");
         QVERIFY2(row1.find(",tpuv3,") != std::string::npos, row1.c_str());
-        QVERIFY2(row1.find(",0.5,1.5,1.25,2.0,20,71.5,zero-cost estimate,zero-cost,imagenet,") != std::string::npos,
+        QVERIFY2(row1.find(",0.5,1.5,1.25,2.0,20,71.5,zero-cost estimate,zero-cost,imagenet,") !=
+                     std::string::npos,
                  row1.c_str());
         QVERIFY(row1.size() > 2 && row1.substr(row1.size() - 2) == ",1");
     }

@@ -144,10 +144,26 @@ private Q_SLOTS:
         if (!QFile::exists(ARCHSCOPE_CLI_PATH)) QSKIP("archscope-cli is not built");
         QTemporaryDir dir;
         const QString out = dir.filePath("cal.json");
-        CliRun r = runCli({"calibrate", "--out", out, "--models", "mobilenet-v2",
-                           "--holdout-models", "efficientnet-b0", "--random", "1", "--holdout", "1",
-                           "--resolution", "64", "--reps", "2", "--warmup", "1", "--statistic",
-                           "p10", "--json"});
+        CliRun r = runCli({"calibrate",
+                           "--out",
+                           out,
+                           "--models",
+                           "mobilenet-v2",
+                           "--holdout-models",
+                           "efficientnet-b0",
+                           "--random",
+                           "1",
+                           "--holdout",
+                           "1",
+                           "--resolution",
+                           "64",
+                           "--reps",
+                           "2",
+                           "--warmup",
+                           "1",
+                           "--statistic",
+                           "p10",
+                           "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
         const QJsonObject context = doc["context"].toObject();

@@ -82,7 +82,8 @@ private Q_SLOTS:
         QCOMPARE(int(t.context.clock), int(TimingClock::ThreadCpu));
         QCOMPARE(t.latencyMs, t.eager.p10Ms);
         QVERIFY(t.eagerWall.medianMs > 0.0);
-        // More than one thread: the thread's CPU time is not the latency, so the wall clock is used.
+        // More than one thread: the thread's CPU time is not the latency, so the wall clock is
+        // used.
         cpu.threads = 2;
         QCOMPARE(int(measureNetwork(net, TorchOptions{}, cpu).context.clock),
                  int(TimingClock::Wall));

@@ -99,10 +99,11 @@ private Q_SLOTS:
         // slightly slower than on TPUv2 at batch 128: its depthwise convs run on a vector unit
         // assumed narrower; docs/hw-model.md.)
         const auto base = page.familySpeedups("efficientnet");
-        const auto x = page.familySpeedups(series == 0 ? "efficientnet-x-tpu" : "efficientnet-x-gpu");
+        const auto x =
+            page.familySpeedups(series == 0 ? "efficientnet-x-tpu" : "efficientnet-x-gpu");
         for (size_t i = 1; i < base.size(); ++i) {
-            QVERIFY2(x[i] >= base[i], qPrintable(QString::number(x[i]) + " < " +
-                                                 QString::number(base[i])));
+            QVERIFY2(x[i] >= base[i],
+                     qPrintable(QString::number(x[i]) + " < " + QString::number(base[i])));
             if (series == 1) QVERIFY(base[i] > 1.0);  // newer GPUs are faster for both
         }
         QCOMPARE(page.speedupPlot()->plottableCount(), 3);  // EfficientNet, X-TPU, X-GPU

@@ -17,21 +17,37 @@ private Q_SLOTS:
         QTest::addColumn<double>("paramsM");
         QTest::addColumn<double>("gmacs");
         QTest::addColumn<int>("resolution");
-        struct Row { const char* name; double params, gmacs; int res; };
+        struct Row {
+            const char* name;
+            double params, gmacs;
+            int res;
+        };
         // Reference table: efficientnet-x.md "Expected counts" (params in M, GMACs at batch 1).
         const Row rows[] = {
-            {"efficientnet-b0", 5.29, 0.388, 224},   {"efficientnet-b1", 7.79, 0.691, 240},
-            {"efficientnet-b2", 9.11, 0.999, 260},   {"efficientnet-b3", 12.23, 1.836, 300},
-            {"efficientnet-b4", 19.34, 4.413, 380},  {"efficientnet-b5", 30.39, 10.307, 456},
-            {"efficientnet-b6", 43.04, 19.137, 528}, {"efficientnet-b7", 66.35, 37.869, 600},
-            {"efficientnet-x-tpu-b0", 7.58, 0.923, 224}, {"efficientnet-x-gpu-b0", 7.58, 0.923, 224},
-            {"efficientnet-x-tpu-b1", 10.42, 1.597, 229}, {"efficientnet-x-gpu-b1", 10.42, 1.597, 229},
-            {"efficientnet-x-tpu-b2", 11.49, 2.703, 244}, {"efficientnet-x-tpu-b3", 15.77, 4.215, 263},
-            {"efficientnet-x-tpu-b4", 33.98, 10.949, 299}, {"efficientnet-x-tpu-b5", 59.92, 24.415, 332},
-            {"efficientnet-x-tpu-b6", 137.20, 53.877, 328}, {"efficientnet-x-tpu-b7", 198.64, 85.543, 350},
-            {"efficientnet-x-gpu-b2", 10.75, 2.535, 237}, {"efficientnet-x-gpu-b3", 16.81, 4.270, 255},
-            {"efficientnet-x-gpu-b4", 37.11, 10.058, 282}, {"efficientnet-x-gpu-b5", 72.09, 24.562, 306},
-            {"efficientnet-x-gpu-b6", 122.19, 46.895, 328}, {"efficientnet-x-gpu-b7", 196.73, 84.627, 350},
+            {"efficientnet-b0", 5.29, 0.388, 224},
+            {"efficientnet-b1", 7.79, 0.691, 240},
+            {"efficientnet-b2", 9.11, 0.999, 260},
+            {"efficientnet-b3", 12.23, 1.836, 300},
+            {"efficientnet-b4", 19.34, 4.413, 380},
+            {"efficientnet-b5", 30.39, 10.307, 456},
+            {"efficientnet-b6", 43.04, 19.137, 528},
+            {"efficientnet-b7", 66.35, 37.869, 600},
+            {"efficientnet-x-tpu-b0", 7.58, 0.923, 224},
+            {"efficientnet-x-gpu-b0", 7.58, 0.923, 224},
+            {"efficientnet-x-tpu-b1", 10.42, 1.597, 229},
+            {"efficientnet-x-gpu-b1", 10.42, 1.597, 229},
+            {"efficientnet-x-tpu-b2", 11.49, 2.703, 244},
+            {"efficientnet-x-tpu-b3", 15.77, 4.215, 263},
+            {"efficientnet-x-tpu-b4", 33.98, 10.949, 299},
+            {"efficientnet-x-tpu-b5", 59.92, 24.415, 332},
+            {"efficientnet-x-tpu-b6", 137.20, 53.877, 328},
+            {"efficientnet-x-tpu-b7", 198.64, 85.543, 350},
+            {"efficientnet-x-gpu-b2", 10.75, 2.535, 237},
+            {"efficientnet-x-gpu-b3", 16.81, 4.270, 255},
+            {"efficientnet-x-gpu-b4", 37.11, 10.058, 282},
+            {"efficientnet-x-gpu-b5", 72.09, 24.562, 306},
+            {"efficientnet-x-gpu-b6", 122.19, 46.895, 328},
+            {"efficientnet-x-gpu-b7", 196.73, 84.627, 350},
         };
         for (const Row& r : rows) QTest::newRow(r.name) << r.name << r.params << r.gmacs << r.res;
     }

@@ -124,7 +124,8 @@ void runShow(const std::string& model, int batch, bool asJson, const HwOptions& 
         nlohmann::json ls = nlohmann::json::array();
         for (const auto& l : layers) ls.push_back(layerToJson(l));
         if (hw) {
-            const NetworkPrediction np = summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
+            const NetworkPrediction np =
+                summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
             j["hw"] = {{"profile", hw->profile.name},
                        {"runtime", hw->profile.runtime.name},
                        {"dtype", std::string(dtypeName(hw->dtype))},
@@ -151,11 +152,12 @@ void runShow(const std::string& model, int batch, bool asJson, const HwOptions& 
                                         "kernel", "stride", "groups", "MACs",        "params"};
     std::vector<bool> right = {true, false, false, true, true, true, true, true, true, true};
     if (hw) {
-        const NetworkPrediction np = summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
+        const NetworkPrediction np =
+            summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
         std::cout << hw->profile.displayName << ", " << dtypeName(hw->dtype) << ": "
                   << formatFixed(np.latencySeconds * 1e3, 3) << " ms per batch, "
-                  << formatFixed(np.throughput, 0) << " images/s ("
-                  << predictionMethod(hw->profile) << ")\n";
+                  << formatFixed(np.throughput, 0) << " images/s (" << predictionMethod(hw->profile)
+                  << ")\n";
         for (const char* h : {"time (us)", "MXU %", "VPU %", "mem %", "flop/B", "bound"}) {
             headers.push_back(h);
             right.push_back(std::string(h) != "bound");

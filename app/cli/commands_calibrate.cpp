@@ -12,8 +12,8 @@
 
 #include "arch/error.h"
 #include "hw/profile_io.h"
-#include "hw/runtime_io.h"
 #include "hw/profile_writer.h"
+#include "hw/runtime_io.h"
 #include "registry.h"
 #include "table.h"
 #include "timing_options.h"
@@ -126,8 +126,8 @@ CalibrationMeasurements readMeasurements(const std::string& path) {
         m.context.warmup = c.at("warmup").get<int>();
         m.context.reps = c.at("reps").get<int>();
         m.context.timestamp = c.at("timestamp").get<std::string>();
-        m.context.clock = timingClockFromName(c.at("clock").get<std::string>())
-                              .value_or(TimingClock::Wall);
+        m.context.clock =
+            timingClockFromName(c.at("clock").get<std::string>()).value_or(TimingClock::Wall);
         m.context.steadyAllocator = c.value("steady_allocator", false);
         for (const auto& n : j.at("networks")) {
             NetworkFigures f;
@@ -156,7 +156,8 @@ void runCalibrate(const CalibrateArgs& a) {
     const auto device = torchDeviceFromName(a.device);
     if (!device) throw ArchError("unknown --device \"" + a.device + "\"; use cpu or cuda");
     const auto tdtype = torchDtypeFromName(a.dtype);
-    if (!tdtype) throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, tf32, bf16 or fp16");
+    if (!tdtype)
+        throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, tf32, bf16 or fp16");
     std::string baseName = a.base;
     if (baseName.empty()) {
         if (*device == TorchDevice::Cuda) {
@@ -218,9 +219,8 @@ void runCalibrate(const CalibrateArgs& a) {
                           {"device_kind", r.context.deviceKind},
                           {"libtorch", r.context.libtorchVersion},
                           {"threads", r.context.threads},
-                          {"timing", describeTiming(r.context.clock, r.statistic,
-                                                    r.context.reps, r.context.warmup,
-                                                    r.context.steadyAllocator)},
+                          {"timing", describeTiming(r.context.clock, r.statistic, r.context.reps,
+                                                    r.context.warmup, r.context.steadyAllocator)},
                           {"batch", r.context.batch},
                           {"dtype", r.context.dtype},
                           {"timestamp", r.context.timestamp},
@@ -381,7 +381,8 @@ void addCalibrateCommand(CLI::App& app) {
     cmd->add_option("--models", a->models, "Networks to fit (zoo names or .json files)")
         ->delimiter(',');
     cmd->add_option("--holdout-models", a->holdoutModels,
-                    "Networks held out of the fit (default efficientnet-b0..b3, efficientnet-x-tpu/gpu-b1..b2)")
+                    "Networks held out of the fit (default efficientnet-b0..b3, "
+                    "efficientnet-x-tpu/gpu-b1..b2)")
         ->delimiter(',');
     cmd->add_option("--space", a->space, "Search space of the random architectures")
         ->capture_default_str();

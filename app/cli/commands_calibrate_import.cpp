@@ -12,8 +12,8 @@
 #include "hw/calibrate.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
-#include "hw/runtime_io.h"
 #include "hw/profile_writer.h"
+#include "hw/runtime_io.h"
 #include "jobrunner.h"
 #include "registry.h"
 #include "store/measured_samples.h"
@@ -138,8 +138,9 @@ void run(const Options& o) {
                         std::to_string(platforms.size()) + " platforms");
     }
     const Profile hardware = loadProfile(baseName);
-    const Profile base = withRuntime(
-        hardware, !o.runtime.empty() ? o.runtime : hardware.kind == "tpu" ? "" : "pytorch-eager");
+    const Profile base = withRuntime(hardware, !o.runtime.empty()       ? o.runtime
+                                               : hardware.kind == "tpu" ? ""
+                                                                        : "pytorch-eager");
     store::requireMatchingDevice(origins, base);
     size_t unknownKind = 0;
     for (const auto& org : origins) unknownKind += org.deviceKind.empty();

@@ -23,7 +23,6 @@ Dtype dtypeFor(const Profile& p, const std::string& name) {
     return d;
 }
 
-
 /// Every parameter with its value, unit and source (or assumption), by dotted path.
 nlohmann::json parametersJson(const std::vector<ProfileParameter>& parameters) {
     nlohmann::json sources = nlohmann::json::object();
@@ -141,8 +140,7 @@ Predicted predictOne(const Profile& p, const std::string& model, int batch, Dtyp
 }
 
 void runPredict(const std::vector<std::string>& models, const std::string& hw,
-                const std::string& runtime, int batch, const std::string& dtypeName_,
-                bool asJson) {
+                const std::string& runtime, int batch, const std::string& dtypeName_, bool asJson) {
     const Profile p = loadPlatform(hw, runtime);
     const Dtype dtype = dtypeFor(p, dtypeName_);
     nlohmann::json list = nlohmann::json::array();
@@ -191,8 +189,7 @@ void runPredict(const std::vector<std::string>& models, const std::string& hw,
 }
 
 void runCompare(const std::vector<std::string>& families, const std::vector<std::string>& hws,
-                const std::string& runtime, int batch, const std::string& dtypeName_,
-                bool asJson) {
+                const std::string& runtime, int batch, const std::string& dtypeName_, bool asJson) {
     if (families.size() != 2) throw ArchError("compare needs exactly two --family options");
     if (hws.empty() || hws.size() > 2) throw ArchError("compare needs one or two --hw options");
     const auto known = zooFamilies();

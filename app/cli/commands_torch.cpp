@@ -76,7 +76,8 @@ void runMeasure(const MeasureArgs& a) {
     const auto device = torchDeviceFromName(a.device);
     if (!device) throw ArchError("unknown --device \"" + a.device + "\"; use cpu or cuda");
     const auto dtype = torchDtypeFromName(a.dtype);
-    if (!dtype) throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, tf32, bf16 or fp16");
+    if (!dtype)
+        throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, tf32, bf16 or fp16");
     opts.device = *device;
     opts.dtype = *dtype;
     opts.batch = a.batch;

@@ -2,9 +2,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <optional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "arch/error.h"
 #include "hw/model.h"
@@ -57,10 +57,10 @@ struct ValidateOptions {
     std::string runtime;     ///< predict every table under this runtime instead of its own
     std::string fitRuntime;  ///< fit this runtime on the "fit" tables first
     std::string kind = "gpu";
-    std::vector<std::string> parameters = {"overhead.per_kernel_launch",   "overhead.per_step",
-                                           "efficiency.dense_conv",        "efficiency.pointwise_conv",
-                                           "efficiency.depthwise_conv",    "efficiency.elementwise",
-                                           "efficiency.pool_se"};
+    std::vector<std::string> parameters = {
+        "overhead.per_kernel_launch", "overhead.per_step",         "efficiency.dense_conv",
+        "efficiency.pointwise_conv",  "efficiency.depthwise_conv", "efficiency.elementwise",
+        "efficiency.pool_se"};
     std::string out;  ///< where to write the fitted runtime
     bool json = false;
 };

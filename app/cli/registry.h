@@ -1,8 +1,8 @@
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
-#include <CLI/CLI.hpp>
 
 namespace archscope::cli {
 

@@ -4,8 +4,8 @@
 // same thing everywhere.
 #ifdef ARCHSCOPE_HAS_TORCH
 
-#include <string>
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "torch/measure.h"
 

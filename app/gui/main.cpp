@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
     QCommandLineOption db(QStringLiteral("db"),
                           QStringLiteral("The result store (default: the user data folder's)."),
                           QStringLiteral("FILE"));
-    QCommandLineOption hw(QStringLiteral("hw"), QStringLiteral("The platform profile to start with."),
+    QCommandLineOption hw(QStringLiteral("hw"),
+                          QStringLiteral("The platform profile to start with."),
                           QStringLiteral("PROFILE"));
     QCommandLineOption run(QStringLiteral("run"),
                            QStringLiteral("A stored run to open in the Pareto view (with --db)."),

@@ -39,7 +39,8 @@ public:
         auto odd = [](int in, int out, int k, int s) {
             return std::max((out - 1) * s + k - in, 0) % 2 == 1;
         };
-        return odd(l.in.h, l.out.h, l.kernelH, l.strideH) || odd(l.in.w, l.out.w, l.kernelW, l.strideW);
+        return odd(l.in.h, l.out.h, l.kernelH, l.strideH) ||
+               odd(l.in.w, l.out.w, l.kernelW, l.strideW);
     }
 
     void conv(const char* name, OpKind kind, int outC, int kh, int kw, Stride stride, int groups,

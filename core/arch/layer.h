@@ -20,17 +20,17 @@ struct Shape {
 };
 
 enum class OpKind {
-    Conv,            ///< regular kxk convolution (stem, fused MBConv, ResNet 3x3)
-    PointwiseConv,   ///< 1x1 convolution (expand, project, head, shortcut)
-    DepthwiseConv,   ///< kxk, groups == channels
-    SpaceToDepthConv,///< learned 2x2 stride-2 convolution (EfficientNet-X)
+    Conv,              ///< regular kxk convolution (stem, fused MBConv, ResNet 3x3)
+    PointwiseConv,     ///< 1x1 convolution (expand, project, head, shortcut)
+    DepthwiseConv,     ///< kxk, groups == channels
+    SpaceToDepthConv,  ///< learned 2x2 stride-2 convolution (EfficientNet-X)
     BatchNorm,
-    Act,             ///< activation function (see Layer::activation)
-    SePool,          ///< SE global average pool
-    SeReduce,        ///< SE 1x1 conv with bias, on a 1x1 map
+    Act,       ///< activation function (see Layer::activation)
+    SePool,    ///< SE global average pool
+    SeReduce,  ///< SE 1x1 conv with bias, on a 1x1 map
     SeExpand,
     SeSigmoid,
-    SeMultiply,      ///< scales the block's feature map by the SE gate
+    SeMultiply,  ///< scales the block's feature map by the SE gate
     ResidualAdd,
     MaxPool,
     GlobalPool,
@@ -57,9 +57,9 @@ struct Layer {
     int strideW = 1;
     int groups = 1;
     Activation activation = Activation::Relu;  ///< meaningful for OpKind::Act
-    int64_t macs = 0;          ///< multiply-accumulates for the whole batch
-    int64_t params = 0;        ///< trainable parameters (BN scale+shift, biases included)
-    int64_t inputElements = 0; ///< activations read (both operands for add/multiply)
+    int64_t macs = 0;                          ///< multiply-accumulates for the whole batch
+    int64_t params = 0;         ///< trainable parameters (BN scale+shift, biases included)
+    int64_t inputElements = 0;  ///< activations read (both operands for add/multiply)
     int64_t outputElements = 0;
     /// TF 'SAME' padding that differs between the two sides (a stride-2 window over an even
     /// size): a PyTorch port must pad explicitly, a copy of the input (runtime.h).

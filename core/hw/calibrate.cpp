@@ -79,8 +79,8 @@ std::pair<double, bool> datasheetBandwidth(const Profile& base) {
 ParameterBounds boundsOf(const Profile& base, int slot) {
     if (slot <= kMemoryEff || slot >= kClassEff0) return {1e-4, 1.0};  // fractions of peak
     if (slot == kPerStep) return {1e-3, 1e5};                          // us
-    if (slot <= kPerLaunch) return {1e-3, 1e4};  // us; 1 ns stands for "none"
-    if (slot == kOverlap) return {0.0, 1.0};     // searched linearly: 0 is a value
+    if (slot <= kPerLaunch) return {1e-3, 1e4};                        // us; 1 ns stands for "none"
+    if (slot == kOverlap) return {0.0, 1.0};  // searched linearly: 0 is a value
     if (slot == kBandwidth || slot == kWeightBandwidth) {
         // A stream cannot beat the datasheet's peak; a bandwidth that is only an assumption may
         // be beaten (cache) by up to 10x. Below 1% of it the "bandwidth" explains nothing real.
@@ -103,8 +103,8 @@ struct GroupParts {
     double memory = 0.0;                               ///< activations, at the base bandwidth
     double weightMemory = 0.0;                         ///< weights, at the base weight bandwidth
     double onChipMemory = 0.0;  ///< activations read from on-chip memory (CMEM), at its rate
-    int stage = -1;  ///< index into the sample's stages, -1 if none
-    int opClass = 0;  ///< OpClass of the group's anchor: which runtime efficiency applies
+    int stage = -1;             ///< index into the sample's stages, -1 if none
+    int opClass = 0;            ///< OpClass of the group's anchor: which runtime efficiency applies
 };
 
 struct PreparedSample {
@@ -207,10 +207,10 @@ public:
                 (g.memory * (m_baseBandwidth / x[kBandwidth]) +
                  g.weightMemory * (m_baseWeightBandwidth / weightBandwidth) + g.onChipMemory) /
                 x[kMemoryEff];
-            const double t = (std::max(compute, memory) +
-                              (1.0 - x[kOverlap]) * std::min(compute, memory)) /
-                                 x[kClassEff0 + g.opClass] +
-                             overhead;
+            const double t =
+                (std::max(compute, memory) + (1.0 - x[kOverlap]) * std::min(compute, memory)) /
+                    x[kClassEff0 + g.opClass] +
+                overhead;
             total += t;
             if (stages && g.stage >= 0) (*stages)[g.stage] += t;
         }
@@ -333,10 +333,10 @@ void setFittableParameter(Profile& p, std::string_view name, double value,
     // An optional parameter the file did not give (memory.overlap, memory.weight_bandwidth) is
     // listed from now on.
     if (!listed) {
-        const char* unit = slot == kWeightBandwidth                     ? "GB/s"
-                           : slot == kPerStep || slot == kPerFusedOp ||
-                                     slot == kPerLaunch                 ? "us"
-                                                                        : "fraction";
+        const char* unit = slot == kWeightBandwidth ? "GB/s"
+                           : slot == kPerStep || slot == kPerFusedOp || slot == kPerLaunch
+                               ? "us"
+                               : "fraction";
         parametersHolding(p, name).push_back(
             {std::string(name), formatValue(value), unit, source, false});
     }
@@ -505,9 +505,8 @@ CoreFit fitItems(const std::vector<FitItem>& items, const std::vector<int>& slot
     double abs = 0.0;
     for (const auto& item : items) {
         const auto v = decode(bestX.data(), item.start);
-        abs += std::abs(std::exp(std::log(item.model.predict(item.sample, v)) -
-                                 item.sample.logMeasured) -
-                        1.0);
+        abs += std::abs(
+            std::exp(std::log(item.model.predict(item.sample, v)) - item.sample.logMeasured) - 1.0);
     }
     r.meanAbsErrorPercent = 100.0 * abs / double(items.size());
     return r;
@@ -525,8 +524,8 @@ FitResult fitProfile(const Profile& base, const std::vector<CalibrationSample>& 
     const std::array<double, kSlotCount> start = slotsOf(base);
     std::vector<FitItem> items;
     for (const auto& s : samples) {
-        items.push_back({prepare(base, s, opts.dtype),
-                         FastModel(base, base.vector.sharesMatrixUnits), start});
+        items.push_back(
+            {prepare(base, s, opts.dtype), FastModel(base, base.vector.sharesMatrixUnits), start});
     }
     const CoreFit core = fitItems(items, slots, base, start, opts);
 
@@ -563,11 +562,12 @@ RuntimeFitResult fitRuntime(const std::vector<PlatformSample>& samples, const Fi
     const std::vector<int> slots = slotsFor(names);
     const Profile& first = samples.front().platform;
     for (const auto& ps : samples) {
-        if (ps.platform.runtime.name != first.runtime.name ||
-            ps.platform.kind != first.kind) {
-            throw ArchError("a runtime fit needs every sample under the same runtime and platform "
-                            "kind; got " + first.runtime.name + " on " + first.kind + " and " +
-                            ps.platform.runtime.name + " on " + ps.platform.kind);
+        if (ps.platform.runtime.name != first.runtime.name || ps.platform.kind != first.kind) {
+            throw ArchError(
+                "a runtime fit needs every sample under the same runtime and platform "
+                "kind; got " +
+                first.runtime.name + " on " + first.kind + " and " + ps.platform.runtime.name +
+                " on " + ps.platform.kind);
         }
         requireDtype(ps.platform, ps.dtype);
     }

@@ -57,7 +57,8 @@ std::vector<ExplainLine> explainGroup(const Profile& p, const std::vector<Layer>
         members += (members.empty() ? "" : " + ") + std::string(opKindName(layers[i].kind));
     }
     out.push_back({"fused op",
-                   (g.padCopy ? anchor.name + ": explicit pad copy of its input" : anchor.name + ": " + members),
+                   (g.padCopy ? anchor.name + ": explicit pad copy of its input"
+                              : anchor.name + ": " + members),
                    g.padCopy ? "the " + p.runtime.name +
                                    " runtime pads an asymmetric 'SAME' window with a copy first"
                              : "elementwise ops folded by the " + p.runtime.name +
@@ -111,8 +112,8 @@ std::vector<ExplainLine> explainGroup(const Profile& p, const std::vector<Layer>
     out.push_back({"memory time", formatSeconds(g.memorySeconds), memoryHow});
     out.push_back({"fixed overhead", formatSeconds(g.overheadSeconds),
                    "per fused op + kernel launch (runtime " + p.runtime.name + ")"});
-    const std::string roofText = p.vector.sharesMatrixUnits ? "max(matrix + vector, memory)"
-                                                        : "max(matrix, vector, memory)";
+    const std::string roofText =
+        p.vector.sharesMatrixUnits ? "max(matrix + vector, memory)" : "max(matrix, vector, memory)";
     out.push_back({"time", formatSeconds(g.seconds),
                    g.runtimeEfficiency < 1.0
                        ? roofText + " / " + percent(g.runtimeEfficiency) + " (what " +

@@ -300,7 +300,8 @@ GroupCost padCopyGroup(const Machine& m, const std::vector<Layer>& layers, int i
     g.overheadSeconds = m.overheadSeconds;
     g.seconds = g.memorySeconds / g.runtimeEfficiency + g.overheadSeconds;
     g.bound = g.memorySeconds > g.overheadSeconds ? Bound::Memory : Bound::Overhead;
-    if (g.seconds > 0.0) g.memoryUtilization = g.bytes / (g.seconds * m.p.memory.bandwidthBytesPerSecond);
+    if (g.seconds > 0.0)
+        g.memoryUtilization = g.bytes / (g.seconds * m.p.memory.bandwidthBytesPerSecond);
     return g;
 }
 

@@ -38,7 +38,7 @@ struct GroupCost {
     /// The explicit padding copy in front of the anchor (runtime.padCopy): reads the anchor's
     /// input and writes it padded; no compute.
     bool padCopy = false;
-    double runtimeEfficiency = 1.0;          ///< the runtime's efficiency for opClass
+    double runtimeEfficiency = 1.0;  ///< the runtime's efficiency for opClass
     // Fractions of the datasheet peak over the group's whole time.
     double matrixUtilization = 0.0;
     double vectorUtilization = 0.0;

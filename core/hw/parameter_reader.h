@@ -112,9 +112,9 @@ private:
             fail(path, "needs a \"source\" or an \"assumption\" with its reason");
         }
         const json& v = (*node)["value"];
-        m_out.push_back(
-            {path, v.is_string() ? v.get<std::string>() : v.dump(), unit,
-             hasSource ? src->get<std::string>() : assumption->get<std::string>(), !hasSource});
+        m_out.push_back({path, v.is_string() ? v.get<std::string>() : v.dump(), unit,
+                         hasSource ? src->get<std::string>() : assumption->get<std::string>(),
+                         !hasSource});
         return v;
     }
 
@@ -123,7 +123,6 @@ private:
     std::string m_where;
     std::vector<ProfileParameter>& m_out;
 };
-
 
 /// A fusion rule at `path` ("fusion.bn"): producer, consumer or none.
 inline FusionRule readFusionRule(ParameterReader& r, const std::string& path) {

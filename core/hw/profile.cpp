@@ -44,8 +44,8 @@ Dtype parseDtype(std::string_view name, std::string_view what) {
 
 const std::vector<std::string>& freeParameterNames() {
     static const std::vector<std::string> names = [] {
-        std::vector<std::string> n = {"matrix.efficiency",     "vector.efficiency",
-                                      "memory.efficiency",     "overhead.per_fused_op",
+        std::vector<std::string> n = {"matrix.efficiency",          "vector.efficiency",
+                                      "memory.efficiency",          "overhead.per_fused_op",
                                       "overhead.per_kernel_launch", "overhead.per_step"};
         for (int c = 0; c < kOpClassCount; ++c)
             n.push_back("efficiency." + std::string(opClassName(OpClass(c))));

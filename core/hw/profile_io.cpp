@@ -15,8 +15,8 @@
 namespace archscope {
 namespace {
 
-using nlohmann::json;
 using hwio::ParameterReader;
+using nlohmann::json;
 namespace fs = std::filesystem;
 
 std::string text(const json& j, const char* key, const std::string& where) {

@@ -1,9 +1,9 @@
 #pragma once
 
 #include <array>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "arch/layer.h"
@@ -61,7 +61,7 @@ struct Runtime {
     std::string file;         ///< where it was loaded from ("inline in <profile>" if embedded)
     int version = 1;          ///< bumped whenever a figure changes; stored with each evaluation
     std::array<FusionRule, kOpKindCount> fusion{};  ///< indexed by OpKind; elementwise ops only
-    double perGroupSeconds = 0.0;         ///< fixed cost of every fused op (ramp-up, tail, dispatch)
+    double perGroupSeconds = 0.0;  ///< fixed cost of every fused op (ramp-up, tail, dispatch)
     double perKernelLaunchSeconds = 0.0;  ///< launch gap per fused op (GPU)
     double perStepSeconds = 0.0;          ///< once per forward pass (framework entry, graph launch)
     std::array<double, kOpClassCount> efficiency{1.0, 1.0, 1.0, 1.0, 1.0};  ///< by OpClass

@@ -116,7 +116,8 @@ Runtime runtimeFromJson(const json& j, const std::string& where, const std::stri
                         " platforms; it covers " + kinds);
     }
     if (!section->is_object()) {
-        throw ArchError("runtime " + where + ": field \"platforms." + kind + "\": expected an object");
+        throw ArchError("runtime " + where + ": field \"platforms." + kind +
+                        "\": expected an object");
     }
     readPlatform(*section, where, kind, r);
     return r;

@@ -193,9 +193,8 @@ std::string calibrationSource(const CalibrationReport& r) {
            r.context.libtorchVersion + ", " + std::to_string(r.context.threads) + " threads, " +
            describeTiming(r.context.clock, r.statistic, r.context.reps, r.context.warmup,
                           r.context.steadyAllocator) +
-           ", " + r.context.dtype +
-           ", batch " + std::to_string(r.context.batch) + ") at " + r.context.timestamp +
-           ", fit error " + percent(r.fit.meanAbsErrorPercent) + " on " +
+           ", " + r.context.dtype + ", batch " + std::to_string(r.context.batch) + ") at " +
+           r.context.timestamp + ", fit error " + percent(r.fit.meanAbsErrorPercent) + " on " +
            std::to_string(r.fitAfter.count) + " networks, hold-out error " +
            percent(r.holdoutAfter.meanAbsErrorPercent) + " on " +
            std::to_string(r.holdoutAfter.count);

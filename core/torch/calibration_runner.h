@@ -23,10 +23,10 @@ struct CalibrationOptions {
     std::vector<std::string> fitModels = {"mobilenet-v2", "efficientnet-x-tpu-b0",
                                           "efficientnet-x-gpu-b0", "resnet-50"};
     /// Networks held out of the fit and only compared.
-    std::vector<std::string> holdoutModels = {
-        "efficientnet-b0",       "efficientnet-b1",       "efficientnet-b2",
-        "efficientnet-b3",       "efficientnet-x-tpu-b1", "efficientnet-x-tpu-b2",
-        "efficientnet-x-gpu-b1", "efficientnet-x-gpu-b2"};
+    std::vector<std::string> holdoutModels = {"efficientnet-b0",       "efficientnet-b1",
+                                              "efficientnet-b2",       "efficientnet-b3",
+                                              "efficientnet-x-tpu-b1", "efficientnet-x-tpu-b2",
+                                              "efficientnet-x-gpu-b1", "efficientnet-x-gpu-b2"};
     std::string space = "efficientnet-x";  ///< where random architectures come from
     int randomFit = 8;                     ///< random architectures added to the fit set
     int randomHoldout = 20;                ///< random architectures held out (other draws)

@@ -16,7 +16,7 @@ namespace archscope {
 /// the calling thread, so that thread's CPU time is the latency of an idle core. ThreadCpu applies
 /// to the CPU at one thread only; elsewhere the wall clock is used and the context says so.
 enum class TimingClock { Wall, ThreadCpu };
-std::string_view timingClockName(TimingClock c);  ///< "wall", "thread-cpu"
+std::string_view timingClockName(TimingClock c);                        ///< "wall", "thread-cpu"
 std::optional<TimingClock> timingClockFromName(std::string_view name);  ///< also "cpu"
 
 /// Which statistic of the timed passes stands for a network's latency.
@@ -91,9 +91,9 @@ struct Measurement {
     std::string model;
     int64_t params = 0;
     MeasureContext context;
-    double latencyMs = 0.0;  ///< the headline: context.statistic of `eager`
-    LatencyStats eager;      ///< on context.clock
-    LatencyStats eagerWall;  ///< the same passes on the wall clock
+    double latencyMs = 0.0;             ///< the headline: context.statistic of `eager`
+    LatencyStats eager;                 ///< on context.clock
+    LatencyStats eagerWall;             ///< the same passes on the wall clock
     std::optional<LatencyStats> graph;  ///< CUDA graph replay, when captured
     std::string graphNote;              ///< why there is no graph figure, if there is none
     std::vector<LayerLatency> layers;   ///< per stage, when MeasureOptions::perLayer

@@ -49,7 +49,8 @@ private:
 };
 
 double logDet(const torch::Tensor& k) {
-    const auto [sign, logAbs] = at::linalg_slogdet(k);  // ATen name: torch::linalg is not in every release
+    const auto [sign, logAbs] =
+        at::linalg_slogdet(k);  // ATen name: torch::linalg is not in every release
     if (sign.item<double>() <= 0.0) return -std::numeric_limits<double>::infinity();
     return logAbs.item<double>();
 }

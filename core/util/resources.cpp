@@ -11,7 +11,8 @@ namespace fs = std::filesystem;
 
 std::vector<fs::path> resourceDirs() {
     std::vector<fs::path> dirs;
-    if (const char* env = std::getenv("ARCHSCOPE_RESOURCE_DIR"); env && *env) dirs.emplace_back(env);
+    if (const char* env = std::getenv("ARCHSCOPE_RESOURCE_DIR"); env && *env)
+        dirs.emplace_back(env);
     std::error_code ec;
     fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (!ec) dirs.push_back(exe.parent_path().parent_path() / "share" / "archscope");

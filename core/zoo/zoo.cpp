@@ -13,18 +13,18 @@ namespace {
 
 // tensorflow/tpu models/official/efficientnet/efficientnet_builder.py (_DEFAULT_BLOCKS_ARGS).
 const std::vector<std::string> kEfficientNetBlocks = {
-    "r1_k3_s11_e1_i32_o16_se0.25", "r2_k3_s22_e6_i16_o24_se0.25",
-    "r2_k5_s22_e6_i24_o40_se0.25", "r3_k3_s22_e6_i40_o80_se0.25",
-    "r3_k5_s11_e6_i80_o112_se0.25", "r4_k5_s22_e6_i112_o192_se0.25",
+    "r1_k3_s11_e1_i32_o16_se0.25",   "r2_k3_s22_e6_i16_o24_se0.25",
+    "r2_k5_s22_e6_i24_o40_se0.25",   "r3_k3_s22_e6_i40_o80_se0.25",
+    "r3_k5_s11_e6_i80_o112_se0.25",  "r4_k5_s22_e6_i112_o192_se0.25",
     "r1_k3_s11_e6_i192_o320_se0.25",
 };
 
 // tensorflow/tpu models/official/efficientnet/tpu/efficientnet_x_builder.py; shared by the
 // X-TPU, X-GPU and X (FLOPs-rule) families, which differ only in their scaling parameters.
 const std::vector<std::string> kEfficientNetXBlocks = {
-    "r1_k3_s11_e1_i32_o16_se0.25_d1_a0",    "r2_k3_s22_e6_i16_o24_se0.25_f1_d2_a1",
-    "r2_k5_s22_e6_i24_o40_se0.25_f1_a1",    "r3_k3_s22_e6_i40_o80_se0.25_a0",
-    "r3_k5_s11_e6_i80_o112_se0.25_a0",      "r4_k5_s22_e6_i112_o192_se0.25_a0",
+    "r1_k3_s11_e1_i32_o16_se0.25_d1_a0", "r2_k3_s22_e6_i16_o24_se0.25_f1_d2_a1",
+    "r2_k5_s22_e6_i24_o40_se0.25_f1_a1", "r3_k3_s22_e6_i40_o80_se0.25_a0",
+    "r3_k5_s11_e6_i80_o112_se0.25_a0",   "r4_k5_s22_e6_i112_o192_se0.25_a0",
     "r1_k3_s11_e6_i192_o320_se0.25_a0",
 };
 
@@ -39,8 +39,8 @@ const std::vector<std::string> kEfficientNetXBlocksV2 = {
 
 // MobileNetV2 (Sandler et al. 2018, Table 2: t, c, n, s) in block-string form; ReLU6, no SE.
 const std::vector<std::string> kMobileNetV2Blocks = {
-    "r1_k3_s11_e1_i32_o16",  "r2_k3_s22_e6_i16_o24",  "r3_k3_s22_e6_i24_o32",
-    "r4_k3_s22_e6_i32_o64",  "r3_k3_s11_e6_i64_o96",  "r3_k3_s22_e6_i96_o160",
+    "r1_k3_s11_e1_i32_o16",   "r2_k3_s22_e6_i16_o24", "r3_k3_s22_e6_i24_o32",
+    "r4_k3_s22_e6_i32_o64",   "r3_k3_s11_e6_i64_o96", "r3_k3_s22_e6_i96_o160",
     "r1_k3_s11_e6_i160_o320",
 };
 
@@ -61,23 +61,38 @@ struct Scaling {
 
 // EfficientNet: efficientnet_builder.py efficientnet_params (Tan & Le 2019).
 constexpr std::array<Scaling, 8> kEfficientNetScaling = {{
-    {1.0, 1.0, 224, 0.2, 0}, {1.0, 1.1, 240, 0.2, 0}, {1.1, 1.2, 260, 0.3, 0},
-    {1.2, 1.4, 300, 0.3, 0}, {1.4, 1.8, 380, 0.4, 0}, {1.6, 2.2, 456, 0.4, 0},
-    {1.8, 2.6, 528, 0.5, 0}, {2.0, 3.1, 600, 0.5, 0},
+    {1.0, 1.0, 224, 0.2, 0},
+    {1.0, 1.1, 240, 0.2, 0},
+    {1.1, 1.2, 260, 0.3, 0},
+    {1.2, 1.4, 300, 0.3, 0},
+    {1.4, 1.8, 380, 0.4, 0},
+    {1.6, 2.2, 456, 0.4, 0},
+    {1.8, 2.6, 528, 0.5, 0},
+    {2.0, 3.1, 600, 0.5, 0},
 }};
 
 // EfficientNet-X-TPU: LACS on TPUv3 (Li et al., CVPR 2021; ../shared/reference/efficientnet-x.md).
 constexpr std::array<Scaling, 8> kEfficientNetXTpuScaling = {{
-    {1.0, 1.0, 224, 0.2, 4}, {1.05, 1.09, 229, 0.2, 2}, {1.13, 1.29, 244, 0.3, 1},
-    {1.27, 1.62, 263, 0.3, 1}, {1.54, 2.38, 299, 0.4, 1}, {1.96, 2.76, 332, 0.4, 1},
-    {2.75, 3.01, 328, 0.5, 1}, {3.26, 3.44, 350, 0.5, 1},
+    {1.0, 1.0, 224, 0.2, 4},
+    {1.05, 1.09, 229, 0.2, 2},
+    {1.13, 1.29, 244, 0.3, 1},
+    {1.27, 1.62, 263, 0.3, 1},
+    {1.54, 2.38, 299, 0.4, 1},
+    {1.96, 2.76, 332, 0.4, 1},
+    {2.75, 3.01, 328, 0.5, 1},
+    {3.26, 3.44, 350, 0.5, 1},
 }};
 
 // EfficientNet-X-GPU: LACS on V100 (same source).
 constexpr std::array<Scaling, 8> kEfficientNetXGpuScaling = {{
-    {1.0, 1.0, 224, 0.2, 4}, {1.05, 1.09, 229, 0.2, 2}, {1.13, 1.24, 237, 0.3, 1},
-    {1.31, 1.63, 255, 0.3, 1}, {1.63, 2.4, 282, 0.4, 1}, {1.94, 3.29, 306, 0.4, 1},
-    {2.25, 4.28, 328, 0.5, 1}, {2.58, 5.46, 350, 0.5, 1},
+    {1.0, 1.0, 224, 0.2, 4},
+    {1.05, 1.09, 229, 0.2, 2},
+    {1.13, 1.24, 237, 0.3, 1},
+    {1.31, 1.63, 255, 0.3, 1},
+    {1.63, 2.4, 282, 0.4, 1},
+    {1.94, 3.29, 306, 0.4, 1},
+    {2.25, 4.28, 328, 0.5, 1},
+    {2.58, 5.46, 350, 0.5, 1},
 }};
 
 // efficientnet_x_builder.py efficientnet_x_params: efficientnet-x-b0..b7, the X base under
@@ -212,8 +227,8 @@ std::optional<NetworkSpec> zooSpec(std::string_view name) {
                           Activation::Relu6);
     }
     if (name == "resnet-50") {
-        NetworkSpec spec = familySpec("resnet-50", kResNet50Blocks, {1.0, 1.0, 224, 0.0, 0},
-                                      Activation::Relu);
+        NetworkSpec spec =
+            familySpec("resnet-50", kResNet50Blocks, {1.0, 1.0, 224, 0.0, 0}, Activation::Relu);
         spec.stem = {64, 7, 2, true};
         spec.headFilters = 0;
         return spec;
@@ -244,7 +259,8 @@ NetworkSpec resolveModel(const std::string& nameOrPath) {
     for (const auto& n : zooModelNames()) known += (known.empty() ? "" : ", ") + n;
     throw ArchError("unknown model \"" + nameOrPath +
                     "\": give a zoo name (see `archscope-cli zoo`) or an architecture .json file."
-                    " Known: " + known);
+                    " Known: " +
+                    known);
 }
 
 }  // namespace archscope
