@@ -123,9 +123,9 @@ std::vector<PublishedNetwork> loadPublishedImagenet(const std::filesystem::path&
 
 const std::vector<std::string>& imagenetFeatureNames() {
     static const std::vector<std::string> names = {
-        "log10_macs",   "log10_params", "log_resolution", "log_blocks", "mean_kernel",
-        "mean_expand",  "se_share",     "fused_share",    "s2d_share",  "swish_share",
-        "relu6_share",  "log_last_width", "log_head",     "late_depth_share"};
+        "log10_macs",  "log10_params",   "log_resolution", "log_blocks",      "mean_kernel",
+        "mean_expand", "se_share",       "fused_share",    "s2d_share",       "swish_share",
+        "relu6_share", "log_last_width", "log_head",       "late_depth_share"};
     return names;
 }
 
@@ -165,7 +165,8 @@ std::vector<double> imagenetFeatures(const NetworkSpec& spec) {
 std::vector<double> ImagenetPredictor::design(const std::vector<double>& x,
                                               const std::string& recipe) const {
     std::vector<double> d(size_t(m_features) + m_recipes.size(), 0.0);
-    for (int f = 0; f < m_features; ++f) d[size_t(f)] = (x[size_t(f)] - m_mean[size_t(f)]) / m_scale[size_t(f)];
+    for (int f = 0; f < m_features; ++f)
+        d[size_t(f)] = (x[size_t(f)] - m_mean[size_t(f)]) / m_scale[size_t(f)];
     for (size_t r = 0; r < m_recipes.size(); ++r)
         if (m_recipes[r] == recipe) d[size_t(m_features) + r] = 1.0;
     return d;
@@ -178,8 +179,8 @@ ImagenetPredictor::ImagenetPredictor(const std::vector<RegressionRow>& rows, Opt
     for (const auto& r : rows) {
         if (int(r.x.size()) != m_features)
             throw ArchError("imagenet predictor: rows differ in feature count");
-        if (!r.recipe.empty() && std::find(m_recipes.begin(), m_recipes.end(), r.recipe) ==
-                                     m_recipes.end())
+        if (!r.recipe.empty() &&
+            std::find(m_recipes.begin(), m_recipes.end(), r.recipe) == m_recipes.end())
             m_recipes.push_back(r.recipe);
     }
     std::sort(m_recipes.begin(), m_recipes.end());
@@ -197,7 +198,8 @@ ImagenetPredictor::ImagenetPredictor(const std::vector<RegressionRow>& rows, Opt
         }
     }
     for (const auto& r : rows)
-        for (size_t f = 0; f < F; ++f) m_scale[f] += (r.x[f] - m_mean[f]) * (r.x[f] - m_mean[f]) / m_n;
+        for (size_t f = 0; f < F; ++f)
+            m_scale[f] += (r.x[f] - m_mean[f]) * (r.x[f] - m_mean[f]) / m_n;
     // A constant feature (e.g. no fused block anywhere) gets scale 1: it stays 0 in training, and
     // any other value is flagged out of range.
     for (double& s : m_scale) s = s > 1e-24 ? std::sqrt(s) : 1.0;
@@ -213,11 +215,15 @@ ImagenetPredictor::ImagenetPredictor(const std::vector<RegressionRow>& rows, Opt
             for (int k = 0; k < p; ++k) a[size_t(j) * p + k] += xi[size_t(j)] * xi[size_t(k)];
         }
     }
-    for (int j = 0; j < p; ++j) a[size_t(j) * p + j] += options.lambda;
+    // Recipe columns have their own penalty: 0.1 instead of 10 cut the recipe bias but, as the
+    // one-hot columns absorb the intercept, made held-out families worse (docs/estimators.md).
+    for (int j = 0; j < p; ++j)
+        a[size_t(j) * p + j] += j < m_features ? options.lambda : options.recipeLambda;
     m_inverse = invert(a, p);
     m_weights.assign(size_t(p), 0.0);
     for (int j = 0; j < p; ++j)
-        for (int k = 0; k < p; ++k) m_weights[size_t(j)] += m_inverse[size_t(j) * p + k] * b[size_t(k)];
+        for (int k = 0; k < p; ++k)
+            m_weights[size_t(j)] += m_inverse[size_t(j) * p + k] * b[size_t(k)];
 
     double sq = 0.0, abs = 0.0;
     for (int i = 0; i < m_n; ++i) {
@@ -240,14 +246,20 @@ ImagenetPrediction ImagenetPredictor::predict(const std::vector<double>& x,
     ImagenetPrediction out;
     out.value = m_yMean;
     for (size_t j = 0; j < d.size(); ++j) out.value += m_weights[j] * d[j];
-    out.uncertainty = m_sigma * std::sqrt(1.0 + 1.0 / m_n + quadratic(m_inverse, d));
+    // A linear model's leverage grows only slowly outside the data, so each feature's distance
+    // beyond the training min/max (in standard deviations) adds to the variance as well.
+    double excess = 0.0;
     const auto& names = imagenetFeatureNames();
     for (int f = 0; f < m_features; ++f) {
-        const double tol = 1e-9 + 0.01 * (m_max[size_t(f)] - m_min[size_t(f)]);
-        if (x[size_t(f)] < m_min[size_t(f)] - tol || x[size_t(f)] > m_max[size_t(f)] + tol)
-            out.outOfRangeFeatures.push_back(size_t(f) < names.size() ? names[size_t(f)]
-                                                                     : "x" + std::to_string(f));
+        const size_t i = size_t(f);
+        const double tol = 1e-9 + 0.01 * (m_max[i] - m_min[i]);
+        const double beyond = std::max(m_min[i] - x[i], x[i] - m_max[i]);
+        if (beyond > tol) {
+            out.outOfRangeFeatures.push_back(i < names.size() ? names[i] : "x" + std::to_string(f));
+            excess += (beyond / m_scale[i]) * (beyond / m_scale[i]);
+        }
     }
+    out.uncertainty = m_sigma * std::sqrt(1.0 + 1.0 / m_n + quadratic(m_inverse, d) + excess);
     if (std::find(m_recipes.begin(), m_recipes.end(), recipe) == m_recipes.end())
         out.outOfRangeFeatures.push_back("recipe");
     out.outOfRange = !out.outOfRangeFeatures.empty();
@@ -256,7 +268,8 @@ ImagenetPrediction ImagenetPredictor::predict(const std::vector<double>& x,
 
 std::vector<RegressionRow> imagenetRows(const std::vector<PublishedNetwork>& data) {
     std::vector<RegressionRow> rows;
-    for (const auto& n : data) rows.push_back({imagenetFeatures(n.spec), n.top1, n.family, n.recipe});
+    for (const auto& n : data)
+        rows.push_back({imagenetFeatures(n.spec), n.top1, n.family, n.recipe});
     return rows;
 }
 
@@ -307,7 +320,7 @@ namespace {
 json imagenetSettings(const json& s) {
     json out = {{"recipe", s.value("recipe", std::string("autoaugment"))},
                 {"data", s.value("data", std::string())},
-                {"lambda", s.value("lambda", 1.0)}};
+                {"lambda", s.value("lambda", 10.0)}};
     if (out["data"].get<std::string>().empty()) out["data"] = publishedImagenetPath().string();
     if (!(out["lambda"].get<double>() > 0.0))
         throw ArchError("imagenet settings: lambda must be > 0");
@@ -327,8 +340,7 @@ EstimateFn makeImagenet(const json& s) {
         throw ArchError("imagenet settings: unknown recipe \"" + recipe + "\"; known: " + known);
     }
     const std::string metric = "predicted ImageNet top-1 (fitted on " +
-                               std::to_string(model->trainingSize()) +
-                               " published networks) (%)";
+                               std::to_string(model->trainingSize()) + " published networks) (%)";
     return [model, settings, recipe, metric](const NetworkSpec& spec, std::stop_token) {
         const auto start = std::chrono::steady_clock::now();
         const ImagenetPrediction p = model->predict(imagenetFeatures(spec), recipe);

@@ -11,13 +11,13 @@ namespace archscope {
 
 /// One published ImageNet-1k top-1 (resources/accuracy/imagenet-published.json).
 struct PublishedNetwork {
-    std::string name;    ///< e.g. "tf_efficientnet_b3.ap_in1k@300"
-    std::string family;  ///< "efficientnet", "efficientnet-lite", "mnasnet", ...
-    std::string recipe;  ///< training recipe: "autoaugment", "advprop", "timm-ra2", ...
-    double top1 = 0.0;   ///< percent
+    std::string name;      ///< e.g. "tf_efficientnet_b3.ap_in1k@300"
+    std::string family;    ///< "efficientnet", "efficientnet-lite", "mnasnet", ...
+    std::string recipe;    ///< training recipe: "autoaugment", "advprop", "timm-ra2", ...
+    double top1 = 0.0;     ///< percent
     double paramsM = 0.0;  ///< the source's parameter count (millions)
     std::string source;
-    NetworkSpec spec;    ///< the architecture at the evaluated resolution
+    NetworkSpec spec;  ///< the architecture at the evaluated resolution
 };
 
 /// Reads the published dataset. Throws ArchError naming the file and the entry.
@@ -38,22 +38,26 @@ struct RegressionRow {
 };
 
 struct ImagenetPrediction {
-    double value = 0.0;        ///< predicted top-1 (%)
-    double uncertainty = 0.0;  ///< one standard deviation (%): LOO residual spread x leverage
-    bool outOfRange = false;   ///< a feature outside the training min/max, or an unseen recipe
+    double value = 0.0;  ///< predicted top-1 (%)
+    /// One standard deviation (%): sigma_loo * sqrt(1 + 1/n + h(x) + sum of squared distances
+    /// beyond the training range, in standard deviations of each feature).
+    double uncertainty = 0.0;
+    bool outOfRange = false;  ///< a feature outside the training min/max, or an unseen recipe
     std::vector<std::string> outOfRangeFeatures;
 };
 
 /// Ridge regression on standardized features plus a one-hot recipe, with the predictive spread
-/// sigma_loo * sqrt(1 + h(x)), h the ridge leverage. Deterministic, closed form. Plain value;
-/// const methods are safe to call from several threads.
+/// sigma_loo * sqrt(1 + h(x) + extrapolation), h the ridge leverage. Deterministic, closed form.
+/// Plain value; const methods are safe to call from several threads.
 class ImagenetPredictor {
 public:
     struct Options {
-        double lambda = 1.0;  ///< ridge penalty on the standardized features
+        double lambda = 10.0;  ///< ridge penalty on the standardized features (chosen by LOFO)
+        double recipeLambda = 10.0;  ///< ridge penalty on the one-hot recipe columns
     };
     ImagenetPredictor(const std::vector<RegressionRow>& rows, Options options);
-    ImagenetPredictor(const std::vector<RegressionRow>& rows) : ImagenetPredictor(rows, Options{}) {}
+    ImagenetPredictor(const std::vector<RegressionRow>& rows)
+        : ImagenetPredictor(rows, Options{}) {}
 
     ImagenetPrediction predict(const std::vector<double>& x, const std::string& recipe) const;
     int trainingSize() const { return m_n; }
