@@ -317,7 +317,8 @@ CrossValidation leaveOneFamilyOut(const std::vector<RegressionRow>& rows,
 
 namespace {
 
-json imagenetSettings(const json& s) {
+json imagenetSettings(const json& given) {
+    const json s = given.is_object() ? given : json::object();  // {} arrives as null
     json out = {{"recipe", s.value("recipe", std::string("autoaugment"))},
                 {"data", s.value("data", std::string())},
                 {"lambda", s.value("lambda", 10.0)}};
