@@ -1,7 +1,6 @@
 // `estimate`: accuracy estimates of zoo models or architecture files: `proxy` (trained at proxy
-// scale with LibTorch on Fashion-MNIST or another IDX / CIFAR-10 folder) or `zero-cost` (NASWOT).
-#ifdef ARCHSCOPE_HAS_TORCH
-
+// scale with LibTorch on Fashion-MNIST or another IDX / CIFAR-10 folder), `zero-cost` (NASWOT),
+// or `imagenet` (predicted from published networks; no LibTorch needed).
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -9,10 +8,18 @@
 
 #include "arch/error.h"
 #include "registry.h"
+#include "search/evaluators.h"
+#include "search/imagenet_predictor.h"
 #include "table.h"
+#include "zoo/zoo.h"
+#ifdef ARCHSCOPE_HAS_TORCH
 #include "torch/proxy_train.h"
 #include "torch/zero_cost.h"
-#include "zoo/zoo.h"
+#else
+namespace archscope {
+inline constexpr const char* kDefaultDatasetFolder = "/usr/share/datasets/fashion-mnist";
+}
+#endif
 
 namespace archscope::cli {
 namespace {
@@ -21,17 +28,123 @@ struct EstimateArgs {
     std::vector<std::string> models;
     std::string accuracy;
     std::string data = kDefaultDatasetFolder;
+#ifdef ARCHSCOPE_HAS_TORCH
     ProxySettings proxy;
     ZeroCostSettings zeroCost;
+#endif
+    std::string recipe = "autoaugment";
+    double lambda = 10.0;
+    bool report = false;
     uint64_t seed = 0;
     int threads = 1;  // one thread: deterministic, and 2 threads on a busy 2-core CPU thrash
     bool json = false;
 };
 
+/// `--report`: the imagenet predictor's dataset and its leave-one-family-out / leave-one-out
+/// errors.
+void runImagenetReport(const EstimateArgs& a) {
+    const auto data = loadPublishedImagenet(publishedImagenetPath());
+    const auto rows = imagenetRows(data);
+    const CrossValidation cv = leaveOneFamilyOut(rows, {a.lambda});
+    const ImagenetPredictor model(rows, {a.lambda});
+    if (a.json) {
+        nlohmann::json fams = nlohmann::json::array();
+        for (const auto& f : cv.families)
+            fams.push_back({{"family", f.family}, {"count", f.count}, {"mae", f.mae}});
+        std::cout << nlohmann::json{{"networks", cv.rows},
+                                    {"lofo", fams},
+                                    {"lofo_mae", cv.mae},
+                                    {"loo_mae", cv.looMae},
+                                    {"loo_rms", model.looRms()}}
+                         .dump(2)
+                  << "\n";
+        return;
+    }
+    std::cout << "imagenet predictor: ridge regression (lambda " << a.lambda << ") on "
+              << imagenetFeatureNames().size() << " IR features + recipe, fitted on " << cv.rows
+              << " published networks\n"
+              << "data: " << publishedImagenetPath().string() << "\n\n"
+              << "leave-one-family-out (train on the other families, predict this one):\n";
+    Table table({"held-out family", "networks", "MAE (top-1 %)"}, {false, true, true});
+    for (const auto& f : cv.families)
+        table.addRow({f.family, std::to_string(f.count), formatFixed(f.mae, 2)});
+    table.addRow({"all", std::to_string(cv.rows), formatFixed(cv.mae, 2)});
+    table.print(std::cout);
+    std::cout << "\nleave-one-out MAE: " << formatFixed(cv.looMae, 2)
+              << " %, LOO residual RMS (the uncertainty's base): " << formatFixed(model.looRms(), 2)
+              << " %\n";
+}
+
+/// Estimators from the core's registry (imagenet): no dataset to load, no LibTorch.
+void runRegistryEstimate(const EstimateArgs& a) {
+    std::vector<NetworkSpec> specs;
+    for (const auto& name : a.models) specs.push_back(resolveModel(name));
+    const AccuracyEstimatorKind& kind = findAccuracyEstimator(a.accuracy);
+    const nlohmann::json settings =
+        kind.resolveSettings({{"recipe", a.recipe}, {"lambda", a.lambda}});
+    const auto loadStart = std::chrono::steady_clock::now();
+    const EstimateFn estimate = kind.make(settings);
+    const double loadSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - loadStart).count();
+    std::vector<AccuracyResult> results;
+    for (const auto& spec : specs) results.push_back(estimate(spec, {}));
+    if (a.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (size_t i = 0; i < results.size(); ++i) {
+            const AccuracyResult& r = results[i];
+            list.push_back(
+                {{"model", specs[i].name},
+                 {"value", r.value},
+                 {"uncertainty", r.uncertainty ? nlohmann::json(*r.uncertainty) : nlohmann::json()},
+                 {"out_of_range", r.outOfRange},
+                 {"estimator", r.estimator},
+                 {"metric", r.metric},
+                 {"dataset", r.dataset},
+                 {"settings", r.settings},
+                 {"seconds", r.seconds}});
+        }
+        std::cout << nlohmann::json{{"results", list}, {"load_seconds", loadSeconds}}.dump(2)
+                  << "\n";
+        return;
+    }
+    std::cout << "estimator: " << a.accuracy << " (" << results.front().metric << ")\n"
+              << "settings:  " << settings.dump() << "\n\n";
+    Table table({"model", "top-1 (%)", "+/- (1 sd)", "outside data", "published"},
+                {false, true, true, false, true});
+    for (size_t i = 0; i < results.size(); ++i) {
+        const AccuracyResult& r = results[i];
+        const auto pub = publishedTop1(specs[i].name);
+        table.addRow(
+            {specs[i].name, formatFixed(r.value, 2),
+             r.uncertainty ? formatFixed(*r.uncertainty, 2) : "-",
+             r.outOfRange
+                 ? r.settings.value("out_of_range_features", nlohmann::json::array()).dump()
+                 : "no",
+             pub ? formatFixed(pub->top1, 1) : "-"});
+    }
+    table.print(std::cout);
+}
+
 void runEstimate(EstimateArgs& a) {
+    if (a.report) {
+        if (a.accuracy != "imagenet") throw ArchError("--report is for --accuracy imagenet");
+        runImagenetReport(a);
+        return;
+    }
+    if (a.models.empty()) throw ArchError("estimate: give at least one model");
+    if (a.accuracy == "imagenet") {
+        runRegistryEstimate(a);
+        return;
+    }
+#ifndef ARCHSCOPE_HAS_TORCH
+    throw ArchError("--accuracy \"" + a.accuracy +
+                    "\" needs LibTorch (rebuild with -DARCHSCOPE_WITH_TORCH=ON); imagenet works "
+                    "without it");
+#else
     const bool proxy = a.accuracy == "proxy";
     if (!proxy && a.accuracy != "zero-cost")
-        throw ArchError("unknown --accuracy \"" + a.accuracy + "\"; use proxy or zero-cost");
+        throw ArchError("unknown --accuracy \"" + a.accuracy +
+                        "\"; use imagenet, proxy or zero-cost");
     a.proxy.dataFolder = a.zeroCost.dataFolder = a.data;
     a.proxy.seed = a.zeroCost.seed = a.seed;
     a.proxy.threads = a.zeroCost.threads = a.threads;
@@ -50,7 +163,7 @@ void runEstimate(EstimateArgs& a) {
     const double loadSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - loadStart).count();
 
-    std::vector<std::pair<std::string, AccuracyEstimate>> results;
+    std::vector<std::pair<std::string, AccuracyEstimate> > results;
     for (const auto& spec : specs) {
         if (!a.json) std::cerr << "estimating " << spec.name << " (" << a.accuracy << ")...\n";
         ProxyProgressCallback progress;
@@ -91,14 +204,24 @@ void runEstimate(EstimateArgs& a) {
                       formatFixed(e.seconds / 60.0, 2)});
     }
     table.print(std::cout);
+#endif
 }
 
 void addEstimateCommands(CLI::App& app) {
     auto a = std::make_shared<EstimateArgs>();
     auto* cmd = app.add_subcommand(
-        "estimate", "Estimate accuracy: proxy training (LibTorch) or the NASWOT zero-cost score");
-    cmd->add_option("models", a->models, "Zoo names or architecture .json files")->required();
-    cmd->add_option("--accuracy", a->accuracy, "proxy or zero-cost")->required();
+        "estimate",
+        "Estimate accuracy: predicted ImageNet top-1 (imagenet), proxy training (LibTorch) or the "
+        "NASWOT zero-cost score");
+    cmd->add_option("models", a->models, "Zoo names or architecture .json files");
+    cmd->add_option("--accuracy", a->accuracy, "imagenet, proxy or zero-cost")->required();
+    cmd->add_option("--recipe", a->recipe, "imagenet: training recipe to predict for")
+        ->capture_default_str();
+    cmd->add_option("--lambda", a->lambda, "imagenet: ridge penalty (standardized features)")
+        ->check(CLI::Range(1e-9, 1e9))
+        ->capture_default_str();
+    cmd->add_flag("--report", a->report,
+                  "imagenet: leave-one-family-out and leave-one-out errors of the predictor");
     cmd->add_option("--data", a->data, "Dataset folder: MNIST IDX (gz or raw) or CIFAR-10 binary")
         ->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of weights, data order and minibatch")
@@ -106,6 +229,7 @@ void addEstimateCommands(CLI::App& app) {
     cmd->add_option("--threads", a->threads, "Intra-op threads (0 = all logical CPUs)")
         ->check(CLI::Range(0, 4096))
         ->capture_default_str();
+#ifdef ARCHSCOPE_HAS_TORCH
     auto& p = a->proxy;
     cmd->add_option("--epochs", p.epochs, "proxy: training epochs")
         ->check(CLI::Range(1, 1000))
@@ -138,6 +262,7 @@ void addEstimateCommands(CLI::App& app) {
                     "zero-cost: input side (0 = the model's own resolution)")
         ->check(CLI::Range(0, 2048));
     cmd->add_flag("--gaussian", z.gaussianInput, "zero-cost: Gaussian noise instead of images");
+#endif
     cmd->add_flag("--json", a->json, "One JSON document on stdout");
     cmd->callback([a] { runEstimate(*a); });
 }
@@ -146,5 +271,3 @@ const CommandRegistrar registrar(45, addEstimateCommands);
 
 }  // namespace
 }  // namespace archscope::cli
-
-#endif  // ARCHSCOPE_HAS_TORCH

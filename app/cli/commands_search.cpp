@@ -290,7 +290,7 @@ void addSearchCommands(CLI::App& app) {
         ->add_option("--measure", o->measure,
                      "Measure latency with LibTorch instead of predicting it")
         ->check(CLI::IsMember({"cpu", "cuda"}));
-    search->add_option("--accuracy", o->accuracy, "Accuracy estimator: proxy or zero-cost");
+    search->add_option("--accuracy", o->accuracy, "Accuracy estimator: imagenet, proxy or zero-cost");
     search->add_option("--accuracy-settings", o->settings, "Estimator settings as a JSON object");
     search->add_option("--algo", o->algo, "evolution, reinforce or random")
         ->check(CLI::IsMember({"evolution", "reinforce", "random"}));
@@ -321,7 +321,7 @@ void addSearchCommands(CLI::App& app) {
     lacs->add_option("--base", l->base, "Zoo name or architecture .json file")->required();
     lacs->add_option("--hw", l->hw, "Platform profile")->required();
     lacs->add_option("--runtime", l->runtime, "Runtime (default: the profile's)");
-    lacs->add_option("--accuracy", l->accuracy, "Accuracy estimator: proxy or zero-cost");
+    lacs->add_option("--accuracy", l->accuracy, "Accuracy estimator: imagenet, proxy or zero-cost");
     lacs->add_option("--accuracy-settings", l->settings, "Estimator settings as a JSON object");
     lacs->add_option("--steps", l->steps, "Family members B1..B<steps>")->check(CLI::Range(1, 12));
     lacs->add_option("--ratio", l->ratio, "Latency growth per step (default 2)")

@@ -5,6 +5,7 @@
 
 #include "arch/error.h"
 #include "registry.h"
+#include "search/imagenet_predictor.h"
 #ifdef ARCHSCOPE_HAS_TORCH
 #include "torch/evaluator_registry.h"
 #include "torch/measure.h"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
                  "archscope-cli"};
     app.require_subcommand(1);
     app.set_version_flag("--version", versionText());
+    archscope::registerCoreEvaluators();  // imagenet accuracy (no LibTorch)
 #ifdef ARCHSCOPE_HAS_TORCH
     archscope::registerTorchEvaluators();  // proxy / zero-cost accuracy, cpu / cuda measurement
 #endif

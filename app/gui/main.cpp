@@ -12,6 +12,7 @@
 #include "torch/measure.h"
 #endif
 #include "mainwindow.h"
+#include "search/imagenet_predictor.h"
 #include "pages/modelspage.h"
 #include "pages/validationpage.h"
 #include "screenshot.h"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
     parser.addOptions({screenshot, view, model, db, hw, run});
     parser.process(app);
 
+    archscope::registerCoreEvaluators();  // imagenet accuracy (no LibTorch)
 #ifdef ARCHSCOPE_HAS_TORCH
     archscope::registerTorchEvaluators();  // proxy / zero-cost accuracy, cpu / cuda measurement
 #endif

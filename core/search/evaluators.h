@@ -19,6 +19,8 @@ struct AccuracyResult {
     std::string dataset;      ///< e.g. "Fashion-MNIST (dataset-fashion-mnist)"; empty if none
     nlohmann::json settings;  ///< everything needed to reproduce the figure
     double seconds = 0.0;     ///< what it cost
+    std::optional<double> uncertainty;  ///< one standard deviation, same unit; unset if unknown
+    bool outOfRange = false;  ///< the network lies outside the estimator's data
 };
 
 /// A latency measured by running the network for real.

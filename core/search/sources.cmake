@@ -6,5 +6,6 @@ target_sources(archscope_core PRIVATE
     search/searchloop.cpp
     search/lacs.cpp
     search/evaluators.cpp
+    search/imagenet_predictor.cpp
     search/searchrun.cpp
 )
