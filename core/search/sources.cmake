@@ -7,4 +7,5 @@ target_sources(archscope_core PRIVATE
     search/lacs.cpp
     search/evaluators.cpp
     search/searchrun.cpp
+    search/lacsrun.cpp
 )
