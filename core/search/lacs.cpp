@@ -175,13 +175,21 @@ LacsResult runLacs(const NetworkSpec& base, const LatencyFn& latency, const Accu
                         " ms)");
 
     // Evaluates one item: recalled from an earlier session, or computed now and recorded.
-    auto visit = [&](LacsEvaluation ev, bool estimate) -> std::optional<double> {
+    // `refusedOk`: an estimator that refuses the network (too large for this machine) leaves
+    // the item without an estimate and a warning, instead of failing the run.
+    auto visit = [&](LacsEvaluation ev, bool estimate,
+                     bool refusedOk = false) -> std::optional<double> {
         if (recorder.recall) {
             if (auto stored = recorder.recall(ev.seq)) return *stored;
         }
         if (estimate) {
-            ev.accuracy = accuracy(ev.spec);
-            ++r.estimates;
+            try {
+                ev.accuracy = accuracy(ev.spec);
+                ++r.estimates;
+            } catch (const std::exception& e) {
+                if (!refusedOk || stop.stop_requested()) throw;
+                r.warnings.push_back(ev.spec.name + ": no estimate (" + e.what() + ")");
+            }
         }
         if (stop.stop_requested()) return std::nullopt;  // an estimate cut short is not stored
         if (recorder.record) recorder.record(ev);
@@ -265,7 +273,7 @@ LacsResult runLacs(const NetworkSpec& base, const LatencyFn& latency, const Accu
         ev.latencyMs = s.latencyMs;
         ev.targetMs = targets[size_t(k)];
         ev.phi = s.phi;
-        const auto acc = visit(ev, true);
+        const auto acc = visit(ev, true, true);
         if (stop.stop_requested()) return r;
         FamilyMember m = costed(ev.spec, s.latencyMs);
         m.targetMs = ev.targetMs;

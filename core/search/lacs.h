@@ -73,8 +73,8 @@ struct LacsResult {
     std::vector<FamilyMember> family;        ///< LACS, B0..B<steps>, each on its own target
     std::vector<FamilyMember> flopsScaling;  ///< EfficientNet's rule on the same base
     std::vector<std::string> warnings;       ///< grid edges hit, targets missed
-    int estimates = 0;                       ///< accuracy estimates made in this session
-    bool complete = false;                   ///< false when stopped before the end
+    int estimates = 0;      ///< accuracy estimates made (a stored run's report: all it stored)
+    bool complete = false;  ///< false when stopped before the end
 };
 
 using LatencyFn = std::function<double(const NetworkSpec&)>;

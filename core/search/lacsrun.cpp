@@ -1,5 +1,6 @@
 #include "lacsrun.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -262,6 +263,8 @@ LacsReport lacsReportFromStore(const std::filesystem::path& db, int64_t runId) {
         throw ArchError("internal: a stored LACS run asked for a new estimate");
     };
     LacsResult r = runLacs(p.base, setup.latency(), noEstimate, p.lacs, {}, recorder);
+    r.estimates = int(std::count_if(accuracyOf.begin(), accuracyOf.end(),
+                                    [](const auto& kv) { return kv.second.has_value(); }));
     return setup.report(std::move(r), metric);
 }
 
