@@ -96,7 +96,7 @@ private Q_SLOTS:
         LacsParams p;
         p.gridStep = 0.1;
         p.steps = 2;
-        p.targetsMs = {2 * f.latency(f.base), 1e7};  // B2: far beyond any 16x network
+        p.targetsMs = {2 * f.latency(f.base), 1e7};  // B2: far beyond any 64x network
         const LacsResult r = runLacs(f.base, f.latency, widthLover, p);
         QCOMPARE(r.beta, p.betaMax);
         QCOMPARE(r.gamma, 1.0);

@@ -113,7 +113,7 @@ NetworkSpec memberSpec(const NetworkSpec& base, double alpha, double beta, doubl
                        int resolutionMultiple, const std::string& name);
 
 /// The exponent whose member's latency is nearest `targetMs`, by bisection on phi >= 0 (phi is
-/// capped where a factor reaches 16x). `reached` is false when the nearest member is further
+/// capped where a factor reaches 64x). `reached` is false when the nearest member is further
 /// than `tolerance` from the target.
 struct PhiSolution {
     double phi = 0;
