@@ -1,5 +1,4 @@
-// `search`, `lacs` and `spaces`: platform-aware search and latency-aware compound scaling.
-#include <unistd.h>
+// `search` and `spaces`: platform-aware architecture search.
 
 #include <cmath>
 #include <iostream>
@@ -16,7 +15,6 @@
 #include "jobrunner.h"
 #include "registry.h"
 #include "search/evaluators.h"
-#include "search/lacs.h"
 #include "search/searchrun.h"
 #include "store/store.h"
 #include "table.h"
@@ -143,113 +141,9 @@ void runSearch(const SearchOptions& o) {
                                         : "measured on " + o.measure)
                   << ", accuracy from " << o.accuracy << "\n";
     }
-    runToEnd(writer, runId, false, 1);
+    runToEnd(writer, runId, false, 1, !o.json);
     writer.reset();  // commit and close before reading the front
     printFront(path, runId, o.json);
-}
-
-struct LacsOptions {
-    std::string base, hw, runtime, accuracy = "zero-cost", dtype, settings;
-    int steps = 7, batch = 1;
-    double gridStep = 0.05, tolerance = 0.08, ratio = 2.0;
-    bool json = false;
-};
-
-json memberJson(const FamilyMember& m) {
-    return {{"name", m.name},
-            {"width", m.width},
-            {"depth", m.depth},
-            {"resolution", m.resolution},
-            {"latency_ms", m.latencyMs},
-            {"macs", m.macs},
-            {"params", m.params}};
-}
-
-void runLacsCommand(const LacsOptions& o) {
-    const NetworkSpec base = resolveModel(o.base);
-    const Profile profile = loadPlatform(o.hw, o.runtime);
-    Dtype dtype = profile.defaultDtype;
-    if (!o.dtype.empty()) {
-        dtype = parseDtype(o.dtype, "--dtype");
-    }
-    requireDtype(profile, dtype);
-    const AccuracyEstimatorKind& kind = findAccuracyEstimator(o.accuracy);
-    const json settings = kind.resolveSettings(parseSettings(o.settings));
-    const EstimateFn estimate = kind.make(settings);
-    std::string metric;
-    int estimates = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    auto latency = [&](const NetworkSpec& s) {
-        return predictModel(profile, s, o.batch, dtype).latencySeconds * 1e3;
-    };
-    auto accuracy = [&](const NetworkSpec& s) {
-        const AccuracyResult r = estimate(s, {});
-        metric = r.metric;
-        ++estimates;
-        if (!o.json && isatty(STDERR_FILENO))
-            std::cerr << "\rLACS: estimated accuracy of " << estimates << " candidates"
-                      << std::flush;
-        return r.value;
-    };
-    LacsParams params;
-    params.steps = o.steps;
-    params.gridStep = o.gridStep;
-    params.tolerance = o.tolerance;
-    params.latencyRatio = o.ratio;
-    const LacsResult r = runLacs(base, latency, accuracy, params);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (o.json) {
-        json family = json::array(), flops = json::array();
-        for (const auto& m : r.family) family.push_back(memberJson(m));
-        for (const auto& m : r.flopsScaling) flops.push_back(memberJson(m));
-        std::cout << json{{"base", base.name},
-                          {"profile", profile.name},
-                          {"runtime", profile.runtime.name},
-                          {"dtype", std::string(dtypeName(dtype))},
-                          {"batch", o.batch},
-                          {"alpha", r.alpha},
-                          {"beta", r.beta},
-                          {"gamma", r.gamma},
-                          {"base_latency_ms", r.baseLatencyMs},
-                          {"target_latency_ms", r.targetMs},
-                          {"latency_method", predictionMethod(profile)},
-                          {"accuracy_estimator", o.accuracy},
-                          {"accuracy_metric", metric},
-                          {"accuracy_settings", settings},
-                          {"estimates", estimates},
-                          {"seconds", seconds},
-                          {"family", family},
-                          {"flops_scaling", flops}}
-                         .dump(2)
-                  << "\n";
-        return;
-    }
-    if (isatty(STDERR_FILENO)) std::cerr << "\n";
-    std::cout << "LACS on " << profile.name << " from " << base.name << ": alpha (depth) "
-              << formatFixed(r.alpha, 2) << ", beta (width) " << formatFixed(r.beta, 2)
-              << ", gamma (resolution) " << formatFixed(r.gamma, 2) << "\n"
-              << "target: each step " << formatFixed(o.ratio, 1) << "x the latency ("
-              << formatFixed(r.targetMs, 4) << " ms for B1); accuracy from " << o.accuracy << " ("
-              << metric << ") on " << estimates << " latency-feasible grid points, "
-              << formatFixed(seconds, 1) << " s\n\n";
-    Table table({"member", "depth", "width", "res.", "latency (ms)", "GMACs", "|", "FLOPs rule",
-                 "res.", "latency (ms)", "GMACs"},
-                {false, true, true, true, true, true, false, false, true, true, true});
-    for (size_t k = 0; k < r.family.size(); ++k) {
-        const auto& a = r.family[k];
-        const auto& b = r.flopsScaling[k];
-        table.addRow({"B" + std::to_string(k), formatFixed(a.depth, 2), formatFixed(a.width, 2),
-                      std::to_string(a.resolution), formatFixed(a.latencyMs, 4),
-                      formatFixed(a.macs / 1e9, 2), "|",
-                      "d" + formatFixed(b.depth, 2) + " w" + formatFixed(b.width, 2),
-                      std::to_string(b.resolution), formatFixed(b.latencyMs, 4),
-                      formatFixed(b.macs / 1e9, 2)});
-    }
-    table.print(std::cout);
-    std::cout << "\nLatencies are " << predictionMethod(profile)
-              << "; the FLOPs rule is EfficientNet's alpha 1.2, beta 1.1, "
-                 "gamma 1.15 (Tan & Le 2019).\n";
 }
 
 void runSpaces(bool asJson) {
@@ -314,26 +208,6 @@ void addSearchCommands(CLI::App& app) {
                        "Comma-separated models evaluated the same way as reference points");
     search->add_flag("--json", o->json, "The front as one JSON document on stdout");
     search->callback([o] { runSearch(*o); });
-
-    auto* lacs = app.add_subcommand(
-        "lacs", "Latency-aware compound scaling of a base network into a family");
-    auto l = std::make_shared<LacsOptions>();
-    lacs->add_option("--base", l->base, "Zoo name or architecture .json file")->required();
-    lacs->add_option("--hw", l->hw, "Platform profile")->required();
-    lacs->add_option("--runtime", l->runtime, "Runtime (default: the profile's)");
-    lacs->add_option("--accuracy", l->accuracy, "Accuracy estimator: imagenet, proxy or zero-cost");
-    lacs->add_option("--accuracy-settings", l->settings, "Estimator settings as a JSON object");
-    lacs->add_option("--steps", l->steps, "Family members B1..B<steps>")->check(CLI::Range(1, 12));
-    lacs->add_option("--ratio", l->ratio, "Latency growth per step (default 2)")
-        ->check(CLI::Range(1.1, 10.0));
-    lacs->add_option("--grid-step", l->gridStep, "Grid step of alpha, beta, gamma")
-        ->check(CLI::Range(0.01, 0.5));
-    lacs->add_option("--tolerance", l->tolerance, "Accepted latency deviation from the target")
-        ->check(CLI::Range(0.005, 0.5));
-    lacs->add_option("--batch", l->batch, "Batch size")->check(CLI::Range(1, 1 << 16));
-    lacs->add_option("--dtype", l->dtype, dtypeNameList() + " (default: the profile's)");
-    lacs->add_flag("--json", l->json, "One JSON document on stdout");
-    lacs->callback([l] { runLacsCommand(*l); });
 
     auto* spaces = app.add_subcommand("spaces", "List the shipped search spaces and their sizes");
     auto spacesJson = std::make_shared<bool>(false);

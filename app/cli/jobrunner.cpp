@@ -96,7 +96,7 @@ private:
 }  // namespace
 
 void runToEnd(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId, bool json,
-              int workers) {
+              int workers, bool summary) {
     auto printer = std::make_shared<EventPrinter>(json);
     auto controller = engine::controllerForRun(
         writer, runId, [printer](const engine::JobEvent& e) { (*printer)(e); }, workers);
@@ -123,7 +123,7 @@ void runToEnd(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId,
         throw ArchError("run " + std::to_string(runId) + " cancelled with " +
                         std::to_string(fin->evaluations) + " evaluations stored; `archscope-cli " +
                         "resume --db " + db + " --run " + std::to_string(runId) + "` continues it");
-    if (!json)
+    if (!json && summary)
         std::cout << "run " << runId << ": " << fin->evaluations << " evaluations stored in " << db
                   << " (" << formatFixed(fin->elapsedSeconds, 2) << " s)\n";
 }

@@ -15,8 +15,9 @@ void addDbOption(CLI::App* cmd, std::string& db);
 
 /// Runs a stored run to its end on the engine, printing events (JSON lines with `json`, a
 /// progress bar on a terminal otherwise); Ctrl-C cancels cooperatively and the run stays
-/// resumable. Throws ArchError if the run failed.
+/// resumable. Throws ArchError if the run failed. `summary`: print "run N: ... stored" on stdout
+/// at the end (off when the caller prints its own document there).
 void runToEnd(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId, bool json,
-              int workers);
+              int workers, bool summary = true);
 
 }  // namespace archscope::cli

@@ -1,12 +1,83 @@
 #include "lacs.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "arch/error.h"
 #include "arch/expand.h"
 
 namespace archscope {
+
+namespace {
+
+constexpr int kMaxSteps = 12;
+// phi stops where one factor reaches this: far beyond any family in the papers (B7 is ~3x
+// depth), yet room for a width-only direction, whose B7 on TPUv3 needs ~20x the width because
+// wider layers fill the MXU better; it keeps the network's counts well inside 64 bits.
+constexpr double kMaxFactor = 64.0;
+constexpr int kBisections = 60;
+
+std::string fixed(double v, int digits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+int64_t axisPoints(double max, double step) {
+    return static_cast<int64_t>(std::floor((max - 1.0) / step + 1e-9)) + 1;
+}
+
+FamilyMember costed(const NetworkSpec& spec, double latencyMs) {
+    const NetworkCost cost = totalCost(expandLayers(buildNetwork(spec), 1));
+    FamilyMember m;
+    m.name = spec.name;
+    m.width = spec.scaling.width;
+    m.depth = spec.scaling.depth;
+    m.resolution = spec.scaling.resolution;
+    m.latencyMs = latencyMs;
+    m.macs = cost.macs;
+    m.params = cost.params;
+    return m;
+}
+
+}  // namespace
+
+void LacsParams::validate() const {
+    if (targetsMs.empty() && (steps < 1 || steps > kMaxSteps))
+        throw ArchError("LACS: steps must be in 1.." + std::to_string(kMaxSteps));
+    if (!targetsMs.empty()) {
+        if (int(targetsMs.size()) > kMaxSteps)
+            throw ArchError("LACS: at most " + std::to_string(kMaxSteps) + " targets");
+        if (int(targetsMs.size()) != steps)
+            throw ArchError("LACS: " + std::to_string(targetsMs.size()) + " targets for " +
+                            std::to_string(steps) + " steps");
+        for (size_t i = 0; i < targetsMs.size(); ++i) {
+            if (!std::isfinite(targetsMs[i]) || targetsMs[i] <= 0.0)
+                throw ArchError("LACS: target " + std::to_string(i + 1) +
+                                " must be a positive number of milliseconds");
+            if (i > 0 && !(targetsMs[i] > targetsMs[i - 1]))
+                throw ArchError("LACS: targets must increase (B" + std::to_string(i + 1) +
+                                "'s is not above B" + std::to_string(i) + "'s)");
+        }
+    }
+    if (!std::isfinite(latencyRatio) || !(latencyRatio > 1.0))
+        throw ArchError("LACS: the latency ratio must be > 1");
+    if (!(gridStep > 0.0) || !std::isfinite(gridStep))
+        throw ArchError("LACS: the grid step must be > 0");
+    if (!(alphaMax >= 1.0 && betaMax >= 1.0 && gammaMax >= 1.0))
+        throw ArchError("LACS: the grid maxima must be >= 1");
+    if (!(tolerance > 0.0 && tolerance < 1.0) || !(memberTolerance > 0.0 && memberTolerance < 1.0))
+        throw ArchError("LACS: tolerances must be in (0, 1)");
+    if (resolutionMultiple < 1) throw ArchError("LACS: the resolution multiple must be >= 1");
+}
+
+int64_t LacsParams::gridSize() const {
+    return axisPoints(alphaMax, gridStep) * axisPoints(betaMax, gridStep) *
+               axisPoints(gammaMax, gridStep) -
+           1;
+}
 
 NetworkSpec scaledSpec(const NetworkSpec& base, double depth, double width, double resolution,
                        const std::string& name) {
@@ -18,79 +89,224 @@ NetworkSpec scaledSpec(const NetworkSpec& base, double depth, double width, doub
     return s;
 }
 
-namespace {
-
-FamilyMember member(const NetworkSpec& spec, const LatencyFn& latency) {
-    const NetworkCost cost = totalCost(expandLayers(buildNetwork(spec), 1));
-    return {spec.name,     spec.scaling.width, spec.scaling.depth, spec.scaling.resolution,
-            latency(spec), cost.macs,          cost.params};
+NetworkSpec memberSpec(const NetworkSpec& base, double alpha, double beta, double gamma, double phi,
+                       int resolutionMultiple, const std::string& name) {
+    NetworkSpec s = scaledSpec(base, std::pow(alpha, phi), std::pow(beta, phi), 1.0, name);
+    const double res = base.scaling.resolution * std::pow(gamma, phi);
+    const int m = std::max(1, resolutionMultiple);
+    s.scaling.resolution = std::max(m, static_cast<int>(std::lround(res / m)) * m);
+    // phi = 0 is the base itself, whatever its own resolution's remainder.
+    if (phi == 0.0) s.scaling.resolution = base.scaling.resolution;
+    return s;
 }
 
-std::vector<FamilyMember> family(const NetworkSpec& base, int steps, double alpha, double beta,
-                                 double gamma, const std::string& suffix,
-                                 const LatencyFn& latency) {
+PhiSolution solvePhi(const NetworkSpec& base, double alpha, double beta, double gamma,
+                     double targetMs, const LatencyFn& latency, int resolutionMultiple,
+                     double tolerance) {
+    auto at = [&](double phi) {
+        return latency(memberSpec(base, alpha, beta, gamma, phi, resolutionMultiple, "phi"));
+    };
+    auto off = [&](double ms) { return std::abs(std::log(ms / targetMs)); };
+    const double growth = std::max({alpha, beta, gamma});
+    const double phiMax = growth > 1.0 ? std::log(kMaxFactor) / std::log(growth) : 0.0;
+    double lo = 0.0, latLo = at(0.0);
+    PhiSolution s{0.0, latLo, false};
+    if (latLo < targetMs && phiMax > 0.0) {
+        // Bracket: double phi until the latency reaches the target (or phi its cap).
+        double hi = std::min(1.0, phiMax), latHi = at(hi);
+        while (latHi < targetMs && hi < phiMax) {
+            lo = hi;
+            latLo = latHi;
+            hi = std::min(2.0 * hi, phiMax);
+            latHi = at(hi);
+        }
+        if (latHi < targetMs) {
+            s = {hi, latHi, false};
+        } else {
+            for (int i = 0; i < kBisections && hi - lo > 1e-9; ++i) {
+                const double mid = 0.5 * (lo + hi);
+                const double latMid = at(mid);
+                if (latMid < targetMs) {
+                    lo = mid;
+                    latLo = latMid;
+                } else {
+                    hi = mid;
+                    latHi = latMid;
+                }
+            }
+            // The rounded network is a step function of phi: take the nearer side of the step.
+            s = off(latLo) <= off(latHi) ? PhiSolution{lo, latLo, false}
+                                         : PhiSolution{hi, latHi, false};
+        }
+    }
+    s.reached = std::abs(s.latencyMs / targetMs - 1.0) <= tolerance;
+    return s;
+}
+
+std::vector<FamilyMember> flopsCompoundFamily(const NetworkSpec& base, int steps,
+                                              const LatencyFn& latency) {
     std::vector<FamilyMember> out;
     for (int k = 0; k <= steps; ++k) {
-        const std::string name = base.name + suffix + "-b" + std::to_string(k);
-        out.push_back(member(
-            scaledSpec(base, std::pow(alpha, k), std::pow(beta, k), std::pow(gamma, k), name),
-            latency));
+        const std::string name = base.name + "-flops-b" + std::to_string(k);
+        const NetworkSpec s =
+            scaledSpec(base, std::pow(1.2, k), std::pow(1.1, k), std::pow(1.15, k), name);
+        FamilyMember m = costed(s, latency(s));
+        m.phi = k;
+        m.depthFactor = std::pow(1.2, k);
+        m.widthFactor = std::pow(1.1, k);
+        m.resolutionFactor = std::pow(1.15, k);
+        out.push_back(m);
     }
     return out;
 }
 
-}  // namespace
-
-std::vector<FamilyMember> flopsCompoundFamily(const NetworkSpec& base, int steps,
-                                              const LatencyFn& latency) {
-    return family(base, steps, 1.2, 1.1, 1.15, "-flops", latency);
-}
-
 LacsResult runLacs(const NetworkSpec& base, const LatencyFn& latency, const AccuracyFn& accuracy,
-                   const LacsParams& p, std::stop_token stop) {
-    if (p.steps < 1 || p.steps > 12) throw ArchError("LACS: steps must be in 1..12");
-    if (!(p.latencyRatio > 1.0)) throw ArchError("LACS: the latency ratio must be > 1");
-    if (!(p.gridStep > 0.0)) throw ArchError("LACS: the grid step must be > 0");
+                   const LacsParams& p, std::stop_token stop, const LacsRecorder& recorder) {
+    p.validate();
     LacsResult r;
     r.baseLatencyMs = latency(base);
-    r.targetMs = r.baseLatencyMs * p.latencyRatio;
-    const int na = static_cast<int>(std::floor((p.alphaMax - 1.0) / p.gridStep + 1e-9)) + 1;
-    const int nb = static_cast<int>(std::floor((p.betaMax - 1.0) / p.gridStep + 1e-9)) + 1;
-    const int ng = static_cast<int>(std::floor((p.gammaMax - 1.0) / p.gridStep + 1e-9)) + 1;
-    for (int i = 0; i < na && !stop.stop_requested(); ++i) {
-        for (int j = 0; j < nb; ++j) {
-            for (int k = 0; k < ng; ++k) {
-                LacsPoint pt;
-                pt.alpha = 1.0 + i * p.gridStep;
-                pt.beta = 1.0 + j * p.gridStep;
-                pt.gamma = 1.0 + k * p.gridStep;
+    std::vector<double> targets{r.baseLatencyMs};
+    for (int k = 1; k <= p.steps; ++k)
+        targets.push_back(p.targetsMs.empty() ? r.baseLatencyMs * std::pow(p.latencyRatio, k)
+                                              : p.targetsMs[size_t(k - 1)]);
+    r.targetMs = targets[1];
+    if (!(r.targetMs > r.baseLatencyMs))
+        throw ArchError("LACS: B1's target (" + fixed(r.targetMs, 4) +
+                        " ms) must be above the base latency (" + fixed(r.baseLatencyMs, 4) +
+                        " ms)");
+
+    // Evaluates one item: recalled from an earlier session, or computed now and recorded.
+    // `refusedOk`: an estimator that refuses the network (too large for this machine) leaves
+    // the item without an estimate and a warning, instead of failing the run.
+    auto visit = [&](LacsEvaluation ev, bool estimate,
+                     bool refusedOk = false) -> std::optional<double> {
+        if (recorder.recall) {
+            if (auto stored = recorder.recall(ev.seq)) return *stored;
+        }
+        if (estimate) {
+            try {
+                ev.accuracy = accuracy(ev.spec);
+                ++r.estimates;
+            } catch (const std::exception& e) {
+                if (!refusedOk || stop.stop_requested()) throw;
+                r.warnings.push_back(ev.spec.name + ": no estimate (" + e.what() + ")");
+            }
+        }
+        if (stop.stop_requested()) return std::nullopt;  // an estimate cut short is not stored
+        if (recorder.record) recorder.record(ev);
+        return ev.accuracy;
+    };
+
+    // 1. The (alpha, beta, gamma) step for B1; accuracy only where the latency is on target.
+    const int64_t na = axisPoints(p.alphaMax, p.gridStep);
+    const int64_t nb = axisPoints(p.betaMax, p.gridStep);
+    const int64_t ng = axisPoints(p.gammaMax, p.gridStep);
+    int64_t seq = 0;
+    for (int64_t i = 0; i < na; ++i) {
+        for (int64_t j = 0; j < nb; ++j) {
+            for (int64_t k = 0; k < ng; ++k) {
                 if (i == 0 && j == 0 && k == 0) continue;  // the base itself is no step
-                pt.latencyMs = latency(scaledSpec(base, pt.alpha, pt.beta, pt.gamma, "grid"));
+                if (stop.stop_requested()) return r;
+                LacsPoint pt;
+                pt.alpha = 1.0 + double(i) * p.gridStep;
+                pt.beta = 1.0 + double(j) * p.gridStep;
+                pt.gamma = 1.0 + double(k) * p.gridStep;
+                LacsEvaluation ev;
+                ev.seq = seq++;
+                ev.spec = scaledSpec(base, pt.alpha, pt.beta, pt.gamma,
+                                     base.name + "-grid-a" + fixed(pt.alpha, 2) + "-b" +
+                                         fixed(pt.beta, 2) + "-g" + fixed(pt.gamma, 2));
+                ev.latencyMs = pt.latencyMs = latency(ev.spec);
+                ev.targetMs = r.targetMs;
                 pt.feasible = std::abs(pt.latencyMs / r.targetMs - 1.0) <= p.tolerance;
-                pt.accuracy = std::numeric_limits<double>::quiet_NaN();
+                const auto acc = visit(ev, pt.feasible);
+                pt.accuracy = acc.value_or(std::numeric_limits<double>::quiet_NaN());
+                if (pt.feasible)
+                    pt.reward = pt.accuracy * std::pow(pt.latencyMs / r.targetMs, p.rewardExponent);
                 r.grid.push_back(pt);
             }
         }
     }
-    // Estimate accuracy only where the latency is on target: that is where the choice is made.
+    if (stop.stop_requested()) return r;
     const LacsPoint* best = nullptr;
-    for (auto& pt : r.grid) {
-        if (!pt.feasible || stop.stop_requested()) continue;
-        pt.accuracy = accuracy(scaledSpec(base, pt.alpha, pt.beta, pt.gamma, "grid"));
-        pt.reward = pt.accuracy * std::pow(pt.latencyMs / r.targetMs, p.rewardExponent);
-        if (!best || pt.reward > best->reward) best = &pt;
+    for (const auto& pt : r.grid) {
+        if (pt.feasible && std::isfinite(pt.reward) && (!best || pt.reward > best->reward))
+            best = &pt;
     }
     if (!best) {
-        throw ArchError("LACS: no (depth, width, resolution) step on the grid reaches " +
-                        std::to_string(p.latencyRatio) + "x the base latency within " +
-                        std::to_string(int(p.tolerance * 100)) +
-                        "%; raise the grid maxima or the tolerance");
+        throw ArchError(
+            "LACS: no (depth, width, resolution) step on the grid reaches B1's target (" +
+            fixed(r.targetMs, 4) + " ms) within " +
+            std::to_string(int(std::lround(p.tolerance * 100))) +
+            "%; raise the grid maxima or the tolerance");
     }
     r.alpha = best->alpha;
     r.beta = best->beta;
     r.gamma = best->gamma;
-    r.family = family(base, p.steps, r.alpha, r.beta, r.gamma, "-lacs", latency);
+    auto edge = [&](const char* coef, const char* what, double v, double max) {
+        if (std::abs(v - 1.0) < 1e-9)
+            r.warnings.push_back(std::string(coef) + " (" + what +
+                                 ") is 1.00, the grid's lower edge: the family does not scale " +
+                                 what);
+        else if (std::abs(v - max) < 1e-9)
+            r.warnings.push_back(std::string(coef) + " (" + what + ") is " + fixed(v, 2) +
+                                 ", the grid's maximum: a wider grid may choose more");
+    };
+    edge("alpha", "depth", r.alpha, p.alphaMax);
+    edge("beta", "width", r.beta, p.betaMax);
+    edge("gamma", "resolution", r.gamma, p.gammaMax);
+
+    // 2. Every member on its own target along the found direction.
+    for (int k = 0; k <= p.steps; ++k) {
+        if (stop.stop_requested()) return r;
+        PhiSolution s{0.0, r.baseLatencyMs, true};
+        if (k > 0)
+            s = solvePhi(base, r.alpha, r.beta, r.gamma, targets[size_t(k)], latency,
+                         p.resolutionMultiple, p.memberTolerance);
+        LacsEvaluation ev;
+        ev.seq = p.gridSize() + k;
+        ev.role = LacsRole::Member;
+        ev.member = k;
+        ev.spec = k == 0
+                      ? base
+                      : memberSpec(base, r.alpha, r.beta, r.gamma, s.phi, p.resolutionMultiple, "");
+        ev.spec.name = base.name + "-lacs-b" + std::to_string(k);
+        ev.latencyMs = s.latencyMs;
+        ev.targetMs = targets[size_t(k)];
+        ev.phi = s.phi;
+        const auto acc = visit(ev, true, true);
+        if (stop.stop_requested()) return r;
+        FamilyMember m = costed(ev.spec, s.latencyMs);
+        m.targetMs = ev.targetMs;
+        m.deviation = s.latencyMs / ev.targetMs - 1.0;
+        m.phi = s.phi;
+        m.depthFactor = std::pow(r.alpha, s.phi);
+        m.widthFactor = std::pow(r.beta, s.phi);
+        m.resolutionFactor = std::pow(r.gamma, s.phi);
+        m.accuracy = acc;
+        if (!s.reached)
+            r.warnings.push_back("B" + std::to_string(k) + " cannot reach its " +
+                                 fixed(ev.targetMs, 4) + " ms target: the nearest member takes " +
+                                 fixed(s.latencyMs, 4) + " ms (" + (m.deviation >= 0 ? "+" : "") +
+                                 fixed(100 * m.deviation, 1) + "%)");
+        r.family.push_back(m);
+    }
+
+    // 3. EfficientNet's FLOPs rule on the same base, for comparison (latency only).
     r.flopsScaling = flopsCompoundFamily(base, p.steps, latency);
+    for (int k = 0; k <= p.steps; ++k) {
+        if (stop.stop_requested()) return r;
+        const FamilyMember& m = r.flopsScaling[size_t(k)];
+        LacsEvaluation ev;
+        ev.seq = p.gridSize() + p.steps + 1 + k;
+        ev.role = LacsRole::FlopsMember;
+        ev.member = k;
+        ev.spec = scaledSpec(base, m.depthFactor, m.widthFactor, m.resolutionFactor, m.name);
+        ev.latencyMs = m.latencyMs;
+        ev.phi = k;
+        visit(ev, false);
+    }
+    r.complete = !stop.stop_requested();
     return r;
 }
 

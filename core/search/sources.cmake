@@ -8,4 +8,5 @@ target_sources(archscope_core PRIVATE
     search/evaluators.cpp
     search/imagenet_predictor.cpp
     search/searchrun.cpp
+    search/lacsrun.cpp
 )
