@@ -29,7 +29,9 @@ void registerTestEstimator() {
                                        "synthetic score",
                                        "",
                                        {},
-                                       0.0};
+                                       0.0,
+                                       std::nullopt,
+                                       false};
              };
          },
          [](const nlohmann::json& s) { return s; }});

@@ -284,11 +284,17 @@ LacsResult runLacs(const NetworkSpec& base, const LatencyFn& latency, const Accu
         m.widthFactor = std::pow(r.beta, s.phi);
         m.resolutionFactor = std::pow(r.gamma, s.phi);
         m.accuracy = acc;
-        if (!s.reached)
-            r.warnings.push_back("B" + std::to_string(k) + " cannot reach its " +
-                                 fixed(ev.targetMs, 4) + " ms target: the nearest member takes " +
-                                 fixed(s.latencyMs, 4) + " ms (" + (m.deviation >= 0 ? "+" : "") +
-                                 fixed(100 * m.deviation, 1) + "%)");
+        if (!s.reached) {
+            std::string w = "B" + std::to_string(k) + " cannot reach its ";
+            w += fixed(ev.targetMs, 4);
+            w += " ms target: the nearest member takes ";
+            w += fixed(s.latencyMs, 4);
+            w += " ms (";
+            w += m.deviation >= 0 ? "+" : "";
+            w += fixed(100 * m.deviation, 1);
+            w += "%)";
+            r.warnings.push_back(std::move(w));
+        }
         r.family.push_back(m);
     }
 

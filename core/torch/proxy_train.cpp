@@ -246,7 +246,7 @@ AccuracyEstimate estimateProxyAccuracy(const NetworkSpec& candidate, const Datas
     e.value = accuracy;
     e.estimator = "proxy";
     // Named so that it cannot be mistaken for an ImageNet figure (tables, exports, plot axes).
-    e.metric = "proxy top-1 on " + data.name + " (%)";
+    e.metric = "proxy top-1 on " + data.name;  // the unit (%) is appended with it
     e.unit = "%";
     e.dataset = describeDataset(data);
     e.settings = s.toJson();
