@@ -23,7 +23,7 @@ namespace {
 using nlohmann::json;
 
 struct LacsOptions {
-    std::string base, hw, runtime, accuracy = "zero-cost", dtype, settings, targets, db;
+    std::string base, hw, runtime, accuracy = "imagenet", dtype, settings, targets, db;
     int steps = 7, batch = 1;
     double gridStep = 0.05, tolerance = 0.08, ratio = 2.0;
     bool json = false;

@@ -20,7 +20,7 @@ struct LacsRunParams {
     std::string runtime;  ///< empty: the profile's default
     std::string dtype;    ///< empty: the profile's default
     int batch = 1;
-    std::string accuracy = "zero-cost";
+    std::string accuracy = "imagenet";  // the predictor fitted on published ImageNet top-1
     nlohmann::json accuracySettings = nlohmann::json::object();
     LacsParams lacs;
 
