@@ -32,7 +32,7 @@ private Q_SLOTS:
         QCOMPARE(o["batch"].toInt(), 8);
         QCOMPARE(o["dtype"].toString(), QString("bf16"));
         QCOMPARE(o["method"].toString(),
-                 QString("predicted by the tpuv3 analytical model (profile v1) under the xla "
+                 QString("predicted by the tpuv3 analytical model (profile v2) under the xla "
                          "runtime (v1)"));
         QCOMPARE(o["runtime"].toString(), QString("xla"));
         const QJsonArray models = o["models"].toArray();

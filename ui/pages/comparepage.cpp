@@ -45,13 +45,7 @@ const std::vector<Series>& platformSeries() {
 /// The family colours of plotstyle.h; the two EfficientNet-X families share its teal, so the GPU
 /// one is drawn darker (and dashed) to tell them apart.
 QColor familyColor(const std::string& family) {
-    if (family == kFamilyEfficientNetXGpu) return FamilyColors::efficientNetX().darker(150);
-    // The reference builder's ablations get colours of their own: X blocks under EfficientNet's
-    // FLOPs rule (orange), the version-2 "h" families (pink, olive).
-    if (family == kFamilyEfficientNetX) return QColor(0xff, 0x7f, 0x0e);
-    if (family == kFamilyEfficientNetH) return QColor(0xe3, 0x77, 0xc2);
-    if (family == kFamilyEfficientNetHTpu) return QColor(0xbc, 0xbd, 0x22);
-    return FamilyColors::forModel(QString::fromStdString(family));
+    return FamilyColors::forFamily(family);
 }
 
 /// The families of the paper's generation claim (bars across platforms); the ablation families

@@ -33,11 +33,7 @@ QString familyOf(const QString& name) {
 }
 
 QColor colorOfFamily(const QString& family) {
-    // The EfficientNet-X families share plotstyle's teal; the GPU one is drawn darker.
-    if (family == QLatin1String(kFamilyEfficientNetXGpu.data()))
-        return FamilyColors::efficientNetX().darker(150);
-    if (family.startsWith(QLatin1String("efficientnet"))) return FamilyColors::forModel(family);
-    return FamilyColors::other();
+    return FamilyColors::forFamily(family.toStdString());
 }
 
 QCPTextElement* titleOf(QCustomPlot* plot) {
@@ -393,7 +389,7 @@ void FlopsPage::updateScatter() {
     }
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     titleOf(plot)->setText(tr("MACs vs latency on %1 (%2, %3)")
-                               .arg(QString::fromStdString(m_platform->profile().displayName),
+                               .arg(QString::fromStdString(m_platform->profile().name),
                                     QString::fromStdString(m_platform->profile().runtime.name),
                                     QString::fromUtf8(dtypeName(m_platform->dtype()).data())));
     plot->replot();

@@ -2,12 +2,23 @@
 
 #include <QSvgGenerator>
 #include "qcp.h"
+#include "zoo/zoo.h"
 
 namespace archscope::ui {
 
 QColor FamilyColors::forModel(const QString& name) {
     if (name.startsWith(QStringLiteral("efficientnet-x"))) return efficientNetX();
     if (name.startsWith(QStringLiteral("efficientnet"))) return efficientNet();
+    return other();
+}
+
+QColor FamilyColors::forFamily(const std::string& family) {
+    if (family == kFamilyEfficientNet) return efficientNet();
+    if (family == kFamilyEfficientNetXTpu) return efficientNetX();
+    if (family == kFamilyEfficientNetXGpu) return efficientNetX().darker(150);
+    if (family == kFamilyEfficientNetX) return QColor(0xff, 0x7f, 0x0e);
+    if (family == kFamilyEfficientNetH) return QColor(0xe3, 0x77, 0xc2);
+    if (family == kFamilyEfficientNetHTpu) return QColor(0xbc, 0xbd, 0x22);
     return other();
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include <QColor>
 #include <QString>
 
@@ -22,6 +24,10 @@ struct FamilyColors {
     static QColor efficientNetX() { return QColor(0x17, 0xbe, 0xcf); }   ///< teal
     static QColor other() { return QColor(0x8c, 0x56, 0x4b); }           ///< brown
     static QColor forModel(const QString& name);
+    /// A zoo family's colour (zooFamilies()): EfficientNet purple, X-TPU teal, X-GPU dark teal,
+    /// the reference builder's ablations their own (X under the FLOPs rule orange, the version-2
+    /// "h" families pink and olive); anything else brown.
+    static QColor forFamily(const std::string& family);
 };
 
 /// Readable defaults: fonts, grid, margins, interactions (drag/zoom on both axes).
