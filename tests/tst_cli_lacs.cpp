@@ -13,24 +13,14 @@
 #include <map>
 
 #include "store/store.h"
+#include "support/cliprocess.h"
 
 using namespace archscope;
 
 namespace {
 
-struct CliResult {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliResult runCli(const QStringList& args) {
-    QProcess p;
-    p.start(ARCHSCOPE_CLI_PATH, args);
-    if (!p.waitForFinished(600000)) p.kill();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+using testing::runCli;
+using CliResult = testing::Run;
 
 // A small but real run: grid step 0.1 (395 points), 3 members, NASWOT at 64 px on noise.
 QStringList lacsArgs(const QString& db) {
@@ -85,7 +75,7 @@ private:
 private Q_SLOTS:
     void storedRunHoldsItsTargets() {
         const QString db = path("whole.db");
-        auto r = runCli(lacsArgs(db) << "--json");
+        auto r = runCli(lacsArgs(db) << "--json", 600000);
         if (torchMissing(r)) QSKIP("LibTorch is not built in: no zero-cost estimator");
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const auto doc = QJsonDocument::fromJson(r.out).object();

@@ -48,17 +48,6 @@ std::vector<double> parseTargets(const std::string& text) {
     return out;
 }
 
-json parseSettings(const std::string& text) {
-    if (text.empty()) return json::object();
-    try {
-        json j = json::parse(text);
-        if (!j.is_object()) throw ArchError("--accuracy-settings must be a JSON object");
-        return j;
-    } catch (const json::parse_error& e) {
-        throw ArchError(std::string("--accuracy-settings is not valid JSON: ") + e.what());
-    }
-}
-
 json memberJson(const FamilyMember& m, int k) {
     return {{"member", "B" + std::to_string(k)},
             {"name", m.name},
@@ -154,7 +143,7 @@ void runLacsCommand(const LacsOptions& o) {
     p.dtype = o.dtype;
     p.batch = o.batch;
     p.accuracy = o.accuracy;
-    p.accuracySettings = parseSettings(o.settings);
+    p.accuracySettings = parseAccuracySettings(o.settings);
     p.lacs.steps = o.steps;
     p.lacs.gridStep = o.gridStep;
     p.lacs.tolerance = o.tolerance;

@@ -34,17 +34,6 @@ struct SearchOptions {
     bool json = false;
 };
 
-json parseSettings(const std::string& text) {
-    if (text.empty()) return json::object();
-    try {
-        json j = json::parse(text);
-        if (!j.is_object()) throw ArchError("--accuracy-settings must be a JSON object");
-        return j;
-    } catch (const json::parse_error& e) {
-        throw ArchError(std::string("--accuracy-settings is not valid JSON: ") + e.what());
-    }
-}
-
 /// The run's front as a JSON document and as a table: arch, latency, accuracy, estimator.
 void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
     store::StoreReader reader(db);
@@ -123,7 +112,7 @@ void runSearch(const SearchOptions& o) {
     p.batch = o.batch;
     p.measureDevice = o.measure;
     p.accuracy = o.accuracy;
-    p.accuracySettings = parseSettings(o.settings);
+    p.accuracySettings = parseAccuracySettings(o.settings);
     if (!o.references.empty()) {
         p.references.clear();
         std::stringstream in(o.references);
@@ -184,7 +173,8 @@ void addSearchCommands(CLI::App& app) {
         ->add_option("--measure", o->measure,
                      "Measure latency with LibTorch instead of predicting it")
         ->check(CLI::IsMember({"cpu", "cuda"}));
-    search->add_option("--accuracy", o->accuracy, "Accuracy estimator: imagenet, proxy or zero-cost");
+    search->add_option("--accuracy", o->accuracy,
+                       "Accuracy estimator: imagenet, proxy or zero-cost");
     search->add_option("--accuracy-settings", o->settings, "Estimator settings as a JSON object");
     search->add_option("--algo", o->algo, "evolution, reinforce or random")
         ->check(CLI::IsMember({"evolution", "reinforce", "random"}));

@@ -1,5 +1,6 @@
 #include "registry.h"
 
+#include "arch/error.h"
 #include "hw/runtime_io.h"
 
 #include <algorithm>
@@ -24,6 +25,17 @@ void addRegisteredCommands(CLI::App& app) {
     std::stable_sort(adders.begin(), adders.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [order, add] : adders) add(app);
+}
+
+nlohmann::json parseAccuracySettings(const std::string& text) {
+    if (text.empty()) return nlohmann::json::object();
+    try {
+        nlohmann::json j = nlohmann::json::parse(text);
+        if (!j.is_object()) throw ArchError("--accuracy-settings must be a JSON object");
+        return j;
+    } catch (const nlohmann::json::parse_error& e) {
+        throw ArchError(std::string("--accuracy-settings is not valid JSON: ") + e.what());
+    }
 }
 
 std::string runtimeOptionHelp() {

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace archscope::cli {
@@ -18,5 +19,8 @@ void addRegisteredCommands(CLI::App& app);
 
 /// The help text of every --runtime option (lists the shipped runtimes).
 std::string runtimeOptionHelp();
+
+/// --accuracy-settings text as a JSON object ({} when empty); throws ArchError naming the option.
+nlohmann::json parseAccuracySettings(const std::string& text);
 
 }  // namespace archscope::cli

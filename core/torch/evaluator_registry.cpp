@@ -77,8 +77,9 @@ json proxyJson(const ProxySettings& p) {
 
 AccuracyResult toResult(const AccuracyEstimate& e) {
     json settings = e.settings;
-    return {e.value,   e.estimator, e.metric + (e.unit.empty() ? "" : " (" + e.unit + ")"),
-            e.dataset, settings,    e.seconds,   std::nullopt, false};
+    return {e.value,      e.estimator, e.metric + (e.unit.empty() ? "" : " (" + e.unit + ")"),
+            e.dataset,    settings,    e.seconds,
+            std::nullopt, false};
 }
 
 EstimateFn makeZeroCost(const json& s) {

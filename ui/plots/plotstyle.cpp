@@ -61,7 +61,8 @@ bool exportPlot(QCustomPlot* plot, const QString& path, QString* error) {
     } else if (lower.endsWith(QStringLiteral(".jpg")) || lower.endsWith(QStringLiteral(".jpeg"))) {
         ok = plot->saveJpg(path, 0, 0, 2.0);
     } else {
-        if (error) *error = QStringLiteral("unknown image format for %1 (use .png, .pdf, .svg)").arg(path);
+        if (error)
+            *error = QStringLiteral("unknown image format for %1 (use .png, .pdf, .svg)").arg(path);
         return false;
     }
     if (!ok && error) *error = QStringLiteral("cannot write %1").arg(path);

@@ -20,9 +20,9 @@ struct UnitColors {
 
 /// Colours for model families, the same in every view.
 struct FamilyColors {
-    static QColor efficientNet() { return QColor(0x94, 0x67, 0xbd); }    ///< purple
-    static QColor efficientNetX() { return QColor(0x17, 0xbe, 0xcf); }   ///< teal
-    static QColor other() { return QColor(0x8c, 0x56, 0x4b); }           ///< brown
+    static QColor efficientNet() { return QColor(0x94, 0x67, 0xbd); }   ///< purple
+    static QColor efficientNetX() { return QColor(0x17, 0xbe, 0xcf); }  ///< teal
+    static QColor other() { return QColor(0x8c, 0x56, 0x4b); }          ///< brown
     static QColor forModel(const QString& name);
     /// A zoo family's colour (zooFamilies()): EfficientNet purple, X-TPU teal, X-GPU dark teal,
     /// the reference builder's ablations their own (X under the FLOPs rule orange, the version-2
