@@ -9,7 +9,10 @@
 #include "arch/expand.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
+#include "search/evaluators.h"
+#include "search/imagenet_predictor.h"
 #include "search/lacs.h"
+#include "search/lacsrun.h"
 #include "zoo/zoo.h"
 
 using namespace archscope;
@@ -199,6 +202,28 @@ private Q_SLOTS:
             QCOMPARE(second.family[k].phi, whole.family[k].phi);
             QCOMPARE(*second.family[k].accuracy, *whole.family[k].accuracy);
         }
+    }
+
+    void flopsRuleMembersAreEstimatedLikeAnyNetwork() {
+        registerCoreEvaluators();  // the imagenet estimator: no LibTorch
+        LacsRunParams p;
+        p.base = *zooSpec("efficientnet-x-tpu-b0");
+        p.lacs.steps = 2;
+        p.lacs.gridStep = 0.25;
+        LacsReport rep = runLacsInMemory(p);
+        for (const FamilyMember& m : rep.result.flopsScaling) QVERIFY(!m.accuracy);
+        estimateFlopsRule(rep, p);
+        const EstimateFn estimate =
+            findAccuracyEstimator("imagenet").make(nlohmann::json::object());
+        QCOMPARE(int(rep.result.flopsScaling.size()), p.lacs.steps + 1);
+        for (const FamilyMember& m : rep.result.flopsScaling) {
+            QVERIFY(m.accuracy.has_value());
+            const NetworkSpec spec =
+                scaledSpec(p.base, m.depthFactor, m.widthFactor, m.resolutionFactor, m.name);
+            QCOMPARE(*m.accuracy, estimate(spec, {}).value);
+        }
+        // The FLOPs rule's B0 is the base, as LACS's is.
+        QCOMPARE(*rep.result.flopsScaling[0].accuracy, *rep.result.family[0].accuracy);
     }
 
     void badParamsAreRefused() {

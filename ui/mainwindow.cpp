@@ -18,6 +18,7 @@
 #include "pages/comparepage.h"
 #include "pages/flopspage.h"
 #include "pages/historypage.h"
+#include "pages/lacspage.h"
 #include "pages/modelspage.h"
 #include "pages/paretopage.h"
 #include "pages/runpage.h"
@@ -43,7 +44,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_breakdown(new BreakdownPage),
       m_compare(new ComparePage),
       m_flops(new FlopsPage),
-      m_validation(new ValidationPage) {
+      m_validation(new ValidationPage),
+      m_lacs(new LacsPage) {
     setWindowTitle(tr("Archscope — platform-aware architecture explorer"));
     m_nav->setFixedWidth(160);
     m_nav->setSpacing(2);
@@ -56,6 +58,7 @@ MainWindow::MainWindow(QWidget* parent)
     addPage(QStringLiteral("flops"), tr("FLOPs vs latency"), m_flops);
     addPage(QStringLiteral("history"), tr("History"), m_history);
     addPage(QStringLiteral("validation"), tr("Validation"), m_validation);
+    addPage(QStringLiteral("lacs"), tr("LACS"), m_lacs);
 
     auto* central = new QWidget;
     auto* layout = new QHBoxLayout(central);
@@ -64,6 +67,10 @@ MainWindow::MainWindow(QWidget* parent)
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+    // LACS runs on a worker, first when its page is first opened (not at start-up).
+    connect(m_nav, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (m_ids.value(row) == QLatin1String("lacs")) m_lacs->runOnce();
+    });
     m_nav->setCurrentRow(0);
 
     connect(m_space, &SpacePage::useForSearch, this, [this](const QString& space) {

@@ -19,6 +19,7 @@ class RunPage;
 class Session;
 class SpacePage;
 class ValidationPage;
+class LacsPage;
 
 /// A thin shell: a navigation list on the left and one page at a time. It owns the session
 /// (database, profile) and the job bridge, and wires the pages' signals together; pages do
@@ -45,6 +46,7 @@ public:
     ComparePage* comparePage() const { return m_compare; }
     FlopsPage* flopsPage() const { return m_flops; }
     ValidationPage* validationPage() const { return m_validation; }
+    LacsPage* lacsPage() const { return m_lacs; }
 
     /// Opens a stored run in the Pareto view (History's "Open").
     void openRun(qint64 runId);
@@ -75,6 +77,7 @@ private:
     ComparePage* m_compare;
     FlopsPage* m_flops;
     ValidationPage* m_validation;
+    LacsPage* m_lacs;
 };
 
 }  // namespace archscope::ui

@@ -12,10 +12,11 @@
 #include "torch/measure.h"
 #endif
 #include "mainwindow.h"
-#include "search/imagenet_predictor.h"
+#include "pages/lacspage.h"
 #include "pages/modelspage.h"
 #include "pages/validationpage.h"
 #include "screenshot.h"
+#include "search/imagenet_predictor.h"
 #include "session.h"
 
 namespace {
@@ -91,6 +92,14 @@ int main(int argc, char** argv) {
             QObject::connect(validation, &archscope::ui::ValidationPage::computed, &loop,
                              &QEventLoop::quit);
             QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        // So does the LACS view (it started when its page was shown).
+        archscope::ui::LacsPage* lacs = window.lacsPage();
+        if (window.currentPage() == QLatin1String("lacs") && lacs->busy()) {
+            QEventLoop loop;
+            QObject::connect(lacs, &archscope::ui::LacsPage::computed, &loop, &QEventLoop::quit);
+            QTimer::singleShot(120000, &loop, &QEventLoop::quit);
             loop.exec();
         }
         QString error;

@@ -237,6 +237,20 @@ LacsReport runLacsInMemory(const LacsRunParams& p, std::stop_token stop,
     return setup.report(std::move(r), metric);
 }
 
+void estimateFlopsRule(LacsReport& report, const LacsRunParams& p, std::stop_token stop) {
+    const LacsSetup setup(p);
+    const EstimateFn estimate = setup.kind.make(setup.settings);
+    for (FamilyMember& m : report.result.flopsScaling) {
+        if (stop.stop_requested()) return;
+        // The same spec runLacs predicted the member's latency on.
+        const NetworkSpec spec =
+            scaledSpec(p.base, m.depthFactor, m.widthFactor, m.resolutionFactor, m.name);
+        const AccuracyResult r = estimate(spec, stop);
+        m.accuracy = r.value;
+        if (report.metric.empty()) report.metric = r.metric;
+    }
+}
+
 LacsReport lacsReportFromStore(const std::filesystem::path& db, int64_t runId) {
     store::StoreReader reader(db);
     const store::RunRecord run = reader.requireRun(runId);

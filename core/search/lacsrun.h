@@ -46,6 +46,10 @@ void validateLacsRun(const LacsRunParams& p);
 LacsReport runLacsInMemory(const LacsRunParams& p, std::stop_token stop = {},
                            const std::function<void(int estimates)>& progress = {});
 
+/// Estimates every FLOPs-rule member of `report` with the run's estimator (runLacs leaves them
+/// latency-only), so both families can be compared on one estimate axis. Stops early on `stop`.
+void estimateFlopsRule(LacsReport& report, const LacsRunParams& p, std::stop_token stop = {});
+
 /// The report of a finished stored run, replayed from its evaluations (no estimate is made
 /// again). Throws ArchError when the run is not a finished LACS run.
 LacsReport lacsReportFromStore(const std::filesystem::path& db, int64_t runId);
