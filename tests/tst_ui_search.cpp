@@ -37,7 +37,9 @@ void registerSlowEstimator() {
                                        "synthetic score",
                                        "",
                                        {},
-                                       0.005};
+                                       0.005,
+                                       std::nullopt,
+                                       false};
              };
          },
          [](const nlohmann::json& s) { return s; }});
