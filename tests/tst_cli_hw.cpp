@@ -6,19 +6,9 @@
 
 #include "support/cliprocess.h"
 
+using archscope::testing::jsonOf;
 using archscope::testing::Run;
 using archscope::testing::runCli;
-
-namespace {
-
-QJsonObject jsonOf(const Run& r) {
-    QJsonParseError error;
-    const auto doc = QJsonDocument::fromJson(r.out, &error);
-    if (error.error != QJsonParseError::NoError) qWarning() << r.out.left(500) << r.err;
-    return doc.object();
-}
-
-}  // namespace
 
 class TestCliHw : public QObject {
     Q_OBJECT

@@ -8,17 +8,11 @@
 
 #include "support/cliprocess.h"
 
+using archscope::testing::jsonOf;
 using archscope::testing::Run;
 using archscope::testing::runCli;
 
 namespace {
-
-QJsonObject jsonOf(const Run& r) {
-    QJsonParseError error;
-    const auto doc = QJsonDocument::fromJson(r.out, &error);
-    if (error.error != QJsonParseError::NoError) qWarning() << r.out.left(500) << r.err;
-    return doc.object();
-}
 
 QSet<QString> keysOf(const QJsonObject& o) {
     const QStringList keys = o.keys();

@@ -2,6 +2,9 @@
 
 // Running archscope-cli (or any program) from a test as a user would: exit code, stdout, stderr.
 #include <QByteArray>
+#include <QDebug>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -21,6 +24,14 @@ inline Run runProgram(const QString& program, const QStringList& args, int timeo
     p.waitForFinished();
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
+}
+
+/// The run's stdout as one JSON object (empty, with a warning showing the output, if it is not).
+inline QJsonObject jsonOf(const Run& r) {
+    QJsonParseError error;
+    const auto doc = QJsonDocument::fromJson(r.out, &error);
+    if (error.error != QJsonParseError::NoError) qWarning() << r.out.left(500) << r.err;
+    return doc.object();
 }
 
 #ifdef ARCHSCOPE_CLI_PATH
