@@ -17,26 +17,9 @@
 namespace archscope::cli {
 namespace {
 
-struct Outcome {
-    const ValidationTable* table;
-    std::string runtime;  ///< the runtime predicted under
-    ValidationResult result;
-    std::string skipped;  ///< why no prediction was possible; empty when validated
+struct Outcome : TableValidation {
+    const ValidationTable* table = nullptr;
 };
-
-/// Validates one table on its platform under its runtime (or `runtimeOverride`); a runtime fitted
-/// just now replaces the shipped one of the same name and kind.
-Outcome validateOne(const ValidationTable& t, const std::string& runtimeOverride,
-                    const Runtime* fitted) {
-    try {
-        Profile platform = tablePlatform(t, runtimeOverride);
-        if (fitted && platform.runtime.name == fitted->name && platform.kind == fitted->kind)
-            platform.runtime = *fitted;
-        return {&t, platform.runtime.name, validateWithModel(t, platform), {}};
-    } catch (const ArchError& e) {
-        return {&t, runtimeOverride.empty() ? t.runtime : runtimeOverride, {}, e.what()};
-    }
-}
 
 nlohmann::json pointsJson(const ValidationResult& r) {
     nlohmann::json points = nlohmann::json::array();
@@ -102,8 +85,11 @@ void runValidate(const ValidateOptions& opt) {
         }
     }
     std::vector<Outcome> outcomes;
-    for (const auto& t : tables)
-        outcomes.push_back(validateOne(t, opt.runtime, fit ? &fit->runtime : nullptr));
+    for (const auto& t : tables) {
+        Outcome o{validateOnPlatform(t, opt.runtime, fit ? &fit->runtime : nullptr)};
+        o.table = &t;
+        outcomes.push_back(std::move(o));
+    }
 
     if (asJson) {
         nlohmann::json list = nlohmann::json::array(), skipped = nlohmann::json::array();

@@ -226,11 +226,14 @@ ValidationResult validateWithModel(const ValidationTable& table, const Profile& 
     });
 }
 
-TableValidation validateOnPlatform(const ValidationTable& table, const std::string& runtime) {
+TableValidation validateOnPlatform(const ValidationTable& table, const std::string& runtime,
+                                   const Runtime* fitted) {
     TableValidation v;
     v.runtime = runtime.empty() ? table.runtime : runtime;
     try {
-        const Profile platform = tablePlatform(table, runtime);
+        Profile platform = tablePlatform(table, runtime);
+        if (fitted && platform.runtime.name == fitted->name && platform.kind == fitted->kind)
+            platform.runtime = *fitted;
         v.runtime = platform.runtime.name;
         v.method = predictionMethod(platform);
         v.result = validateWithModel(table, platform);

@@ -114,7 +114,10 @@ struct TableValidation {
 
 /// validateWithModel on tablePlatform(table, runtime); an ArchError (a profile or runtime that
 /// does not exist or does not cover the platform, an unsupported dtype) becomes `skipped`.
-TableValidation validateOnPlatform(const ValidationTable& table, const std::string& runtime = "");
+/// `fitted` (a runtime just fitted, e.g. by fitRuntimeOnTables) replaces the loaded runtime of
+/// the same name and platform kind.
+TableValidation validateOnPlatform(const ValidationTable& table, const std::string& runtime = "",
+                                   const Runtime* fitted = nullptr);
 
 /// Whether the model orders the table worse than either cost proxy: its tau is below the tau of
 /// MACs or of activation elements.
