@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "arch/network.h"
-#include "models/latencystats.h"
+#include "analysis/statistics.h"
 #include "models/storequeries.h"
 
 class QComboBox;
