@@ -184,8 +184,9 @@ void runLacsCommand(const LacsOptions& o) {
     printReport(lacsReportFromStore(path, runId), o, runId, elapsed());
 }
 
+}  // namespace
+
 void addLacsCommands(CLI::App& app) {
-    registerLacsRunKind();  // so `resume` can rebuild lacs runs too
 
     auto* lacs = app.add_subcommand(
         "lacs",
@@ -220,7 +221,4 @@ void addLacsCommands(CLI::App& app) {
     lacs->callback([l] { runLacsCommand(*l); });
 }
 
-const CommandRegistrar registrar(41, addLacsCommands);
-
-}  // namespace
 }  // namespace archscope::cli

@@ -163,6 +163,8 @@ void runValidate(const ValidateOptions& opt) {
     for (const auto& line : skippedLines) std::cout << "skipped " << line << "\n";
 }
 
+}  // namespace
+
 void addValidateCommands(CLI::App& app) {
     auto* validate = app.add_subcommand(
         "validate",
@@ -185,7 +187,4 @@ void addValidateCommands(CLI::App& app) {
     validate->callback([o] { runValidate(*o); });
 }
 
-const CommandRegistrar registrar(35, addValidateCommands);
-
-}  // namespace
 }  // namespace archscope::cli
