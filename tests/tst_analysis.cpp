@@ -80,7 +80,6 @@ private Q_SLOTS:
         QCOMPARE(p.ratio, 6.0);
         QCOMPARE(largestSpreadAtSimilarX({1.0, 10.0}, {1.0, 2.0}, 0.25).ratio, 0.0);
     }
-
 };
 
 QTEST_GUILESS_MAIN(TestAnalysis)

@@ -121,8 +121,8 @@ private Q_SLOTS:
 
     // The core demo from the shell: the "why" and the per-stage split come with the figures.
     void compareTwoModelsJson() {
-        Run r = runCli({"compare", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3",
-                        "--json"});
+        Run r = runCli(
+            {"compare", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3", "--json"});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = jsonOf(r);
         QCOMPARE(o["a"].toObject()["name"].toString(), QString("efficientnet-b0"));
@@ -151,9 +151,9 @@ private Q_SLOTS:
 
     // Two platforms fit a 100-column terminal; --wide keeps the spelled-out headers.
     void compareTableWidth() {
-        const QStringList args = {"compare",     "--family", "efficientnet", "--family",
-                                  "efficientnet-x-tpu", "--hw", "tpuv2",   "--hw",
-                                  "tpuv4i"};
+        const QStringList args = {
+            "compare", "--family", "efficientnet", "--family", "efficientnet-x-tpu",
+            "--hw",    "tpuv2",    "--hw",         "tpuv4i"};
         auto widest = [](const QByteArray& out) {
             int w = 0;
             for (const QByteArray& line : out.split('\n')) w = std::max(w, int(line.size()));

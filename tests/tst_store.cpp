@@ -44,8 +44,8 @@ Evaluation fullEvaluation(int64_t runId, int64_t archId, int64_t seq) {
     e.params = 5288548;
     e.predictedMs = 1.25 + seq * 0.001;
     e.measured = MeasuredLatency{2.5, 2.4, 2.75, 30, {{"device", "cpu"}, {"threads", 2}}};
-    e.accuracy = AccuracyEstimate{76.3, "proxy", {{"epochs", 3}, {"seed", 1}}, "fashion-mnist",
-                                  "top-1 accuracy (%)"};
+    e.accuracy = AccuracyEstimate{
+        76.3, "proxy", {{"epochs", 3}, {"seed", 1}}, "fashion-mnist", "top-1 accuracy (%)"};
     e.costSeconds = 12.5;
     e.method = "test";
     e.layers = {LayerCost{0, "stem/conv", "conv", 10, 20, 30, 0.5, std::nullopt},
@@ -89,13 +89,14 @@ private Q_SLOTS:
         std::string sql;
         for (const auto& m : migrations())
             if (m.version <= 2) sql += m.sql;
-        sql += "PRAGMA user_version=2;"
-               "INSERT INTO runs(id, kind, status, started_at) VALUES(1, 'search', 'finished', 'x');"
-               "INSERT INTO architectures(id, hash, name, network) VALUES(1, 'h', 'n', '{}');"
-               "INSERT INTO evaluations(run_id, seq, architecture_id, predicted_ms, accuracy, "
-               "accuracy_estimator, accuracy_settings, created_at) VALUES(1, 0, 1, 1.5, 2.5, "
-               "'zero-cost', '{\"metric\":\"NASWOT score\"}', 'x'),"
-               "(1, 1, 1, 1.5, 70.0, 'published', 'not json', 'x');";
+        sql +=
+            "PRAGMA user_version=2;"
+            "INSERT INTO runs(id, kind, status, started_at) VALUES(1, 'search', 'finished', 'x');"
+            "INSERT INTO architectures(id, hash, name, network) VALUES(1, 'h', 'n', '{}');"
+            "INSERT INTO evaluations(run_id, seq, architecture_id, predicted_ms, accuracy, "
+            "accuracy_estimator, accuracy_settings, created_at) VALUES(1, 0, 1, 1.5, 2.5, "
+            "'zero-cost', '{\"metric\":\"NASWOT score\"}', 'x'),"
+            "(1, 1, 1, 1.5, 70.0, 'published', 'not json', 'x');";
         rawExec(p, sql.c_str());
         ResultStore s(p);
         const auto back = s.evaluations(1);

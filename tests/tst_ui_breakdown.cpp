@@ -1,5 +1,6 @@
 // The breakdown view (the rows themselves are tested in tst_analysis_breakdown): the table passes
-// the model tester, the page follows the Models page and finds measurements in a store off the GUI thread.
+// the model tester, the page follows the Models page and finds measurements in a store off the GUI
+// thread.
 #include <QAbstractItemModelTester>
 #include <QImage>
 #include <QProcess>

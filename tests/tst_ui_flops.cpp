@@ -1,5 +1,5 @@
-// FLOPs vs latency (the statistics are tested in tst_analysis): the page's zoo points, roofline and stats text; a stored run loaded off the GUI thread,
-// with the latest request winning.
+// FLOPs vs latency (the statistics are tested in tst_analysis): the page's zoo points, roofline and
+// stats text; a stored run loaded off the GUI thread, with the latest request winning.
 #include <QImage>
 #include <QProcess>
 #include <QSignalSpy>

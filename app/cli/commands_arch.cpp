@@ -130,10 +130,11 @@ void printBreakdown(const NetworkSpec& spec, const std::vector<Layer>& layers, c
         return;
     }
     std::cout << spec.name << " on " << hw.profile.displayName << ", " << dtypeName(hw.dtype)
-              << ", batch " << batch << ": " << formatFixed(np.latencySeconds * 1e3, 3)
-              << " ms (" << predictionMethod(hw.profile) << ")\n\n";
+              << ", batch " << batch << ": " << formatFixed(np.latencySeconds * 1e3, 3) << " ms ("
+              << predictionMethod(hw.profile) << ")\n\n";
     std::vector<std::string> headers = {by, "ops", "time (us)", "share"};
-    for (int b = 0; b < kBoundCount; ++b) headers.push_back(std::string(boundName(Bound(b))) + " (us)");
+    for (int b = 0; b < kBoundCount; ++b)
+        headers.push_back(std::string(boundName(Bound(b))) + " (us)");
     headers.insert(headers.end(), {"MXU %", "bound"});
     std::vector<bool> right(headers.size(), true);
     right[0] = right[1] = right.back() = false;
@@ -151,6 +152,40 @@ void printBreakdown(const NetworkSpec& spec, const std::vector<Layer>& layers, c
     table.print(std::cout);
     std::cout << "\nEach fused op's time goes to the unit that bounds it (matrix, vector, memory) "
                  "plus its fixed overhead; the columns add up to the time.\n";
+}
+
+/// `show --json`: the network, its layers and, with --hw, each fused op's figures.
+void printShowJson(const NetworkSpec& spec, const Network& net, const std::vector<Layer>& layers,
+                   int batch, const std::optional<HwView>& hw) {
+    const NetworkCost cost = totalCost(layers);
+    nlohmann::json j = {{"name", spec.name},
+                        {"resolution", net.resolution},
+                        {"batch", batch},
+                        {"params", cost.params},
+                        {"macs", cost.macs},
+                        {"hash", networkHash(spec)},
+                        {"network", networkSpecToJson(spec)}};
+    nlohmann::json ls = nlohmann::json::array();
+    for (const auto& l : layers) ls.push_back(layerToJson(l));
+    if (hw) {
+        const NetworkPrediction np =
+            summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
+        j["hw"] = {{"profile", hw->profile.name},
+                   {"runtime", hw->profile.runtime.name},
+                   {"dtype", std::string(dtypeName(hw->dtype))},
+                   {"method", predictionMethod(hw->profile)},
+                   {"latency_ms", np.latencySeconds * 1e3},
+                   {"throughput_ips", np.throughput}};
+        for (size_t g = 0; g < hw->groups.size(); ++g) {
+            const GroupCost& gc = hw->groups[g];
+            for (int i = gc.firstLayer; i <= gc.lastLayer; ++i) {
+                ls[i]["hw"] = i == gc.anchorLayer ? groupToJson(gc)
+                                                  : nlohmann::json{{"fused_into", gc.anchorLayer}};
+            }
+        }
+    }
+    j["layers"] = std::move(ls);
+    std::cout << j.dump(2) << "\n";
 }
 
 void runShow(const std::string& model, int batch, bool asJson, const HwOptions& hwOptions) {
@@ -182,35 +217,7 @@ void runShow(const std::string& model, int batch, bool asJson, const HwOptions& 
         return;
     }
     if (asJson) {
-        nlohmann::json j = {{"name", spec.name},
-                            {"resolution", net.resolution},
-                            {"batch", batch},
-                            {"params", cost.params},
-                            {"macs", cost.macs},
-                            {"hash", networkHash(spec)},
-                            {"network", networkSpecToJson(spec)}};
-        nlohmann::json ls = nlohmann::json::array();
-        for (const auto& l : layers) ls.push_back(layerToJson(l));
-        if (hw) {
-            const NetworkPrediction np =
-                summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
-            j["hw"] = {{"profile", hw->profile.name},
-                       {"runtime", hw->profile.runtime.name},
-                       {"dtype", std::string(dtypeName(hw->dtype))},
-                       {"method", predictionMethod(hw->profile)},
-                       {"latency_ms", np.latencySeconds * 1e3},
-                       {"throughput_ips", np.throughput}};
-            for (size_t g = 0; g < hw->groups.size(); ++g) {
-                const GroupCost& gc = hw->groups[g];
-                for (int i = gc.firstLayer; i <= gc.lastLayer; ++i) {
-                    ls[i]["hw"] = i == gc.anchorLayer
-                                      ? groupToJson(gc)
-                                      : nlohmann::json{{"fused_into", gc.anchorLayer}};
-                }
-            }
-        }
-        j["layers"] = std::move(ls);
-        std::cout << j.dump(2) << "\n";
+        printShowJson(spec, net, layers, batch, hw);
         return;
     }
     std::cout << spec.name << ": " << net.resolution << "x" << net.resolution << " input, batch "

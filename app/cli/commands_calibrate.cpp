@@ -150,6 +150,9 @@ CalibrationMeasurements readMeasurements(const std::string& path) {
     }
 }
 
+// Long (~210 lines) because it is the command's script in order: check the output, pick and
+// measure the networks (or reload a report), fit, score the hold-out, write and report. Its
+// locals flow through every step; splitting it into helpers is left for later (issue 14).
 void runCalibrate(const CalibrateArgs& a) {
     const auto device = torchDeviceFromName(a.device);
     if (!device) throw ArchError("unknown --device \"" + a.device + "\"; use cpu or cuda");

@@ -110,6 +110,8 @@ void checkOptions(const Options& o) {
     }
 }
 
+// Long (~165 lines) for the same reason as runCalibrate: the command's steps in order (read the
+// samples, split fit/hold-out, fit, score, write, report) over shared locals.
 void run(const Options& o) {
     checkOptions(o);
     const Dtype dtype = parseDtype(o.dtype, "--dtype");

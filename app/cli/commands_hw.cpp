@@ -222,8 +222,9 @@ void runComparePair(const std::vector<std::string>& models, const std::string& h
                                     {"a", summaryJson(a)},
                                     {"b", summaryJson(b)},
                                     {"explanation", analysis::explanationToJson(why)},
-                                    {"stages", {{"a", analysis::stageSplitToJson(a.stages)},
-                                                {"b", analysis::stageSplitToJson(b.stages)}}}}
+                                    {"stages",
+                                     {{"a", analysis::stageSplitToJson(a.stages)},
+                                      {"b", analysis::stageSplitToJson(b.stages)}}}}
                          .dump(2)
                   << "\n";
         return;
@@ -265,6 +266,8 @@ void runComparePair(const std::vector<std::string>& models, const std::string& h
     stages.print(std::cout);
 }
 
+// Long (~95 lines): checks, then one loop that fills the JSON and the table row by row; the
+// two layouts (narrow, --wide) differ only in the headers.
 void runCompare(const std::vector<std::string>& families, const std::vector<std::string>& hws,
                 const std::string& runtime, int batch, const std::string& dtypeName_, bool asJson,
                 bool wide) {
@@ -412,8 +415,7 @@ void addHwCommands(CLI::App& app) {
         "families level by level (the levels both define, B0..B7) on one or two platforms");
     auto pair = std::make_shared<std::vector<std::string>>();
     auto wide = std::make_shared<bool>(false);
-    compare->add_option("model", *pair, "Two zoo names or architecture .json files")
-        ->expected(2);
+    compare->add_option("model", *pair, "Two zoo names or architecture .json files")->expected(2);
     auto families = std::make_shared<std::vector<std::string>>();
     auto hws = std::make_shared<std::vector<std::string>>();
     auto cbatch = std::make_shared<int>(1);
@@ -436,8 +438,9 @@ void addHwCommands(CLI::App& app) {
             return;
         }
         if (hws->size() != 1)
-            throw ArchError("compare of two models needs exactly one --hw (give two --family "
-                            "options to compare families across platforms)");
+            throw ArchError(
+                "compare of two models needs exactly one --hw (give two --family "
+                "options to compare families across platforms)");
         runComparePair(*pair, hws->front(), *cruntime, *cbatch, *cdtype, *cjson);
     });
 }

@@ -187,7 +187,6 @@ void runLacsCommand(const LacsOptions& o) {
 }  // namespace
 
 void addLacsCommands(CLI::App& app) {
-
     auto* lacs = app.add_subcommand(
         "lacs",
         "Latency-aware compound scaling of a base network into a family, each member on "

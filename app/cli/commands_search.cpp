@@ -90,11 +90,12 @@ void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
     Table table({"arch", "latency (ms)", metric, "GMACs", "estimator"},
                 {false, true, true, true, false});
     auto add = [&](const json& r, const std::string& prefix) {
-        table.addRow({prefix + r["arch"].get<std::string>(),
-                      r["latency_ms"].is_null() ? "-" : formatFixed(r["latency_ms"].get<double>(), 4),
-                      r["accuracy"].is_null() ? "-" : formatFixed(r["accuracy"].get<double>(), 3),
-                      r["macs"].is_null() ? "-" : formatFixed(r["macs"].get<double>() / 1e9, 3),
-                      r["estimator"].get<std::string>()});
+        table.addRow(
+            {prefix + r["arch"].get<std::string>(),
+             r["latency_ms"].is_null() ? "-" : formatFixed(r["latency_ms"].get<double>(), 4),
+             r["accuracy"].is_null() ? "-" : formatFixed(r["accuracy"].get<double>(), 3),
+             r["macs"].is_null() ? "-" : formatFixed(r["macs"].get<double>() / 1e9, 3),
+             r["estimator"].get<std::string>()});
     };
     for (const auto& r : front) add(r, "");
     for (const auto& r : references) add(r, "(reference) ");

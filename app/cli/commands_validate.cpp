@@ -59,6 +59,8 @@ nlohmann::json fitJson(const RuntimeFitResult& r) {
             {"evaluations", r.evaluations}};
 }
 
+// Long (~100 lines): the optional runtime fit, then the table, the JSON and the notes, each a
+// short block over the same results.
 void runValidate(const ValidateOptions& opt) {
     const bool asJson = opt.json;
     std::vector<ValidationTable> tables;

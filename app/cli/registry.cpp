@@ -3,7 +3,6 @@
 #include "arch/error.h"
 #include "hw/runtime_io.h"
 
-
 namespace archscope::cli {
 nlohmann::json parseAccuracySettings(const std::string& text) {
     if (text.empty()) return nlohmann::json::object();

@@ -19,8 +19,8 @@ std::optional<Granularity> parseGranularity(const std::string& word);
 /// Predicted (and, when known, measured) cost of one fused op or of a block / stage of them.
 /// Plain value; built on any thread.
 struct BreakdownRow {
-    std::string name;  ///< the fused op's producer layer ("block3/expand") or "block3", "stage2"
-    std::string ops;   ///< members ("PointwiseConv + BatchNorm + Act") or "3 fused ops"
+    std::string name;     ///< the fused op's producer layer ("block3/expand") or "block3", "stage2"
+    std::string ops;      ///< members ("PointwiseConv + BatchNorm + Act") or "3 fused ops"
     std::string firstOp;  ///< the producer's kind ("PointwiseConv")
     int firstGroup = 0;
     int lastGroup = 0;  ///< inclusive, indices into the GroupCost list

@@ -78,8 +78,7 @@ NetworkSummary summarizeNetwork(const NetworkSpec& spec, const Profile& profile,
     return s;
 }
 
-Explanation explainDifference(const NetworkSummary& a, const NetworkSummary& b,
-                              size_t maxStages) {
+Explanation explainDifference(const NetworkSummary& a, const NetworkSummary& b, size_t maxStages) {
     Explanation e;
     e.nameA = a.name;
     e.nameB = b.name;
@@ -120,8 +119,9 @@ std::vector<std::string> explanationSentences(const Explanation& e) {
         return formatSeconds(e.secondsByBoundA[size_t(b)]) + " -> " +
                formatSeconds(e.secondsByBoundB[size_t(b)]);
     };
-    out.push_back("Time bound by the vector unit " + bound(Bound::Vector) + ", by the matrix unit " +
-                  bound(Bound::Matrix) + ", by memory " + bound(Bound::Memory) + ".");
+    out.push_back("Time bound by the vector unit " + bound(Bound::Vector) +
+                  ", by the matrix unit " + bound(Bound::Matrix) + ", by memory " +
+                  bound(Bound::Memory) + ".");
     for (const StageDifference& d : e.stages) {
         out.push_back(d.stage + ": " + formatSeconds(d.secondsA) + " -> " +
                       formatSeconds(d.secondsB) + "; slowest op " + opText(d.slowestA) + " -> " +
@@ -144,8 +144,8 @@ nlohmann::json explanationToJson(const Explanation& e) {
             {"macs_ratio", e.macsRatio},
             {"latency_ratio", e.latencyRatio},
             {"matrix_utilization", {{"a", e.matrixUtilizationA}, {"b", e.matrixUtilizationB}}},
-            {"seconds_by_bound", {{"a", boundsJson(e.secondsByBoundA)},
-                                  {"b", boundsJson(e.secondsByBoundB)}}},
+            {"seconds_by_bound",
+             {{"a", boundsJson(e.secondsByBoundA)}, {"b", boundsJson(e.secondsByBoundB)}}},
             {"stages_differing_most", stages},
             {"sentences", explanationSentences(e)}};
 }
@@ -168,7 +168,8 @@ std::vector<double> familySpeedups(const std::string& family, const std::vector<
     const std::vector<int> levels = familyLevels(family);
     std::vector<std::vector<Layer>> layers;
     for (int level : levels)
-        layers.push_back(expandLayers(buildNetwork(*zooSpec(familyMemberName(family, level))), batch));
+        layers.push_back(
+            expandLayers(buildNetwork(*zooSpec(familyMemberName(family, level))), batch));
     const Profile& base = platforms.front();
     for (const Profile& p : platforms) {
         double logSum = 0.0;

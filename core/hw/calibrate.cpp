@@ -58,16 +58,26 @@ std::array<double, kSlotCount> slotsOf(const Profile& p) {
 /// (fittableParameterNames lists them in slot order).
 std::string slotName(int slot) {
     switch (slot) {
-        case kMatrixEff: return "matrix.efficiency";
-        case kVectorEff: return "vector.efficiency";
-        case kMemoryEff: return "memory.efficiency";
-        case kPerFusedOp: return "overhead.per_fused_op";
-        case kPerLaunch: return "overhead.per_kernel_launch";
-        case kOverlap: return "memory.overlap";
-        case kBandwidth: return "memory.bandwidth";
-        case kWeightBandwidth: return "memory.weight_bandwidth";
-        case kPerStep: return "overhead.per_step";
-        default: break;
+        case kMatrixEff:
+            return "matrix.efficiency";
+        case kVectorEff:
+            return "vector.efficiency";
+        case kMemoryEff:
+            return "memory.efficiency";
+        case kPerFusedOp:
+            return "overhead.per_fused_op";
+        case kPerLaunch:
+            return "overhead.per_kernel_launch";
+        case kOverlap:
+            return "memory.overlap";
+        case kBandwidth:
+            return "memory.bandwidth";
+        case kWeightBandwidth:
+            return "memory.weight_bandwidth";
+        case kPerStep:
+            return "overhead.per_step";
+        default:
+            break;
     }
     if (slot >= kOps0 && slot < kOps0 + kVectorOpCount)
         return std::string(kOpPrefix) + std::string(vectorOpName(VectorOp(slot - kOps0)));
@@ -223,9 +233,9 @@ public:
                 (g.memory * (m_baseBandwidth / x[kBandwidth]) +
                  g.weightMemory * (m_baseWeightBandwidth / weightBandwidth) + g.onChipMemory) /
                 x[kMemoryEff];
-            const double t = fusedOpSeconds(g.matrix / x[kMatrixEff], vector / x[kVectorEff],
-                                            memory, overhead, m_shares, x[kOverlap],
-                                            x[kClassEff0 + g.opClass]);
+            const double t =
+                fusedOpSeconds(g.matrix / x[kMatrixEff], vector / x[kVectorEff], memory, overhead,
+                               m_shares, x[kOverlap], x[kClassEff0 + g.opClass]);
             total += t;
             if (stages && g.stage >= 0) (*stages)[g.stage] += t;
         }
@@ -417,6 +427,8 @@ std::vector<int> slotsFor(const std::vector<std::string>& names) {
 
 /// The bounded multi-start search shared by fitProfile and fitRuntime. `boundsBase` gives the
 /// bounds (only bandwidths depend on a profile); `start` the starting values of the slots.
+/// Long (~100 lines): the objective, the starts and the SBPLX/BOBYQA rounds share the encoded
+/// search vector and its bounds, which helpers would have to pass around as a bundle.
 CoreFit fitItems(const std::vector<FitItem>& items, const std::vector<int>& slots,
                  const Profile& boundsBase, const std::array<double, kSlotCount>& start,
                  const FitOptions& opts) {

@@ -245,9 +245,9 @@ public:
                                                    : offChip / m_.bandwidth;
         if (g.onChipBytes > 0.0) g.memorySeconds += g.onChipBytes / m_.onChipBandwidth;
         g.overheadSeconds = m_.overheadSeconds;
-        g.seconds = fusedOpSeconds(g.matrixSeconds, g.vectorSeconds, g.memorySeconds,
-                                   g.overheadSeconds, m_.p.vector.sharesMatrixUnits,
-                                   m_.p.memory.overlap, g.runtimeEfficiency);
+        g.seconds =
+            fusedOpSeconds(g.matrixSeconds, g.vectorSeconds, g.memorySeconds, g.overheadSeconds,
+                           m_.p.vector.sharesMatrixUnits, m_.p.memory.overlap, g.runtimeEfficiency);
         const double times[4] = {g.matrixSeconds, g.vectorSeconds, g.memorySeconds,
                                  g.overheadSeconds};
         int arg = 3;

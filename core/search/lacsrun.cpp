@@ -192,10 +192,12 @@ private:
         e.costSeconds =
             e.costSeconds.value_or(0.0) +
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        engine::Result r{ctx.runId(), ev.seq,   ev.spec.name, networkHash(ev.spec),
-                         e.macs,      e.params, e.latency(),
-                         e.accuracy ? std::optional(e.accuracy->figure()) : std::nullopt,
-                         e.method};
+        engine::Result r{
+            ctx.runId(),  ev.seq,
+            ev.spec.name, networkHash(ev.spec),
+            e.macs,       e.params,
+            e.latency(),  e.accuracy ? std::optional(e.accuracy->figure()) : std::nullopt,
+            e.method};
         ctx.writer().post([e = std::move(e), spec = ev.spec](store::ResultStore& s) mutable {
             e.architectureId = s.internArchitecture(spec);
             s.insertEvaluation(e);

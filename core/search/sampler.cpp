@@ -98,8 +98,7 @@ private:
 
 class ReinforceSampler : public Sampler {
 public:
-    ReinforceSampler(const SearchSpace& space, double lr, double decay)
-        : m_lr(lr), m_decay(decay) {
+    ReinforceSampler(const SearchSpace& space, double lr, double decay) : m_lr(lr), m_decay(decay) {
         for (int i = 0; i < space.decisionCount(); ++i) {
             m_logits.emplace_back(static_cast<size_t>(space.choiceCount(i)), 0.0);
         }

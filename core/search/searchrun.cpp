@@ -223,9 +223,9 @@ private:
         }
         std::string latencyHow = "latency " + predictionMethod(m_profile);
         if (reuse) {
-            e.accuracy = store::AccuracyEstimate{reuse->accuracy, m_params.accuracy, m_settings,
-                                                 m_settings.value("dataset", std::string()),
-                                                 m_metric};
+            e.accuracy =
+                store::AccuracyEstimate{reuse->accuracy, m_params.accuracy, m_settings,
+                                        m_settings.value("dataset", std::string()), m_metric};
             if (m_measure)
                 e.measured = store::MeasuredLatency{
                     reuse->latencyMs, reuse->latencyMs, reuse->latencyMs, 0, {{"reused", true}}};
@@ -255,8 +255,8 @@ private:
 
     void post(engine::JobContext& ctx, Evaluated ev) {
         const store::Evaluation& e = ev.evaluation;
-        engine::Result r{ctx.runId(), *e.seq,      ev.spec.name, networkHash(ev.spec),
-                         e.macs,      e.params,    e.latency(),  e.accuracy->figure(),
+        engine::Result r{ctx.runId(), *e.seq,   ev.spec.name, networkHash(ev.spec),
+                         e.macs,      e.params, e.latency(),  e.accuracy->figure(),
                          e.method};
         ctx.writer().post([ev = std::move(ev)](store::ResultStore& s) mutable {
             ev.evaluation.architectureId = s.internArchitecture(ev.spec);

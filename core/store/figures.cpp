@@ -6,9 +6,12 @@ namespace archscope::store {
 
 const char* latencySourceName(LatencySource source) {
     switch (source) {
-        case LatencySource::Measured: return "measured";
-        case LatencySource::Predicted: return "predicted";
-        case LatencySource::None: break;
+        case LatencySource::Measured:
+            return "measured";
+        case LatencySource::Predicted:
+            return "predicted";
+        case LatencySource::None:
+            break;
     }
     return "none";
 }

@@ -1,6 +1,5 @@
 #include "store/store.h"
 
-
 #include "arch/error.h"
 #include "arch/json.h"
 #include "store/schema.h"

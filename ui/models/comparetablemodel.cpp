@@ -144,7 +144,8 @@ QVariant CompareTableModel::data(const QModelIndex& index, int role) const {
         case B:
             return text(m_b, row);
         case Ratio:
-            return ratio ? tr("%1×").arg(QLocale().toString(ratio.value_or(0.0), 'f', 2)) : QString();
+            return ratio ? tr("%1×").arg(QLocale().toString(ratio.value_or(0.0), 'f', 2))
+                         : QString();
         default:
             return {};
     }

@@ -22,19 +22,19 @@ QString opText(const analysis::SlowestOp& op) {
 
 QString explanationHtml(const analysis::Explanation& e) {
     const QLocale locale;
-    const QString faster =
-        e.latencyRatio < 1.0 ? QObject::tr("<b style='color:#1a7a1a'>%1× faster</b>")
-                                   .arg(locale.toString(1.0 / e.latencyRatio, 'f', 2))
-                             : QObject::tr("<b style='color:#a01010'>%1× slower</b>")
-                                   .arg(locale.toString(e.latencyRatio, 'f', 2));
-    QString text = QObject::tr(
-                       "<b>%1</b> has <b>%2×</b> the MACs of <b>%3</b> and is %4 on %5 "
-                       "(%6 vs %7 per batch of %8).")
-                       .arg(QString::fromStdString(e.nameB), locale.toString(e.macsRatio, 'f', 2),
-                            QString::fromStdString(e.nameA), faster,
-                            QString::fromStdString(e.platform), seconds(e.secondsB),
-                            seconds(e.secondsA))
-                       .arg(e.batch);
+    const QString faster = e.latencyRatio < 1.0
+                               ? QObject::tr("<b style='color:#1a7a1a'>%1× faster</b>")
+                                     .arg(locale.toString(1.0 / e.latencyRatio, 'f', 2))
+                               : QObject::tr("<b style='color:#a01010'>%1× slower</b>")
+                                     .arg(locale.toString(e.latencyRatio, 'f', 2));
+    QString text =
+        QObject::tr(
+            "<b>%1</b> has <b>%2×</b> the MACs of <b>%3</b> and is %4 on %5 "
+            "(%6 vs %7 per batch of %8).")
+            .arg(QString::fromStdString(e.nameB), locale.toString(e.macsRatio, 'f', 2),
+                 QString::fromStdString(e.nameA), faster, QString::fromStdString(e.platform),
+                 seconds(e.secondsB), seconds(e.secondsA))
+            .arg(e.batch);
     text += QStringLiteral("<ul style='margin-left:-20px'>");
     text += QObject::tr(
                 "<li>Matrix-unit utilization %1% vs %2%: MACs on the matrix unit are cheap "

@@ -308,8 +308,7 @@ void BreakdownPage::recompute() {
 }
 
 void BreakdownPage::rebuildRows() {
-    auto rows =
-        analysis::breakdownRows(m_layers, m_groups, m_platform->profile(), m_granularity);
+    auto rows = analysis::breakdownRows(m_layers, m_groups, m_platform->profile(), m_granularity);
     std::map<std::string, double> measuredMs;
     for (auto it = m_measuredMs.cbegin(); it != m_measuredMs.cend(); ++it)
         measuredMs[it.key().toStdString()] = it.value();
@@ -463,8 +462,8 @@ void BreakdownPage::rebuildPlot() {
         if (m_granularity != Granularity::FusedOp) {
             ticker->addTick(i, QString::fromStdString(rows[size_t(i)].name));
         } else if (i == 0 || rows[size_t(i)].block != rows[size_t(i - 1)].block) {
-            ticker->addTick(
-                i, QString::fromStdString(analysis::scopeName(rows[size_t(i)].block, Granularity::Block)));
+            ticker->addTick(i, QString::fromStdString(
+                                   analysis::scopeName(rows[size_t(i)].block, Granularity::Block)));
         }
     }
     m_plot->xAxis->setTicker(ticker);

@@ -318,8 +318,8 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     }
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (size_t i = 0; i < stages.size(); ++i)
-        ticker->addTick(double(i), QString::fromStdString(
-                                          analysis::scopeName(stages[i], Granularity::Stage)));
+        ticker->addTick(double(i),
+                        QString::fromStdString(analysis::scopeName(stages[i], Granularity::Stage)));
     plot->xAxis->setTicker(ticker);
     plot->xAxis->setSubTicks(false);
     plot->xAxis->setLabel(tr("stage (stem, block-string stages, head)"));

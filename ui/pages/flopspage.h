@@ -4,8 +4,8 @@
 #include <QWidget>
 #include <vector>
 
-#include "arch/network.h"
 #include "analysis/statistics.h"
+#include "arch/network.h"
 #include "models/storequeries.h"
 
 class QComboBox;

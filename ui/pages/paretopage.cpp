@@ -32,7 +32,8 @@ ParetoRunData loadStoredRun(const QString& dbPath, qint64 runId) {
             p.latencyMs = latency.ms;
             p.accuracy = e.accuracy->value;
             p.macs = e.macs.value_or(0);
-            if (data.metric.isEmpty()) data.metric = QString::fromStdString(e.accuracy->figure().metric);
+            if (data.metric.isEmpty())
+                data.metric = QString::fromStdString(e.accuracy->figure().metric);
             data.latencySource = QString::fromUtf8(store::latencySourceName(latency.source));
             data.points.push_back(p);
         }

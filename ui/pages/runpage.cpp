@@ -165,10 +165,11 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
     });
     connect(m_bridge, &JobBridge::result, this, [this](const engine::Result& r) {
         const QString latency =
-            r.latency.known() ? tr("%1 ms %2")
-                                    .arg(r.latency.ms, 0, 'f', 4)
-                                    .arg(QString::fromUtf8(store::latencySourceName(r.latency.source)))
-                              : tr("no latency");
+            r.latency.known()
+                ? tr("%1 ms %2")
+                      .arg(r.latency.ms, 0, 'f', 4)
+                      .arg(QString::fromUtf8(store::latencySourceName(r.latency.source)))
+                : tr("no latency");
         const QString accuracy = r.accuracy ? tr("%1 %2")
                                                   .arg(QString::fromStdString(r.accuracy->metric))
                                                   .arg(r.accuracy->value, 0, 'f', 3)
