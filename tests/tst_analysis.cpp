@@ -53,7 +53,8 @@ private Q_SLOTS:
         QFETCH(QList<double>, x);
         QFETCH(QList<double>, y);
         QFETCH(double, expected);
-        const double rho = analysis::spearman({x.begin(), x.end()}, {y.begin(), y.end()});
+        const double rho =
+            archscope::analysis::spearman({x.begin(), x.end()}, {y.begin(), y.end()});
         QVERIFY2(qAbs(rho - expected) < 1e-12, qPrintable(QString::number(rho)));
     }
 

@@ -42,7 +42,7 @@ private Q_SLOTS:
         g.vectorSeconds = vector;
         g.memorySeconds = memory;
         g.overheadSeconds = 0.5;
-        const auto split = criticalSplit(g, shares);
+        const auto split = analysis::criticalSplit(g, shares);
         for (int i = 0; i < 4; ++i) QCOMPARE(split[size_t(i)], expected[i]);
     }
 
