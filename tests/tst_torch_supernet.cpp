@@ -7,9 +7,11 @@
 #include <fstream>
 
 #include "arch/error.h"
+#include "search/sampler.h"
 #include "support/cliprocess.h"
 #include "torch/supernet.h"
 #include "torch/supernet_layout.h"
+#include "util/splitmix64.h"
 #include "zoo/zoo.h"
 
 using namespace archscope;
@@ -81,10 +83,9 @@ private Q_SLOTS:
     void layoutHoldsEveryCandidate() {
         const SearchSpace space = loadSearchSpace("efficientnet-x");
         const SupernetLayout layout = collectSupernetLayout(space, 32, 0.25, 1, 1, 10, 300, 0);
-        uint64_t state = 12345;  // other candidates than the layout's own sample
+        SplitMix64 rng(12345);  // other candidates than the layout's own sample
         for (int i = 0; i < 200; ++i) {
-            const NetworkSpec spec =
-                decodeCandidate(space, randomSupernetCandidate(space, state), "c");
+            const NetworkSpec spec = decodeCandidate(space, randomCandidate(space, rng), "c");
             checkPathInLayout(supernetPath(spec, 32, 0.25, 1, 1, 10), layout);
         }
     }
@@ -147,12 +148,11 @@ private Q_SLOTS:
     void estimatesAPathWithOtherChoicesDifferently() {
         const SupernetEvaluator trained(m_trained, quickEval());
         const SearchSpace& space = trained.space();
-        uint64_t state = 99;
+        SplitMix64 rng(99);
         std::set<double> values;
         for (int i = 0; i < 6; ++i)
             values.insert(
-                trained.estimate(decodeCandidate(space, randomSupernetCandidate(space, state), "c"))
-                    .value);
+                trained.estimate(decodeCandidate(space, randomCandidate(space, rng), "c")).value);
         QVERIFY2(values.size() >= 3, "different paths must score differently");
     }
 

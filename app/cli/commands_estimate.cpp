@@ -251,6 +251,8 @@ void runEstimate(EstimateArgs& a) {
 #endif
 }
 
+}  // namespace
+
 void addEstimateCommands(CLI::App& app) {
     auto a = std::make_shared<EstimateArgs>();
     auto* cmd = app.add_subcommand(
@@ -325,7 +327,4 @@ void addEstimateCommands(CLI::App& app) {
     });
 }
 
-const CommandRegistrar registrar(45, addEstimateCommands);
-
-}  // namespace
 }  // namespace archscope::cli

@@ -8,13 +8,15 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "analysis/statistics.h"
 #include "arch/error.h"
-#include "hw/agreement.h"
 #include "registry.h"
+#include "search/sampler.h"
 #include "table.h"
 #include "torch/proxy_train.h"
 #include "torch/supernet.h"
 #include "torch/supernet_layout.h"
+#include "util/splitmix64.h"
 
 namespace archscope::cli {
 namespace {
@@ -122,14 +124,14 @@ void runCheck(const SupernetArgs& a) {
     proxy.threads = a.eval.threads;
     const Dataset data = loadDataset(proxy.dataFolder, proxy.trainSubset, proxy.testSubset);
 
-    uint64_t state = a.checkSeed * 0x2545f4914f6cdd1dULL + 7;
+    SplitMix64 rng(a.checkSeed * 0x2545f4914f6cdd1dULL + 7);
     std::vector<double> bySupernet, byProxy;
     double supernetSeconds = 0.0, proxySeconds = 0.0;
     json pairs = json::array();
     Table table({"candidate", "supernet top-1 (%)", "proxy top-1 (%)", "supernet s", "proxy s"},
                 {false, true, true, true, true});
     for (int i = 0; i < a.archs; ++i) {
-        const Candidate c = randomSupernetCandidate(supernet.space(), state);
+        const Candidate c = randomCandidate(supernet.space(), rng);
         const NetworkSpec spec = decodeCandidate(supernet.space(), c, "check-" + std::to_string(i));
         const AccuracyEstimate s = supernet.estimate(spec);
         if (!a.json)
@@ -194,6 +196,8 @@ void runSupernet(const SupernetArgs& a) {
     runTrain(a);
 }
 
+}  // namespace
+
 void addSupernetCommands(CLI::App& app) {
     auto a = std::make_shared<SupernetArgs>();
     auto* cmd = app.add_subcommand(
@@ -256,9 +260,6 @@ void addSupernetCommands(CLI::App& app) {
     });
 }
 
-const CommandRegistrar registrar(47, addSupernetCommands);
-
-}  // namespace
 }  // namespace archscope::cli
 
 #endif  // ARCHSCOPE_HAS_TORCH

@@ -15,7 +15,9 @@
 #include "internal/modules.h"
 #include "measure.h"
 #include "proxy_train.h"
+#include "search/sampler.h"
 #include "supernet_layout.h"
+#include "util/splitmix64.h"
 
 namespace archscope {
 
@@ -378,7 +380,8 @@ nlohmann::json trainSupernet(const SearchSpace& space, const SupernetTrainSettin
     if (steps < 1)
         throw ArchError("supernet: " + std::to_string(trainCount) +
                         " training images make no batch of " + std::to_string(s.batchSize));
-    uint64_t pathState = s.seed * 0x9e3779b97f4a7c15ULL + 1;
+    // One uniformly random path per batch (single-path one-shot, Guo et al. 2020).
+    SplitMix64 paths(s.seed * 0x9e3779b97f4a7c15ULL + 1);
     std::deque<double> recentLosses;
     int64_t step = 0;
     net->train();
@@ -387,7 +390,7 @@ nlohmann::json trainSupernet(const SearchSpace& space, const SupernetTrainSettin
             seededPermutation(trainCount, s.seed * 1000003ULL + uint64_t(epoch)), torch::kInt64);
         for (int64_t b = 0; b < stepsPerEpoch; ++b) {
             if (stop.stop_requested()) throw EstimateCancelled();
-            const Candidate c = randomSupernetCandidate(space, pathState);
+            const Candidate c = randomCandidate(space, paths);
             const Network path =
                 supernetPath(decodeCandidate(space, c, "path"), s.resolution, s.widthMultiplier,
                              s.stemStride, data.train.channels, data.numClasses);

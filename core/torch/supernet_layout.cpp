@@ -6,6 +6,7 @@
 
 #include "arch/error.h"
 #include "proxy_train.h"
+#include "search/sampler.h"
 #include "util/splitmix64.h"
 
 namespace archscope {
@@ -65,16 +66,6 @@ Network supernetPath(const NetworkSpec& candidate, int resolution, double widthM
     return buildNetwork(proxySpec(candidate, s, inputChannels, numClasses));
 }
 
-Candidate randomSupernetCandidate(const SearchSpace& space, uint64_t& state) {
-    SplitMix64 rng(state);
-    Candidate c;
-    c.choices.resize(size_t(space.decisionCount()));
-    for (int d = 0; d < space.decisionCount(); ++d)
-        c.choices[size_t(d)] = static_cast<uint8_t>(rng.below(uint64_t(space.choiceCount(d))));
-    state = rng.state();
-    return c;
-}
-
 SupernetLayout collectSupernetLayout(const SearchSpace& space, int resolution,
                                      double widthMultiplier, int stemStride, int inputChannels,
                                      int numClasses, int samples, uint64_t seed) {
@@ -88,8 +79,8 @@ SupernetLayout collectSupernetLayout(const SearchSpace& space, int resolution,
             candidates.push_back(c);
         }
     }
-    uint64_t state = seed ^ 0x5eedf00dULL;
-    for (int i = 0; i < samples; ++i) candidates.push_back(randomSupernetCandidate(space, state));
+    SplitMix64 rng(seed ^ 0x5eedf00dULL);
+    for (int i = 0; i < samples; ++i) candidates.push_back(randomCandidate(space, rng));
 
     SupernetLayout layout;
     bool first = true;

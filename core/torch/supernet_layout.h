@@ -74,10 +74,6 @@ SupernetLayout collectSupernetLayout(const SearchSpace& space, int resolution,
 /// `layout` (a block outside the space, a width the supernet never trained, another stem/head).
 void checkPathInLayout(const Network& path, const SupernetLayout& layout);
 
-/// A uniformly random candidate of the space (one random path per training batch: single-path
-/// one-shot, Guo et al. 2020), drawn with SplitMix64.
-Candidate randomSupernetCandidate(const SearchSpace& space, uint64_t& state);
-
 nlohmann::json supernetLayoutSummary(const SupernetLayout& layout);
 
 }  // namespace archscope
