@@ -152,7 +152,7 @@ void runCheck(const SupernetArgs& a) {
         table.addRow({spec.name, formatFixed(s.value, 2), formatFixed(p.value, 2),
                       formatFixed(s.seconds, 3), formatFixed(p.seconds, 1)});
     }
-    const double tau = kendallTau(bySupernet, byProxy);
+    const double tau = analysis::kendallTau(bySupernet, byProxy);
     const double perSupernet = supernetSeconds / a.archs;
     const json check = {{"kendall_tau", tau},
                         {"archs", a.archs},
