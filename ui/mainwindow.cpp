@@ -17,12 +17,14 @@
 #include "pages/breakdownpage.h"
 #include "pages/comparepage.h"
 #include "pages/flopspage.h"
+#include "pages/graphpage.h"
 #include "pages/historypage.h"
 #include "pages/lacspage.h"
 #include "pages/modelspage.h"
 #include "pages/paretopage.h"
 #include "pages/runpage.h"
 #include "pages/spacepage.h"
+#include "pages/trialspage.h"
 #include "pages/validationpage.h"
 #include "plots/plotstyle.h"
 #include "session.h"
@@ -40,10 +42,12 @@ MainWindow::MainWindow(QWidget* parent)
       m_space(new SpacePage),
       m_run(new RunPage(m_session, m_bridge)),
       m_pareto(new ParetoPage),
+      m_trials(new TrialsPage),
       m_history(new HistoryPage(m_session)),
       m_breakdown(new BreakdownPage),
       m_compare(new ComparePage),
       m_flops(new FlopsPage),
+      m_graph(new GraphPage),
       m_validation(new ValidationPage),
       m_lacs(new LacsPage) {
     setWindowTitle(tr("Archscope — platform-aware architecture explorer"));
@@ -53,9 +57,11 @@ MainWindow::MainWindow(QWidget* parent)
     addPage(QStringLiteral("space"), tr("Search space"), m_space);
     addPage(QStringLiteral("run"), tr("Run"), m_run);
     addPage(QStringLiteral("pareto"), tr("Pareto front"), m_pareto);
+    addPage(QStringLiteral("trials"), tr("Trials"), m_trials);
     addPage(QStringLiteral("breakdown"), tr("Per-layer breakdown"), m_breakdown);
     addPage(QStringLiteral("compare"), tr("Compare"), m_compare);
     addPage(QStringLiteral("flops"), tr("FLOPs vs latency"), m_flops);
+    addPage(QStringLiteral("graph"), tr("Network graph"), m_graph);
     addPage(QStringLiteral("history"), tr("History"), m_history);
     addPage(QStringLiteral("validation"), tr("Validation"), m_validation);
     addPage(QStringLiteral("lacs"), tr("LACS"), m_lacs);
@@ -79,6 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_run, &RunPage::runStarted, this, [this](qint64 runId, double) {
         m_pareto->clear(runId);
+        m_trials->showRun(m_session->databasePath(), runId);
         statusBar()->showMessage(
             tr("Run %1 started; its front grows on the Pareto page").arg(runId), 8000);
     });
@@ -152,6 +159,7 @@ void MainWindow::wireAnalysisPages() {
         m_breakdown->setPlatform(name);
         m_compare->setPlatform(name);
         m_flops->setPlatform(name);
+        m_graph->setPlatform(name);
     };
     auto applyDatabase = [this](const QString& path) {
         m_breakdown->setDatabasePath(path);
@@ -186,12 +194,14 @@ QString MainWindow::currentPage() const {
 
 void MainWindow::openRun(qint64 runId) {
     m_pareto->loadRun(m_session->databasePath(), runId);
+    m_trials->showRun(m_session->databasePath(), runId);
     showPage(QStringLiteral("pareto"));
 }
 
 void MainWindow::resumeRun(qint64 runId) {
     // Load what is stored first, then follow the resumed run live, so no point is lost between.
     m_pareto->loadRun(m_session->databasePath(), runId);
+    m_trials->showRun(m_session->databasePath(), runId);
     auto connection = std::make_shared<QMetaObject::Connection>();
     *connection =
         connect(m_pareto, &ParetoPage::loaded, this, [this, runId, connection](qint64 loaded, int) {

@@ -11,6 +11,7 @@ namespace archscope::ui {
 class BreakdownPage;
 class ComparePage;
 class FlopsPage;
+class GraphPage;
 class HistoryPage;
 class JobBridge;
 class ModelsPage;
@@ -18,6 +19,7 @@ class ParetoPage;
 class RunPage;
 class Session;
 class SpacePage;
+class TrialsPage;
 class ValidationPage;
 class LacsPage;
 
@@ -41,14 +43,17 @@ public:
     SpacePage* spacePage() const { return m_space; }
     RunPage* runPage() const { return m_run; }
     ParetoPage* paretoPage() const { return m_pareto; }
+    TrialsPage* trialsPage() const { return m_trials; }
     HistoryPage* historyPage() const { return m_history; }
     BreakdownPage* breakdownPage() const { return m_breakdown; }
     ComparePage* comparePage() const { return m_compare; }
     FlopsPage* flopsPage() const { return m_flops; }
+    GraphPage* graphPage() const { return m_graph; }
     ValidationPage* validationPage() const { return m_validation; }
     LacsPage* lacsPage() const { return m_lacs; }
 
-    /// Opens a stored run in the Pareto view (History's "Open").
+    /// Opens a stored run in the Pareto and Trials views (History's "Open"); a run that is
+    /// still running (here or in another process) keeps growing there.
     void openRun(qint64 runId);
     /// Continues an interrupted run, following it live in the Pareto view.
     void resumeRun(qint64 runId);
@@ -72,10 +77,12 @@ private:
     SpacePage* m_space;
     RunPage* m_run;
     ParetoPage* m_pareto;
+    TrialsPage* m_trials;
     HistoryPage* m_history;
     BreakdownPage* m_breakdown;
     ComparePage* m_compare;
     FlopsPage* m_flops;
+    GraphPage* m_graph;
     ValidationPage* m_validation;
     LacsPage* m_lacs;
 };

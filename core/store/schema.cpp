@@ -91,6 +91,12 @@ const std::vector<Migration>& migrations() {
         {1, "runs, architectures, evaluations, layer costs, Pareto membership", kSchemaV1},
         // The runtime a predicted latency assumed ("pytorch-eager v1"); NULL before runtimes.
         {2, "evaluations.runtime", "ALTER TABLE evaluations ADD COLUMN runtime TEXT;"},
+        // Every status change with its time, so History can tell a resumed run from one that
+        // ran through (runs.status keeps only the last).
+        {3, "run_events: the status history of each run",
+         "CREATE TABLE run_events(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+         "at TEXT NOT NULL, status TEXT NOT NULL, message TEXT); "
+         "CREATE INDEX run_events_run ON run_events(run_id);"},
     };
     return all;
 }

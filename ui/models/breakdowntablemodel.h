@@ -1,7 +1,10 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <array>
 #include <vector>
+
+#include "hw/blocksummary.h"
 
 #include "opbreakdown.h"
 
@@ -33,6 +36,9 @@ public:
     explicit BreakdownTableModel(QObject* parent = nullptr);
 
     void setRows(std::vector<BreakdownRow> rows);
+    /// The platform's words for its units (hw/blocksummary.h unitName), used in the headers and
+    /// the Bound column: "MXU %" on a TPU, "Tensor Cores %" on a GPU.
+    void setPlatform(const Profile& profile);
     const std::vector<BreakdownRow>& rows() const { return m_rows; }
     const BreakdownRow& row(int i) const { return m_rows[size_t(i)]; }
 
@@ -43,6 +49,8 @@ public:
 
 private:
     std::vector<BreakdownRow> m_rows;
+    std::array<QString, kBoundCount> m_units{QStringLiteral("matrix"), QStringLiteral("vector"),
+                                             QStringLiteral("memory"), QStringLiteral("overhead")};
 };
 
 /// The colour of a bound (the unit colours of plotstyle.h).

@@ -66,6 +66,7 @@ BreakdownPage::BreakdownPage(QWidget* parent)
       m_model(new BreakdownTableModel(this)),
       m_table(new QTableView),
       m_explain(new QPlainTextEdit) {
+    m_model->setPlatform(m_platform->profile());
     for (const std::string& name : zooModelNames())
         m_network->addItem(QString::fromStdString(name));
     m_network->setToolTip(
@@ -176,6 +177,7 @@ BreakdownPage::BreakdownPage(QWidget* parent)
         if (spec && spec->name != m_spec.name) setNetwork(*spec);
     });
     connect(m_platform, &PlatformSelector::changed, this, [this] {
+        m_model->setPlatform(m_platform->profile());
         m_measuredMs.clear();
         m_measuredSource.clear();
         recompute();

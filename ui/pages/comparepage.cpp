@@ -22,6 +22,7 @@
 #include "plots/plotmenu.h"
 #include "plots/plotstyle.h"
 #include "plots/qcp.h"
+#include "widgets/platformdefaults.h"
 #include "widgets/platformselector.h"
 #include "zoo/zoo.h"
 
@@ -164,7 +165,10 @@ ComparePage::ComparePage(QWidget* parent)
         updatePair();
         updateFamilies();
     });
+    connect(m_b, &QComboBox::activated, this, [this] { m_bChosen = true; });
+    connect(m_series, &QComboBox::activated, this, [this] { m_seriesChosen = true; });
     connect(m_platform, &PlatformSelector::changed, this, [this] {
+        followPlatformDefaults();
         updatePair();
         updateFamilies();
         updateSpeedupPlot();
@@ -172,19 +176,33 @@ ComparePage::ComparePage(QWidget* parent)
     connect(m_log, &QCheckBox::toggled, this, [this] { updateFamilies(); });
     connect(m_series, &QComboBox::currentIndexChanged, this, [this] { updateSpeedupPlot(); });
 
-    // The core demo without reading docs: TPUv3, EfficientNet-B0 vs EfficientNet-X-TPU-B0.
+    // The core demo without reading docs: EfficientNet-B0 vs the platform's EfficientNet-X-B0
+    // (X-TPU and the TPU chain on TPUv3, X-GPU and the GPU chain on a GPU).
     {
-        const QSignalBlocker blockA(m_a), blockB(m_b);
+        const QSignalBlocker blockA(m_a);
         m_a->setCurrentText(QStringLiteral("efficientnet-b0"));
-        m_b->setCurrentText(QStringLiteral("efficientnet-x-tpu-b0"));
     }
+    followPlatformDefaults();
     updatePair();
     updateFamilies();
     updateSpeedupPlot();
 }
 
+void ComparePage::followPlatformDefaults() {
+    const Profile& p = m_platform->profile();
+    if (!m_bChosen) {
+        const QSignalBlocker block(m_b);
+        m_b->setCurrentText(platformXMember(p));
+    }
+    if (!m_seriesChosen) {
+        const QSignalBlocker block(m_series);
+        m_series->setCurrentIndex(p.kind == "gpu" ? 1 : 0);
+    }
+}
+
 bool ComparePage::setNetworks(const QString& a, const QString& b) {
     if (m_a->findText(a) < 0 || m_b->findText(b) < 0) return false;
+    m_bChosen = true;
     {
         const QSignalBlocker blockA(m_a), blockB(m_b);
         m_a->setCurrentText(a);
@@ -204,6 +222,7 @@ void ComparePage::setLogAxes(bool on) {
 }
 
 void ComparePage::setSeries(int index) {
+    m_seriesChosen = true;
     m_series->setCurrentIndex(index);
 }
 

@@ -49,6 +49,8 @@ public:
     std::vector<std::string> seriesProfiles() const;
 
 private:
+    /// B and the speed-up series follow the platform until the user picks them.
+    void followPlatformDefaults();
     void updatePair();
     void updateFamilies();
     void updateStagePlot(const NetworkSummary& a, const NetworkSummary& b);
@@ -72,6 +74,8 @@ private:
     std::map<std::string, std::vector<Layer>> m_layerCache;
     int m_cacheBatch = 0;
     std::map<std::string, Profile> m_profiles;
+    bool m_bChosen = false;
+    bool m_seriesChosen = false;
 };
 
 }  // namespace archscope::ui
