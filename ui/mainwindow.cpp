@@ -1,6 +1,9 @@
 #include "mainwindow.h"
 
+#include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -14,6 +17,7 @@
 
 #include "fileactions.h"
 #include "jobbridge.h"
+#include "lecturepanel.h"
 #include "pages/breakdownpage.h"
 #include "pages/comparepage.h"
 #include "pages/flopspage.h"
@@ -27,6 +31,7 @@
 #include "pages/trialspage.h"
 #include "pages/validationpage.h"
 #include "plots/plotstyle.h"
+#include "plots/qcp.h"
 #include "session.h"
 #include "store/store.h"
 
@@ -49,7 +54,9 @@ MainWindow::MainWindow(QWidget* parent)
       m_flops(new FlopsPage),
       m_graph(new GraphPage),
       m_validation(new ValidationPage),
-      m_lacs(new LacsPage) {
+      m_lacs(new LacsPage),
+      m_lecture(new LecturePanel),
+      m_lectureDock(new QDockWidget(tr("Lecture"))) {
     setWindowTitle(tr("Archscope — platform-aware architecture explorer"));
     m_nav->setFixedWidth(160);
     m_nav->setSpacing(2);
@@ -110,8 +117,24 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_pareto, &ParetoPage::exportRequested, this,
             [this](qint64 runId, qint64 seq, const QString&) { openCandidate(runId, seq, true); });
     wireAnalysisPages();
+    m_lectureDock->setObjectName(QStringLiteral("lecture"));
+    m_lectureDock->setWidget(m_lecture);
+    m_lectureDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::RightDockWidgetArea, m_lectureDock);
+    m_lectureDock->hide();
+    connect(m_lecture, &LecturePanel::stepRequested, this, &MainWindow::applyLectureStep);
+    connect(m_lecture, &LecturePanel::exportPlotsRequested, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Export the plots to"));
+        if (folder.isEmpty()) return;
+        QString error;
+        const QStringList files = exportCurrentPlots(folder, &error);
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Export failed"), error);
+        else
+            statusBar()->showMessage(tr("Wrote %1").arg(files.join(QStringLiteral(", "))), 10000);
+    });
     buildMenus();
-    resize(1400, 860);
+    resize(1280, 800);  // the smallest window every view is laid out for
 }
 
 void MainWindow::buildMenus() {
@@ -146,6 +169,11 @@ void MainWindow::buildMenus() {
                     [this] { exportArchitectureInteractive(this, m_models->currentSpec()); });
     file->addSeparator();
     file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* lecture = view->addAction(tr("Lecture mode (guided tour, large fonts)"));
+    lecture->setCheckable(true);
+    lecture->setShortcut(QKeySequence(Qt::Key_F9));
+    connect(lecture, &QAction::toggled, this, &MainWindow::setLectureMode);
 }
 
 void MainWindow::wireAnalysisPages() {
@@ -169,6 +197,58 @@ void MainWindow::wireAnalysisPages() {
     applyDatabase(m_session->databasePath());
     connect(m_session, &Session::profileChanged, this, applyProfile);
     connect(m_session, &Session::databaseChanged, this, applyDatabase);
+}
+
+void MainWindow::setLectureMode(bool on) {
+    if (on == m_lectureMode) return;
+    m_lectureMode = on;
+    // 1.4x is readable from the back of a lecture room on a 1280x800 projector.
+    const double factor = on ? 1.4 : 1.0 / 1.4;
+    QFont base = font();
+    base.setPointSizeF(base.pointSizeF() * factor);
+    setFont(base);
+    for (QCustomPlot* plot : findChildren<QCustomPlot*>()) {
+        const auto scaled = [factor](QFont f) {
+            f.setPointSizeF(f.pointSizeF() * factor);
+            return f;
+        };
+        for (QCPAxis* axis : plot->axisRect()->axes()) {
+            axis->setTickLabelFont(scaled(axis->tickLabelFont()));
+            axis->setLabelFont(scaled(axis->labelFont()));
+        }
+        plot->legend->setFont(scaled(plot->legend->font()));
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    m_lectureDock->setVisible(on);
+    if (on && m_lecture->current() < 0) m_lecture->goTo(0);
+}
+
+void MainWindow::applyLectureStep(const LectureStep& step) {
+    if (!step.profile.isEmpty()) m_session->setProfileName(step.profile);
+    if (!step.model.isEmpty()) {
+        m_models->selectModel(step.model);  // the breakdown follows the Models page
+        m_flops->selectModel(step.model);
+    }
+    showPage(step.page);
+}
+
+QStringList MainWindow::exportCurrentPlots(const QString& folder, QString* error) {
+    QStringList written;
+    const QString page = currentPage();
+    if (page == QLatin1String("graph")) {
+        const QString path = QDir(folder).filePath(QStringLiteral("graph.svg"));
+        if (!m_graph->exportTo(path, error)) return {};
+        return {path};
+    }
+    int i = 0;
+    for (QCustomPlot* plot : m_stack->currentWidget()->findChildren<QCustomPlot*>()) {
+        if (!plot->isVisible()) continue;
+        const QString path = QDir(folder).filePath(QStringLiteral("%1-%2.svg").arg(page).arg(++i));
+        if (!exportPlot(plot, path, error)) return {};
+        written << path;
+    }
+    if (written.isEmpty() && error) *error = tr("the %1 view has no plot").arg(page);
+    return written;
 }
 
 MainWindow::~MainWindow() {

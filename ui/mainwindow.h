@@ -3,6 +3,7 @@
 #include <QMainWindow>
 #include <QStringList>
 
+class QDockWidget;
 class QListWidget;
 class QStackedWidget;
 
@@ -14,6 +15,8 @@ class FlopsPage;
 class GraphPage;
 class HistoryPage;
 class JobBridge;
+class LecturePanel;
+struct LectureStep;
 class ModelsPage;
 class ParetoPage;
 class RunPage;
@@ -57,6 +60,12 @@ public:
     void openRun(qint64 runId);
     /// Continues an interrupted run, following it live in the Pareto view.
     void resumeRun(qint64 runId);
+    /// Lecture mode: the guided tour beside the views, fonts 1.4x for a projector.
+    void setLectureMode(bool on);
+    bool lectureMode() const { return m_lectureMode; }
+    LecturePanel* lecturePanel() const { return m_lecture; }
+    /// Every plot of the current view as SVG into `folder`; the files written, or an error.
+    QStringList exportCurrentPlots(const QString& folder, QString* error);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -67,6 +76,7 @@ private:
     /// Loads a stored candidate off the GUI thread, then shows its breakdown or exports it.
     void openCandidate(qint64 runId, qint64 seq, bool exportIt);
     void wireAnalysisPages();
+    void applyLectureStep(const LectureStep& step);
 
     Session* m_session;
     JobBridge* m_bridge;
@@ -85,6 +95,9 @@ private:
     GraphPage* m_graph;
     ValidationPage* m_validation;
     LacsPage* m_lacs;
+    LecturePanel* m_lecture;
+    QDockWidget* m_lectureDock;
+    bool m_lectureMode = false;
 };
 
 }  // namespace archscope::ui

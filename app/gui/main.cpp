@@ -67,7 +67,10 @@ int main(int argc, char** argv) {
     QCommandLineOption run(QStringLiteral("run"),
                            QStringLiteral("A stored run to open in the Pareto view (with --db)."),
                            QStringLiteral("ID"));
-    parser.addOptions({screenshot, view, model, db, hw, run});
+    QCommandLineOption lecture(QStringLiteral("lecture"),
+                               QStringLiteral("Start in lecture mode: the guided tour beside the "
+                                              "views, large fonts (View menu, F9)."));
+    parser.addOptions({screenshot, view, model, db, hw, run, lecture});
     parser.process(app);
 
     archscope::registerCoreEvaluators();  // imagenet accuracy (no LibTorch)
@@ -88,7 +91,9 @@ int main(int argc, char** argv) {
     if (parser.isSet(db)) window.session()->setDatabasePath(parser.value(db));
     if (parser.isSet(hw)) window.session()->setProfileName(parser.value(hw));
     if (parser.isSet(run)) window.openRun(parser.value(run).toLongLong());
-    if (!window.showPage(parser.value(view))) {
+    // The tour opens its first step; an explicit --view still wins.
+    if (parser.isSet(lecture)) window.setLectureMode(true);
+    if ((!parser.isSet(lecture) || parser.isSet(view)) && !window.showPage(parser.value(view))) {
         std::fprintf(stderr, "archscope: error: unknown view \"%s\"; known: %s\n",
                      qPrintable(parser.value(view)), qPrintable(window.pageIds().join(", ")));
         return 2;

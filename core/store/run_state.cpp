@@ -16,9 +16,12 @@ RunState describeRunState(const RunRecord& run, const std::vector<RunStatusEvent
     RunState state;
     state.current = run.status;
     std::vector<std::string> words;
-    std::string previous;  // the last status that matters for resumes (paused is skipped)
+    std::string previous;
     for (const RunStatusEvent& e : history) {
-        if (e.status == kStatusPaused) continue;
+        if (e.status == kStatusPaused) {  // continuing after a pause is not a resume
+            previous = e.status;
+            continue;
+        }
         if (e.status == kStatusRunning) {
             if (isTerminal(previous)) {
                 words.push_back("resumed");

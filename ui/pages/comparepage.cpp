@@ -174,6 +174,7 @@ ComparePage::ComparePage(QWidget* parent)
         updateSpeedupPlot();
     });
     connect(m_log, &QCheckBox::toggled, this, [this] { updateFamilies(); });
+    connect(m_familyPlot, &QCustomPlot::beforeReplot, this, [this] { separateLevelLabels(); });
     connect(m_series, &QComboBox::currentIndexChanged, this, [this] { updateSpeedupPlot(); });
 
     // The core demo without reading docs: EfficientNet-B0 vs the platform's EfficientNet-X-B0
@@ -197,6 +198,27 @@ void ComparePage::followPlatformDefaults() {
     if (!m_seriesChosen) {
         const QSignalBlocker block(m_series);
         m_series->setCurrentIndex(p.kind == "gpu" ? 1 : 0);
+    }
+}
+
+void ComparePage::separateLevelLabels() {
+    // Six families end near each other at B7: lift a label until it clears those placed before
+    // it. Padding moves the text in pixels and keeps it anchored to its point under zoom.
+    std::vector<QRectF> placed;
+    for (QCPItemText* label : m_levelLabels) {
+        const QPointF anchor = label->position->pixelPosition();
+        const QRectF text = QFontMetricsF(label->font()).boundingRect(label->text());
+        int lift = 0;
+        QRectF box;
+        for (int tries = 0; tries < 12; ++tries, lift += int(text.height())) {
+            box = QRectF(anchor.x() - 6 - text.width(), anchor.y() - 2 - lift - text.height(),
+                         text.width(), text.height());
+            if (std::none_of(placed.begin(), placed.end(),
+                             [&](const QRectF& r) { return r.intersects(box); }))
+                break;
+        }
+        label->setPadding(QMargins(0, 0, 6, 2 + lift));
+        placed.push_back(box);
     }
 }
 
@@ -364,6 +386,7 @@ void ComparePage::updateFamilies() {
     QCustomPlot* plot = m_familyPlot;
     plot->clearPlottables();
     plot->clearItems();
+    m_levelLabels.clear();
     const Profile& p = m_platform->profile();
     const Dtype dtype = m_platform->dtype();
     const bool log = m_log->isChecked();
@@ -396,6 +419,7 @@ void ComparePage::updateFamilies() {
                 label->setText(shortLevel(level));
                 label->setColor(color.darker(120));
                 label->setFont(QFont(font().family(), 9));
+                m_levelLabels.push_back(label);
             }
         }
     }

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "arch/expand.h"
+#include "hw/blocksummary.h"
 #include "hw/explain.h"
 #include "models/breakdowntablemodel.h"
 #include "plots/logaxis.h"
@@ -113,33 +114,16 @@ FlopsPage::FlopsPage(QWidget* parent)
         m_runId = m_runs->currentData().toLongLong();
         requestRunPoints();
     });
-    connect(m_scatter, &QCustomPlot::plottableClick, this,
-            [this](QCPAbstractPlottable* plottable, int dataIndex, QMouseEvent*) {
-                auto* graph = qobject_cast<QCPGraph*>(plottable);
-                if (!graph) return;
-                const auto point = graph->data()->at(dataIndex);
-                for (const NetworkPoint& p : m_zoo) {
-                    if (std::abs(p.macsPerImage / 1e9 - point->key) <
-                        1e-9 * std::max(1.0, point->key)) {
-                        selectModel(p.name);
-                        return;
-                    }
-                }
-            });
+    // A click picks the network under the mouse by its own point, never by matching a graph's
+    // (sorted) data index or its float coordinates back to a network.
+    connect(m_scatter, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        if (event->button() != Qt::LeftButton) return;
+        if (const NetworkPoint* p = networkAt(event->position()); p && !p->fromStore)
+            selectModel(p->name);
+    });
     // Hover: the name and figures of the nearest network or fused op.
     connect(m_scatter, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        const QPointF pos = event->position();
-        const NetworkPoint* best = nullptr;
-        double bestDistance = 10.0;  // pixels
-        for (const auto* list : {&m_zoo, &m_run.points}) {
-            for (const NetworkPoint& p : *list) {
-                const double dx = m_scatter->xAxis->coordToPixel(p.macsPerImage / 1e9) - pos.x();
-                const double dy =
-                    m_scatter->yAxis->coordToPixel(p.predictedSeconds * 1e3) - pos.y();
-                const double d = std::hypot(dx, dy);
-                if (d < bestDistance) bestDistance = d, best = &p;
-            }
-        }
+        const NetworkPoint* best = networkAt(event->position());
         if (!best) return QToolTip::hideText();
         QToolTip::showText(
             event->globalPosition().toPoint(),
@@ -395,6 +379,20 @@ void FlopsPage::updateScatter() {
     plot->replot();
 }
 
+const NetworkPoint* FlopsPage::networkAt(const QPointF& pos) const {
+    const NetworkPoint* best = nullptr;
+    double bestDistance = 10.0;  // pixels
+    for (const auto* list : {&m_zoo, &m_run.points}) {
+        for (const NetworkPoint& p : *list) {
+            const double dx = m_scatter->xAxis->coordToPixel(p.macsPerImage / 1e9) - pos.x();
+            const double dy = m_scatter->yAxis->coordToPixel(p.predictedSeconds * 1e3) - pos.y();
+            const double d = std::hypot(dx, dy);
+            if (d < bestDistance) bestDistance = d, best = &p;
+        }
+    }
+    return best;
+}
+
 void FlopsPage::updateRoofline() {
     QCustomPlot* plot = m_roofline;
     plot->clearPlottables();
@@ -408,13 +406,10 @@ void FlopsPage::updateRoofline() {
     const Roofline roof = rooflineOf(p, dtype);
     const double tera = 1e12;
 
-    const char* const boundNames[4] = {
-        QT_TR_NOOP("matrix-bound ops"), QT_TR_NOOP("vector-bound ops"),
-        QT_TR_NOOP("memory-bound ops"), QT_TR_NOOP("overhead-bound ops")};
-    QCPGraph* byBound[4];
-    for (int b = 0; b < 4; ++b) {
+    QCPGraph* byBound[kBoundCount];
+    for (int b = 0; b < kBoundCount; ++b) {
         byBound[b] = plot->addGraph();
-        byBound[b]->setName(tr(boundNames[b]));
+        byBound[b]->setName(tr("%1-bound ops").arg(QString::fromStdString(unitName(p, Bound(b)))));
         byBound[b]->setLineStyle(QCPGraph::lsNone);
         const QColor c = boundColor(Bound(b));
         byBound[b]->setScatterStyle(
@@ -428,7 +423,7 @@ void FlopsPage::updateRoofline() {
         xmax = std::max(xmax, g.operationalIntensity);
         ymin = std::min(ymin, g.achievedFlopsPerSecond);
     }
-    for (int b = 0; b < 4; ++b) {
+    for (int b = 0; b < kBoundCount; ++b) {
         if (byBound[b]->data()->isEmpty())
             plot->legend->removeItem(plot->legend->itemWithPlottable(byBound[b]));
     }
@@ -442,11 +437,25 @@ void FlopsPage::updateRoofline() {
     memoryRoof->addData(xmin, roof.bytesPerSecond * xmin / tera);
     memoryRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
     auto* matrixRoof = plot->addGraph();
-    matrixRoof->setName(tr("matrix-unit peak: %1 TFLOP/s")
+    matrixRoof->setName(tr("%1 peak: %2 TFLOP/s")
+                            .arg(QString::fromStdString(unitName(p, Bound::Matrix)))
                             .arg(QLocale().toString(roof.matrixFlopsPerSecond / tera, 'f', 1)));
     matrixRoof->setPen(QPen(UnitColors::matrix(), 2.5));
     matrixRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
     matrixRoof->addData(xmax, roof.matrixFlopsPerSecond / tera);
+    // The vector unit's ceiling: elementwise and depthwise ops never reach the matrix roof.
+    // One FLOP per lane-op (an FMA on it would count two: depthwise may reach twice this).
+    if (roof.vectorOpsPerSecond > 0 && roof.bytesPerSecond > 0) {
+        auto* vectorRoof = plot->addGraph();
+        vectorRoof->setName(tr("%1 peak: %2 TOP/s (1 FLOP per lane-op)")
+                                .arg(QString::fromStdString(unitName(p, Bound::Vector)))
+                                .arg(QLocale().toString(roof.vectorOpsPerSecond / tera, 'f', 1)));
+        vectorRoof->setPen(QPen(UnitColors::vector(), 2.0, Qt::DashLine));
+        const double vectorRidge = roof.vectorOpsPerSecond / roof.bytesPerSecond;
+        vectorRoof->addData(std::max(xmin, vectorRidge), roof.vectorOpsPerSecond / tera);
+        vectorRoof->addData(xmax, roof.vectorOpsPerSecond / tera);
+        ymin = std::min(ymin, roof.vectorOpsPerSecond / 4.0);
+    }
     auto* ridge = new QCPItemText(plot);
     ridge->position->setCoords(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
     ridge->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
