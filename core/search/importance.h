@@ -7,8 +7,7 @@ namespace archscope {
 
 /// The method the figures below come from, as charts and reports name it.
 inline constexpr const char* kImportanceMethod =
-    "first-order variance share (epsilon-squared: fANOVA-style main effects over the observed "
-    "trials)";
+    "first-order variance share (ε², fANOVA-style main effects)";
 
 /// Observed trials for an importance analysis: one level per parameter per trial.
 struct ImportanceData {

@@ -61,6 +61,10 @@ FlopsPage::FlopsPage(QWidget* parent)
       m_roofline(new QCustomPlot) {
     m_runs->addItem(tr("none (no result store open)"), qint64(0));
     m_runs->setEnabled(false);
+    // Run labels are long ("run 3 · search · finished · 303 evaluations"): elide, so a loaded
+    // store does not push the window wider than 1280 px.
+    m_runs->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_runs->setMinimumContentsLength(16);
     m_runs->setToolTip(
         tr("Add the networks of a stored run (predicted on this platform; "
            "measured where the store has it)"));

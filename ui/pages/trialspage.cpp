@@ -88,8 +88,8 @@ void TrialsPage::buildWidgets() {
     m_view->setAlternatingRowColors(true);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setDefaultSectionSize(90);
-    m_filter->setPlaceholderText(
-        tr("Filter: name, status, metric, block string (e.g. k5, se0.25)…"));
+    m_filter->setPlaceholderText(tr("Filter: name, status, block string (k5, se0.25)…"));
+    m_filter->setMinimumWidth(200);
     m_filter->setClearButtonEnabled(true);
     m_summary->setWordWrap(true);
 
@@ -159,7 +159,9 @@ void TrialsPage::buildWidgets() {
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(left);
     split->addWidget(plots);
-    split->setSizes({560, 520});
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({540, 560});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);
@@ -220,6 +222,7 @@ void TrialsPage::showRun(const QString& dbPath, qint64 runId) {
     m_selected = 0;
     m_run = {};
     m_run.id = runId;
+    m_metric.clear();
     m_rescale = true;
     m_dirty = true;
     m_summary->setText(tr("Loading run %1…").arg(runId));
@@ -245,6 +248,7 @@ void TrialsPage::refresh() {
     m_dirty = false;
     rebuildScatter();
     rebuildImportance();
+    updateSummary();
 }
 
 void TrialsPage::rebuildScatter() {
@@ -268,7 +272,14 @@ void TrialsPage::rebuildScatter() {
     QVector<double> fx, fy;
     for (const FrontPoint& p : front.points()) fx << p.latency, fy << p.accuracy;
     m_front->setData(fx, fy, true);
-    if (!metric.isEmpty()) m_plot->yAxis->setLabel(metric);
+    // A metric may name its estimator at length ("predicted ImageNet top-1 (fitted on 58 ...)"):
+    // the axis shows what fits, the summary above the table all of it.
+    if (!metric.isEmpty()) {
+        m_metric = metric;
+        const QFontMetrics fm(m_plot->yAxis->labelFont());
+        m_plot->yAxis->setLabel(
+            fm.elidedText(metric, Qt::ElideRight, std::max(120, m_plot->axisRect()->height())));
+    }
     const auto source = !m_model->trials().empty()
                             ? latencySourceName(m_model->trials().back().latencySource)
                             : std::string_view("predicted");
@@ -371,11 +382,12 @@ void TrialsPage::updateSummary() {
                               ? tr("reading")
                               : QString::fromStdString(describeRunState(m_run, {}).text);
     m_summary->setText(
-        tr("Run %1 (%2): %3 trials%4. Sort by any column, filter by text; select a row to mark "
-           "its point, click a point to select its row.")
+        tr("Run %1 (%2): %3 trials%4%5. Sort by any column, filter by text; select a row to "
+           "mark its point, click a point to select its row.")
             .arg(m_follower->runId())
             .arg(state)
             .arg(m_model->rowCount())
+            .arg(m_metric.isEmpty() ? QString() : tr(", accuracy: %1").arg(m_metric))
             .arg(m_follower->following() && m_run.status == store::kStatusRunning
                      ? tr(", following live")
                      : QString()));

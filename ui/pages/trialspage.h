@@ -89,6 +89,7 @@ private:
     bool m_rescale = true;
     qint64 m_selected = 0;
     store::RunRecord m_run;
+    QString m_metric;  ///< what the accuracy column is, in full
     std::vector<ParameterImportance> m_latencyImportance, m_accuracyImportance;
 };
 
