@@ -52,8 +52,15 @@ LecturePanel::LecturePanel(QWidget* parent)
       m_back(new QPushButton(tr("◀ Back"))),
       m_next(new QPushButton(tr("Next ▶"))) {
     for (const LectureStep& s : steps()) m_list->addItem(s.title);
-    m_list->setMaximumHeight(m_list->sizeHintForRow(0) * int(steps().size() + 1));
-    auto* exportPlots = new QPushButton(tr("Export this view's plots (SVG)…"));
+    m_list->setWordWrap(true);
+    m_list->setMaximumHeight(m_list->sizeHintForRow(0) * int(steps().size() + 2));
+    // The panel replaces the navigation list (same width); its text is for the room: larger.
+    setFixedWidth(190);
+    QFont large = m_text->font();
+    large.setPointSizeF(large.pointSizeF() * 1.25);
+    m_text->setFont(large);
+    auto* exportPlots = new QPushButton(tr("Export plots (SVG)…"));
+    exportPlots->setToolTip(tr("Every plot of the current view as SVG files, for slides"));
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_back);
     buttons->addWidget(m_next);

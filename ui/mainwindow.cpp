@@ -14,6 +14,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QtConcurrent>
+#include <cmath>
 
 #include "fileactions.h"
 #include "jobbridge.h"
@@ -120,7 +121,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_lectureDock->setObjectName(QStringLiteral("lecture"));
     m_lectureDock->setWidget(m_lecture);
     m_lectureDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
-    addDockWidget(Qt::RightDockWidgetArea, m_lectureDock);
+    addDockWidget(Qt::LeftDockWidgetArea, m_lectureDock);
     m_lectureDock->hide();
     connect(m_lecture, &LecturePanel::stepRequested, this, &MainWindow::applyLectureStep);
     connect(m_lecture, &LecturePanel::exportPlotsRequested, this, [this] {
@@ -202,23 +203,27 @@ void MainWindow::wireAnalysisPages() {
 void MainWindow::setLectureMode(bool on) {
     if (on == m_lectureMode) return;
     m_lectureMode = on;
-    // 1.4x is readable from the back of a lecture room on a 1280x800 projector.
+    // What the audience reads grows (plot text 1.4x, the tour's text); the controls keep their
+    // size, and the tour takes the navigation list's place, so every view still fits 1280x800.
     const double factor = on ? 1.4 : 1.0 / 1.4;
-    QFont base = font();
-    base.setPointSizeF(base.pointSizeF() * factor);
-    setFont(base);
+    const auto scaledBy = [](QFont f, double by) {
+        f.setPointSizeF(f.pointSizeF() * by);
+        return f;
+    };
+    const auto scaled = [&](const QFont& f) { return scaledBy(f, factor); };
     for (QCustomPlot* plot : findChildren<QCustomPlot*>()) {
-        const auto scaled = [factor](QFont f) {
-            f.setPointSizeF(f.pointSizeF() * factor);
-            return f;
-        };
         for (QCPAxis* axis : plot->axisRect()->axes()) {
             axis->setTickLabelFont(scaled(axis->tickLabelFont()));
             axis->setLabelFont(scaled(axis->labelFont()));
         }
-        plot->legend->setFont(scaled(plot->legend->font()));
+        // Legends sit inside the axis rect: they grow less, or they cover the data.
+        plot->legend->setFont(scaledBy(plot->legend->font(), std::sqrt(factor)));
+        for (int i = 0; i < plot->itemCount(); ++i)
+            if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
+                text->setFont(scaled(text->font()));
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
+    m_nav->setVisible(!on);
     m_lectureDock->setVisible(on);
     if (on && m_lecture->current() < 0) m_lecture->goTo(0);
 }

@@ -138,7 +138,8 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
             return r.planned ? QStringLiteral("%1 / %2").arg(r.evaluations).arg(*r.planned)
                              : QString::number(r.evaluations);
         case Best: {
-            if (!row.best) return QStringLiteral("–");
+            if (!row.best || (!row.best->accuracy && !row.best->latencyMs))
+                return QStringLiteral("–");
             const QString latency =
                 row.best->latencyMs ? tr("%1 ms").arg(*row.best->latencyMs, 0, 'g', 4) : QString();
             if (!row.best->accuracy) return latency;

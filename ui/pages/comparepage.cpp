@@ -431,7 +431,7 @@ void ComparePage::updateFamilies() {
     ring->setData(ringX, ringY);
     plot->xAxis->setLabel(
         tr("GMACs per image (log)").replace(log ? QString() : tr(" (log)"), QString()));
-    plot->yAxis->setLabel(tr("predicted latency per batch of %1 (ms)").arg(m_platform->batch()));
+    plot->yAxis->setLabel(tr("latency per batch of %1 (ms)").arg(m_platform->batch()));
     if (log) {
         setLogAxis(plot->xAxis, xmin / 1.4, xmax * 1.4);
         setLogAxis(plot->yAxis, ymin / 1.4, ymax * 1.4);
@@ -532,7 +532,7 @@ void ComparePage::updateSpeedupPlot() {
             0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
     }
     static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Speed-up across platforms (geometric mean over B0..B7)"));
+        ->setText(tr("Speed-up, geometric mean of B0..B7"));
     plot->legend->setVisible(true);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     plot->replot();
