@@ -21,8 +21,8 @@ private Q_SLOTS:
         QCOMPARE(blocks.size(), size_t(18));  // stem, 16 blocks, head
         QCOMPARE(blocks.front().label, std::string("stem"));
         QCOMPARE(blocks.back().label, std::string("head"));
-        QCOMPARE(blocks[1].label, std::string("block 1"));
-        // Block 1 has expansion 1: no expand conv, straight to the depthwise one.
+        QCOMPARE(blocks[1].label, std::string("block 0"));  // 0-based, as the IR
+        // Block 0 has expansion 1: no expand conv, straight to the depthwise one.
         QCOMPARE(blocks[1].ops, std::string("dw 3×3 → SE → 1×1"));
         QCOMPARE(blocks[2].ops, std::string("1×1 → dw 3×3 → SE → 1×1"));
         QCOMPARE(blocks.front().in, (Shape{8, 224, 224, 3}));

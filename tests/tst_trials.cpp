@@ -133,7 +133,7 @@ private Q_SLOTS:
         const ImportanceData data = importanceData(trials, Objective::Latency);
         QCOMPARE(data.levels.size(), size_t(2));  // the reference is not a candidate
         QCOMPARE(data.parameters.size(), b0.blocks.size() * 8);
-        QCOMPARE(data.parameters[1], std::string("stage 1 kernel"));
+        QCOMPARE(data.parameters[1], std::string("stage 0 kernel"));
         QVERIFY(std::isnan(data.objective[1]));
         QVERIFY_THROWS_EXCEPTION(ArchError, readTrials(reader, run + 1));
     }

@@ -115,12 +115,12 @@ private Q_SLOTS:
         page.showRun(db, run);
         QTRY_COMPARE(page.model()->rowCount(), 40);
         QTRY_VERIFY(!page.importance(Objective::Latency).empty());
-        // Stage 1's kernel drives latency, stage 2's expansion accuracy.
+        // Stage 0's kernel drives latency, stage 1's expansion accuracy.
         QCOMPARE(page.importance(Objective::Latency).front().parameter,
-                 std::string("stage 1 kernel"));
+                 std::string("stage 0 kernel"));
         QVERIFY(page.importance(Objective::Latency).front().share > 0.9);
         QCOMPARE(page.importance(Objective::Accuracy).front().parameter,
-                 std::string("stage 2 expansion"));
+                 std::string("stage 1 expansion"));
         QTRY_VERIFY(!page.follower()->following());  // a finished run is read once
 
         // Row -> point: selecting row 7 marks its evaluation.

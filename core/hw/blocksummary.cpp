@@ -60,7 +60,7 @@ std::vector<BlockSummary> summarizeBlocks(const std::vector<Layer>& layers,
             b.stage = l.stage;
             b.label = l.block == -1   ? "stem"
                       : l.block == -2 ? "head"
-                                      : "block " + std::to_string(l.block + 1);
+                                      : "block " + std::to_string(l.block);
             b.in = l.in;
             out.push_back(b);
         }

@@ -22,7 +22,7 @@ std::string unitName(const Profile& profile, Bound bound);
 
 /// One block of a network as a chain of blocks shows it: the stem, each block, the head.
 struct BlockSummary {
-    std::string label;  ///< "stem", "block 4", "head"
+    std::string label;  ///< "stem", "block 4" (0-based, as the IR's "block4/..."), "head"
     int block = -1;     ///< Layer::block: -1 stem, -2 head
     int stage = -1;     ///< Layer::stage
     std::string ops;    ///< the block's convolutions in order: "1×1 → dw 5×5 → SE → 1×1"

@@ -89,7 +89,8 @@ std::vector<std::pair<std::string, std::string>> choiceLevels(const Trial& trial
     std::vector<std::pair<std::string, std::string>> out;
     for (size_t i = 0; i < trial.stages.size(); ++i) {
         const BlockArgs& b = trial.stages[i];
-        const std::string stage = "stage " + std::to_string(i + 1) + " ";
+        // 0-based, as the Search space page and the IR name stages.
+        const std::string stage = "stage " + std::to_string(i) + " ";
         out.emplace_back(stage + "block", kindName(b.type));
         out.emplace_back(stage + "kernel", std::to_string(b.kernel));
         out.emplace_back(stage + "expansion", std::to_string(b.expand));

@@ -64,7 +64,7 @@ QVariant TrialsTableModel::data(const QModelIndex& index, int role) const {
             if (index.column() >= FixedColumns)
                 return tr("Stage %1 of %2 as a block string: r repeats, k kernel, e expansion, "
                           "o output filters, se squeeze-excitation ratio, f fused, a activation")
-                    .arg(index.column() - FixedColumns + 1)
+                    .arg(index.column() - FixedColumns)
                     .arg(QString::fromStdString(t.name));
             return {};
         default:
@@ -142,7 +142,7 @@ QVariant TrialsTableModel::headerData(int section, Qt::Orientation orientation, 
         case Stored:
             return tr("Stored (UTC)");
         default:
-            return section < columnCount() ? tr("Stage %1").arg(section - FixedColumns + 1)
+            return section < columnCount() ? tr("Stage %1").arg(section - FixedColumns)
                                            : QVariant();
     }
 }

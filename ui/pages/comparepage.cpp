@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "arch/expand.h"
+#include "hw/blocksummary.h"
 #include "hw/profile_io.h"
 #include "hw/runtime_io.h"
 #include "models/breakdowntablemodel.h"
@@ -297,6 +298,7 @@ void ComparePage::updatePair() {
                       "view with either network.</p>")
                        .arg(m_platform->method().toHtmlEscaped()));
     updateStagePlot(a, b);
+    m_model->setPlatform(p);
     m_model->setNetworks(std::move(a), std::move(b));
 }
 
@@ -322,9 +324,12 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     const double scale = millis ? 1e3 : 1e6;
     const QColor colors[4] = {UnitColors::matrix(), UnitColors::vector(), UnitColors::memory(),
                               UnitColors::overhead()};
-    const char* const unitNames[4] = {QT_TR_NOOP("bound by matrix unit"),
-                                      QT_TR_NOOP("bound by vector unit"),
-                                      QT_TR_NOOP("bound by memory"), QT_TR_NOOP("fixed overhead")};
+    const Profile& profile = m_platform->profile();
+    const auto unitLabel = [&profile](int u) {
+        return Bound(u) == Bound::Overhead
+                   ? tr("fixed overhead")
+                   : tr("bound by %1").arg(QString::fromStdString(unitName(profile, Bound(u))));
+    };
     const double offsets[2] = {-0.2, 0.2};
     const NetworkSummary* nets[2] = {&a, &b};
     for (int n = 0; n < 2; ++n) {
@@ -342,7 +347,7 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
             // A solid, B hatched: the same unit colours, told apart by the fill.
             bars->setBrush(n == 0 ? QBrush(colors[u]) : QBrush(colors[u], Qt::BDiagPattern));
             bars->setData(keys, values);
-            bars->setName(tr(unitNames[u]));
+            bars->setName(unitLabel(u));
             if (n == 1) plot->legend->removeItem(plot->legend->itemCount() - 1);
             if (below) bars->moveAbove(below);
             below = bars;

@@ -72,7 +72,7 @@ QString NetworkGraph::blockText(int index) const {
     QString text = tr("<b>%1</b>%2<br>%3<br>%4 → %5<br>%6 MMACs, %7 k params<br>"
                       "predicted %8 (%9% of the network), bound by %10")
                        .arg(QString::fromStdString(b.label))
-                       .arg(b.stage >= 0 ? tr(" (stage %1)").arg(b.stage + 1) : QString())
+                       .arg(b.stage >= 0 ? tr(" (stage %1)").arg(b.stage) : QString())
                        .arg(QString::fromStdString(b.ops))
                        .arg(shapeText(b.in), shapeText(b.out))
                        .arg(double(b.macs) / 1e6, 0, 'f', 1)
