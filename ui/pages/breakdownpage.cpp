@@ -481,14 +481,7 @@ void BreakdownPage::rebuildPlot() {
                                 : tr("%1s in execution order").arg(per));
     m_plot->legend->setVisible(true);
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    if (m_plot->plotLayout()->rowCount() == 1) {
-        m_plot->plotLayout()->insertRow(0);
-        QFont font = m_plot->font();
-        font.setPointSize(11);
-        font.setBold(true);
-        m_plot->plotLayout()->addElement(0, 0, new QCPTextElement(m_plot, QString(), font));
-    }
-    static_cast<QCPTextElement*>(m_plot->plotLayout()->element(0, 0))->setText(title);
+    setPlotTitle(m_plot, title);
     m_table->setColumnHidden(BreakdownTableModel::Measured, !anyMeasured);
 
     m_highlight = new QCPItemRect(m_plot);

@@ -375,15 +375,9 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     plot->legend->setVisible(true);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     plot->plotLayout()->setRowSpacing(0);
-    if (plot->plotLayout()->rowCount() == 1) {
-        plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(
-            0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
-    }
-    static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Time per stage on %1 (%2), stacked by the unit bounding each op")
-                      .arg(m_platform->profileName(),
-                           QString::fromStdString(m_platform->profile().runtime.name)));
+    setPlotTitle(plot, tr("Time per stage on %1 (%2), stacked by the unit bounding each op")
+                           .arg(m_platform->profileName(),
+                                QString::fromStdString(m_platform->profile().runtime.name)));
     plot->replot();
 }
 
@@ -450,14 +444,9 @@ void ComparePage::updateFamilies() {
     }
     plot->legend->setVisible(true);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    if (plot->plotLayout()->rowCount() == 1) {
-        plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(
-            0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
-    }
-    static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Families on %1 (%2): latency vs MACs")
-                      .arg(QString::fromStdString(p.name), QString::fromStdString(p.runtime.name)));
+    setPlotTitle(plot,
+                 tr("Families on %1 (%2): latency vs MACs")
+                     .arg(QString::fromStdString(p.name), QString::fromStdString(p.runtime.name)));
     plot->replot();
 }
 
@@ -531,13 +520,7 @@ void ComparePage::updateSpeedupPlot() {
                   .arg(runtime)
                   .arg(m_platform->batch()));
     plot->yAxis->setLabel(tr("speed-up vs %1 (×)").arg(QString::fromStdString(names.front())));
-    if (plot->plotLayout()->rowCount() == 1) {
-        plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(
-            0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
-    }
-    static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Speed-up, geometric mean of B0..B7"));
+    setPlotTitle(plot, tr("Speed-up, geometric mean of B0..B7"));
     plot->legend->setVisible(true);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     plot->replot();

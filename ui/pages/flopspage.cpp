@@ -37,17 +37,6 @@ QColor colorOfFamily(const QString& family) {
     return FamilyColors::forFamily(family.toStdString());
 }
 
-QCPTextElement* titleOf(QCustomPlot* plot) {
-    if (plot->plotLayout()->rowCount() == 1) {
-        plot->plotLayout()->insertRow(0);
-        QFont font = plot->font();
-        font.setPointSize(11);
-        font.setBold(true);
-        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), font));
-    }
-    return static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
-}
-
 }  // namespace
 
 FlopsPage::FlopsPage(QWidget* parent)
@@ -376,10 +365,10 @@ void FlopsPage::updateScatter() {
         setLogAxis(plot->yAxis, ymin / 1.5, ymax * 1.5);
     }
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    titleOf(plot)->setText(tr("MACs vs latency on %1 (%2, %3)")
-                               .arg(QString::fromStdString(m_platform->profile().name),
-                                    QString::fromStdString(m_platform->profile().runtime.name),
-                                    QString::fromUtf8(dtypeName(m_platform->dtype()).data())));
+    setPlotTitle(plot, tr("MACs vs latency on %1 (%2, %3)")
+                           .arg(QString::fromStdString(m_platform->profile().name),
+                                QString::fromStdString(m_platform->profile().runtime.name),
+                                QString::fromUtf8(dtypeName(m_platform->dtype()).data())));
     plot->replot();
 }
 
@@ -472,10 +461,10 @@ void FlopsPage::updateRoofline() {
     setLogAxis(plot->xAxis, xmin, xmax);
     setLogAxis(plot->yAxis, ymin / tera / 2.0, roof.matrixFlopsPerSecond / tera * 3.0);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    titleOf(plot)->setText(tr("Roofline of %1's %2 fused ops (batch %3)")
-                               .arg(m_network->currentText())
-                               .arg(groups.size())
-                               .arg(m_platform->batch()));
+    setPlotTitle(plot, tr("Roofline of %1's %2 fused ops (batch %3)")
+                           .arg(m_network->currentText())
+                           .arg(groups.size())
+                           .arg(m_platform->batch()));
     plot->replot();
 }
 
