@@ -132,6 +132,11 @@ void HistoryPage::refresh() {
     }));
 }
 
+void HistoryPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (!m_loader.isRunning()) refresh();
+}
+
 QString HistoryPage::message() const {
     return m_message->text();
 }

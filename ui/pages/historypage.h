@@ -38,6 +38,10 @@ Q_SIGNALS:
     void exportPlot();
     void refreshed(int runs);
 
+protected:
+    /// Re-reads the list whenever the page is shown: another process may have started a run.
+    void showEvent(QShowEvent* event) override;
+
 private:
     struct Loaded {
         std::vector<RunRow> runs;
