@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QTimer>
 #include <QWidget>
 #include <vector>
@@ -18,6 +20,13 @@ class QSortFilterProxyModel;
 class QTableView;
 
 namespace archscope::ui {
+
+/// Parameter importance of one run's trials, computed on a worker.
+struct ImportanceResult {
+    qint64 runId = 0;
+    size_t candidates = 0;
+    std::vector<ParameterImportance> latency, accuracy;
+};
 
 class OrderScatter;
 class RunFollower;
@@ -65,7 +74,8 @@ private:
     void onTrials(qint64 runId, const std::vector<Trial>& trials);
     void refresh();
     void rebuildScatter();
-    void rebuildImportance();
+    void startImportance();
+    void showImportance(const ImportanceResult& result);
     void updateHighlight();
     void updateSummary();
 
@@ -85,7 +95,10 @@ private:
     QCPBars* m_latencyBars = nullptr;
     QCPBars* m_accuracyBars = nullptr;
     QTimer m_refresh;
+    QElapsedTimer m_importanceClock;
+    QFutureWatcher<ImportanceResult> m_importanceWatcher;
     bool m_dirty = false;
+    bool m_importanceDirty = false;
     bool m_rescale = true;
     qint64 m_selected = 0;
     store::RunRecord m_run;
