@@ -310,7 +310,7 @@ void TrialsPage::rebuildScatter() {
 }
 
 void TrialsPage::startImportance() {
-    // ~235 ms for 5,000 trials (both objectives): on a worker, from a copy of the trials.
+    // Hundreds of ms for thousands of trials (both objectives): on a worker, from a copy.
     m_importanceWatcher.setFuture(
         QtConcurrent::run([trials = m_model->trials(), runId = m_follower->runId()] {
             ImportanceResult r;
