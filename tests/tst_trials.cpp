@@ -111,7 +111,7 @@ private Q_SLOTS:
         evals[1].runId = run, evals[1].seq = 0, evals[1].architectureId = candArch;
         evals[1].predictedMs = 1.0;
         evals[1].measured = store::MeasuredLatency{2.0, 1.9, 2.1, 5, {}};
-        evals[1].accuracy = store::AccuracyEstimate{0.5, "zero-cost", {{"metric", "NASWOT"}}, ""};
+        evals[1].accuracy = store::AccuracyEstimate{0.5, "zero-cost", {}, "", "NASWOT"};
         evals[2].runId = run, evals[2].seq = 1, evals[2].architectureId = candArch;
         s.insertEvaluations(evals);
 
@@ -120,10 +120,10 @@ private Q_SLOTS:
         QCOMPARE(trials.size(), size_t(3));
         QCOMPARE(trials[0].name, params.references[0]);  // the reference's own name
         QCOMPARE(trials[0].status(), std::string("reference"));
-        QCOMPARE(trials[0].latencySource, LatencySource::Predicted);
+        QCOMPARE(trials[0].latencySource, store::LatencySource::Predicted);
         QCOMPARE(trials[1].name, std::string("candidate-3"));
         QCOMPARE(trials[1].latencyMs.value_or(0), 2.0);  // measured wins over predicted
-        QCOMPARE(trials[1].latencySource, LatencySource::Measured);
+        QCOMPARE(trials[1].latencySource, store::LatencySource::Measured);
         QCOMPARE(trials[1].metric, std::string("NASWOT"));
         QCOMPARE(trials[1].stages.size(), b0.blocks.size());
         QCOMPARE(trials[1].stages[2].kernel, 3);

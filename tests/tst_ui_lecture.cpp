@@ -32,7 +32,8 @@ private Q_SLOTS:
         window.lecturePanel()->goTo(last);  // other platforms: a GPU
         QCOMPARE(window.currentPage(), QString("compare"));
         QCOMPARE(window.session()->profileName(), QString("a100"));
-        QCOMPARE(window.comparePage()->tableModel()->b().name, QString("efficientnet-x-gpu-b0"));
+        QCOMPARE(window.comparePage()->tableModel()->b().name,
+                 std::string("efficientnet-x-gpu-b0"));
 
         QTemporaryDir dir;
         QString error;

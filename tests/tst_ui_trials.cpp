@@ -34,7 +34,7 @@ Trial trial(qint64 id, qint64 seq, double latency, std::optional<double> accurac
     t.seq = seq;
     t.name = "candidate-" + std::to_string(seq);
     t.latencyMs = latency;
-    t.latencySource = LatencySource::Predicted;
+    t.latencySource = store::LatencySource::Predicted;
     t.accuracy = accuracy;
     t.metric = "top-1 %";
     BlockArgs b;
@@ -61,10 +61,8 @@ qint64 writeRun(const QString& path, int n) {
         e.seq = i;
         e.architectureId = s.internArchitecture(spec);
         e.predictedMs = 1.0 + (i % 2) + 0.01 * (i % 7);
-        e.accuracy = store::AccuracyEstimate{70.0 + 3.0 * ((i / 2) % 2) + 0.1 * (i % 5),
-                                             "imagenet",
-                                             {{"metric", "top-1 %"}},
-                                             "imagenet"};
+        e.accuracy = store::AccuracyEstimate{
+            70.0 + 3.0 * ((i / 2) % 2) + 0.1 * (i % 5), "imagenet", {}, "imagenet", "top-1 %"};
         evals.push_back(std::move(e));
     }
     s.insertEvaluations(evals);

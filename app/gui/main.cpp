@@ -20,7 +20,7 @@
 #include "pages/validationpage.h"
 #include "runfollower.h"
 #include "screenshot.h"
-#include "search/imagenet_predictor.h"
+#include "search/plugins.h"
 #include "session.h"
 
 namespace {
@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
     parser.addOptions({screenshot, view, model, db, hw, run, lecture});
     parser.process(app);
 
-    archscope::registerCoreEvaluators();  // imagenet accuracy (no LibTorch)
+    // Everything the GUI's jobs can use is plugged in here, explicitly (no static registrars).
+    archscope::registerCorePlugins();  // run kinds search + lacs, the imagenet estimator
 #ifdef ARCHSCOPE_HAS_TORCH
     archscope::registerTorchEvaluators();  // proxy / zero-cost accuracy, cpu / cuda measurement
 #endif

@@ -11,10 +11,6 @@
 
 namespace archscope {
 
-/// The number of Bound kinds, for arrays indexed by Bound. (Its home is next to Bound in
-/// hw/model.h; kept here so this change does not rebuild every includer of model.h.)
-inline constexpr int kBoundCount = int(Bound::Overhead) + 1;
-
 /// The unit a Bound stands for on this platform, in its own words: "MXU" / "VPU" / "HBM" on a
 /// TPU, "Tensor Cores" / "CUDA cores" / "memory" on a GPU, "FMA units" / "vector units" /
 /// "memory" on a CPU; "overhead" everywhere.

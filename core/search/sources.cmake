@@ -11,4 +11,5 @@ target_sources(archscope_core PRIVATE
     search/lacsrun.cpp
     search/importance.cpp
     search/trials.cpp
+    search/plugins.cpp
 )

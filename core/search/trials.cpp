@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "search/searchrun.h"
-#include "store/export.h"
 #include "store/store.h"
 
 namespace archscope {
@@ -31,18 +30,6 @@ std::string number(double v) {
 
 }  // namespace
 
-std::string_view latencySourceName(LatencySource s) {
-    switch (s) {
-        case LatencySource::Measured:
-            return "measured";
-        case LatencySource::Predicted:
-            return "predicted";
-        case LatencySource::None:
-            break;
-    }
-    return "none";
-}
-
 std::string Trial::status() const {
     if (isReference()) return "reference";
     if (!latencyMs) return "no latency";
@@ -67,16 +54,13 @@ std::vector<Trial> readTrials(store::StoreReader& reader, int64_t runId, int64_t
                                    ? searchReferenceName(run.params, *e.seq)
                                    : std::nullopt;
         t.name = reference ? *reference : spec->second.name;
-        if (e.measured) {
-            t.latencyMs = e.measured->medianMs;
-            t.latencySource = LatencySource::Measured;
-        } else if (e.predictedMs) {
-            t.latencyMs = e.predictedMs;
-            t.latencySource = LatencySource::Predicted;
-        }
+        t.macs = e.macs;
+        const store::LatencyFigure latency = e.latency();
+        t.latencyMs = latency.value();
+        t.latencySource = latency.source;
         if (e.accuracy) {
             t.accuracy = e.accuracy->value;
-            t.metric = store::metricOf(*e.accuracy);
+            t.metric = e.accuracy->figure().metric;
         }
         t.createdAt = e.createdAt;
         t.costSeconds = e.costSeconds;

@@ -3,20 +3,17 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "arch/blockstring.h"
 #include "search/importance.h"
+#include "store/figures.h"
 
 namespace archscope {
 
 namespace store {
 class StoreReader;
 }
-
-enum class LatencySource { None, Predicted, Measured };
-std::string_view latencySourceName(LatencySource s);
 
 /// One stored candidate of a run as the trials table shows it.
 struct Trial {
@@ -25,8 +22,9 @@ struct Trial {
     std::string name;
     std::string archHash;
     std::vector<BlockArgs> stages;  ///< the network's block args: the choices it made
-    std::optional<double> latencyMs;
-    LatencySource latencySource = LatencySource::None;
+    std::optional<int64_t> macs;
+    std::optional<double> latencyMs;  ///< store::Evaluation::latency(): measured, else predicted
+    store::LatencySource latencySource = store::LatencySource::None;
     std::optional<double> accuracy;
     std::string metric;  ///< what `accuracy` is ("top-1 %", "NASWOT score"...)
     std::string createdAt;
@@ -38,9 +36,9 @@ struct Trial {
 };
 
 /// The trials of `runId` stored after evaluation `afterId` (0: all), in evaluation order. Latency
-/// is the measured median when there is one, else the prediction (today's "measured else
-/// predicted" rule, applied here once for the trials and the importance). Reference networks of
-/// a search carry their reference names. Throws ArchError for a missing run.
+/// is store::Evaluation::latency() (the one "measured else predicted" rule), for the trials and
+/// the importance alike. Reference networks of a search carry their reference names. Throws
+/// ArchError for a missing run.
 std::vector<Trial> readTrials(store::StoreReader& reader, int64_t runId, int64_t afterId = 0);
 
 /// The choices of a trial as importance parameters: per stage its block kind, kernel, expansion,

@@ -49,8 +49,7 @@ std::optional<RunBest> bestOfRun(const std::vector<PlotRow>& rows) {
     std::optional<RunBest> best;
     for (const PlotRow& r : rows) {
         if (hasFront && !r.onFront) continue;
-        const RunBest candidate{r.evaluationId, r.accuracy,
-                                r.measuredMs ? r.measuredMs : r.predictedMs};
+        const RunBest candidate{r.evaluationId, r.accuracy, r.latency().value()};
         if (!best) {
             best = candidate;
             continue;

@@ -24,7 +24,7 @@ RunState describeRunState(const RunRecord& run, const std::vector<RunStatusEvent
 struct RunBest {
     int64_t evaluationId = 0;
     std::optional<double> accuracy;
-    std::optional<double> latencyMs;  ///< measured median, else predicted
+    std::optional<double> latencyMs;  ///< PlotRow::latency(): measured median, else predicted
 };
 
 /// The highest accuracy (ties: the faster) among the run's stored Pareto front, or among all its

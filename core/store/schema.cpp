@@ -91,9 +91,15 @@ const std::vector<Migration>& migrations() {
         {1, "runs, architectures, evaluations, layer costs, Pareto membership", kSchemaV1},
         // The runtime a predicted latency assumed ("pytorch-eager v1"); NULL before runtimes.
         {2, "evaluations.runtime", "ALTER TABLE evaluations ADD COLUMN runtime TEXT;"},
+        // What an accuracy value is ("NASWOT score"), typed; searches kept it in the settings.
+        {3, "evaluations.accuracy_metric",
+         "ALTER TABLE evaluations ADD COLUMN accuracy_metric TEXT;"
+         "UPDATE evaluations SET accuracy_metric = json_extract(accuracy_settings, '$.metric') "
+         "WHERE accuracy IS NOT NULL AND json_valid(accuracy_settings) "
+         "AND json_type(accuracy_settings, '$.metric') = 'text';"},
         // Every status change with its time, so History can tell a resumed run from one that
         // ran through (runs.status keeps only the last).
-        {3, "run_events: the status history of each run",
+        {4, "run_events: the status history of each run",
          "CREATE TABLE run_events(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
          "at TEXT NOT NULL, status TEXT NOT NULL, message TEXT); "
          "CREATE INDEX run_events_run ON run_events(run_id);"},

@@ -7,4 +7,5 @@ target_sources(archscope_core PRIVATE
     store/import.cpp
     store/measured_samples.cpp
     store/run_state.cpp
+    store/figures.cpp
 )

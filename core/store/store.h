@@ -13,8 +13,6 @@ namespace archscope::store {
 
 /// The default database: userDataDir()/archscope.db.
 std::filesystem::path defaultDatabasePath();
-/// Current time, ISO 8601 UTC with milliseconds ("2024-05-01T12:00:00.123Z").
-std::string utcNow();
 
 /// Read-only queries on a result store. Opens its own read-only connection, so in WAL mode it
 /// never blocks the writer and sees the last committed state at the start of each query.
@@ -40,7 +38,7 @@ public:
     /// The evaluations stored after evaluation id `afterId` (what a live view has not seen yet).
     std::vector<Evaluation> evaluationsAfter(int64_t runId, int64_t afterId);
     /// Every status the run has had, oldest first ("created", "running", "cancelled", ...).
-    /// Empty for runs stored before schema 3.
+    /// Empty for runs stored before schema 4.
     std::vector<RunStatusEvent> statusHistory(int64_t runId);
     std::vector<LayerCost> layerCosts(int64_t evaluationId);
     /// The light rows for plotting a run (no JSON parsing).

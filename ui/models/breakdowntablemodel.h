@@ -4,11 +4,14 @@
 #include <array>
 #include <vector>
 
+#include "analysis/breakdown.h"
 #include "hw/blocksummary.h"
 
-#include "opbreakdown.h"
-
 namespace archscope::ui {
+
+// The rows are computed in the core (the CLI's `show --by` prints the same table).
+using analysis::BreakdownRow;
+using analysis::Granularity;
 
 /// The breakdown table: per fused op (or block) time on each unit, utilizations, operational
 /// intensity, bound and, when stored, measured time. Qt::UserRole gives numbers for sorting.

@@ -83,7 +83,7 @@ QVariant TrialsTableModel::display(const Trial& t, int column) const {
         case Latency:
             return t.latencyMs ? QString::number(*t.latencyMs, 'g', 4) : QStringLiteral("–");
         case Source:
-            return QString::fromUtf8(latencySourceName(t.latencySource).data());
+            return QString::fromUtf8(store::latencySourceName(t.latencySource));
         case Accuracy:
             return t.accuracy ? QString::number(*t.accuracy, 'g', 5) : QStringLiteral("–");
         case Metric:

@@ -17,15 +17,6 @@
 namespace archscope::ui {
 namespace {
 
-QString metricFromMethod(const std::string& method) {
-    // "...; accuracy: NASWOT score from the zero-cost estimator"
-    const QString m = QString::fromStdString(method);
-    const int start = m.indexOf(QStringLiteral("accuracy: "));
-    if (start < 0) return {};
-    const int end = m.indexOf(QStringLiteral(" from the "), start);
-    return m.mid(start + 10, end < 0 ? -1 : end - start - 10);
-}
-
 /// A trial as a point; false for one without both figures (it cannot be placed).
 bool toPoint(const Trial& t, ParetoPoint* p) {
     if (!t.latencyMs || !t.accuracy) return false;
@@ -34,7 +25,7 @@ bool toPoint(const Trial& t, ParetoPoint* p) {
           QString::fromStdString(t.archHash),
           *t.latencyMs,
           *t.accuracy,
-          0};
+          t.macs.value_or(0)};
     return true;
 }
 
@@ -128,7 +119,7 @@ ParetoPage::ParetoPage(QWidget* parent)
                     if (!t.metric.empty()) m_metric = QString::fromStdString(t.metric);
                     m_plot->xAxis->setLabel(
                         tr("latency (ms, %1)")
-                            .arg(QString::fromUtf8(latencySourceName(t.latencySource).data())));
+                            .arg(QString::fromUtf8(store::latencySourceName(t.latencySource))));
                     addPoint(p);
                 }
                 scheduleReplot();
@@ -158,11 +149,12 @@ void ParetoPage::clear(qint64 runId) {
 }
 
 void ParetoPage::addResult(const archscope::engine::Result& r) {
-    if (r.runId != m_runId || !r.latencyMs || !r.accuracy) return;
-    const QString metric = metricFromMethod(r.method);
-    if (!metric.isEmpty()) m_metric = metric;
+    if (r.runId != m_runId || !r.latency.known() || !r.accuracy) return;
+    if (!r.accuracy->metric.empty()) m_metric = QString::fromStdString(r.accuracy->metric);
+    m_plot->xAxis->setLabel(
+        tr("latency (ms, %1)").arg(QString::fromUtf8(store::latencySourceName(r.latency.source))));
     addPoint({r.seq, QString::fromStdString(r.name), QString::fromStdString(r.archHash),
-              *r.latencyMs, *r.accuracy, r.macs.value_or(0)});
+              r.latency.ms, r.accuracy->value, r.macs.value_or(0)});
     scheduleReplot();
 }
 

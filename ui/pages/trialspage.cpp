@@ -210,7 +210,7 @@ void TrialsPage::connectWidgets() {
                 .arg(QString::fromStdString(t.name))
                 .arg(t.seq.value_or(0))
                 .arg(t.latencyMs.value_or(NAN), 0, 'g', 4)
-                .arg(QString::fromUtf8(latencySourceName(t.latencySource).data()))
+                .arg(QString::fromUtf8(store::latencySourceName(t.latencySource)))
                 .arg(QString::fromStdString(t.metric))
                 .arg(t.accuracy.value_or(NAN), 0, 'g', 5),
             m_plot);
@@ -295,10 +295,10 @@ void TrialsPage::rebuildScatter() {
         m_plot->yAxis->setLabel(
             fm.elidedText(metric, Qt::ElideRight, std::max(120, m_plot->axisRect()->height())));
     }
-    const auto source = !m_model->trials().empty()
-                            ? latencySourceName(m_model->trials().back().latencySource)
-                            : std::string_view("predicted");
-    m_plot->xAxis->setLabel(tr("latency (ms, %1)").arg(QString::fromUtf8(source.data())));
+    const char* source = !m_model->trials().empty()
+                             ? store::latencySourceName(m_model->trials().back().latencySource)
+                             : "predicted";
+    m_plot->xAxis->setLabel(tr("latency (ms, %1)").arg(QString::fromUtf8(source)));
     updateHighlight();
     if (m_rescale && (!cx.isEmpty() || !rx.isEmpty())) {
         m_plot->rescaleAxes();
