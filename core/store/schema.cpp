@@ -97,6 +97,12 @@ const std::vector<Migration>& migrations() {
          "UPDATE evaluations SET accuracy_metric = json_extract(accuracy_settings, '$.metric') "
          "WHERE accuracy IS NOT NULL AND json_valid(accuracy_settings) "
          "AND json_type(accuracy_settings, '$.metric') = 'text';"},
+        // Every status change with its time, so History can tell a resumed run from one that
+        // ran through (runs.status keeps only the last).
+        {4, "run_events: the status history of each run",
+         "CREATE TABLE run_events(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+         "at TEXT NOT NULL, status TEXT NOT NULL, message TEXT); "
+         "CREATE INDEX run_events_run ON run_events(run_id);"},
     };
     return all;
 }
