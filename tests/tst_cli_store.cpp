@@ -135,6 +135,13 @@ private Q_SLOTS:
             results += int(pending.count("\"event\":\"result\""));
             pending = pending.mid(pending.lastIndexOf('\n') + 1);
         }
+        // Results are printed before the writer thread commits them: under load the first
+        // commit can lag, so wait for one before the kill (else nothing is there to keep).
+        for (int i = 0; i < 400 && p.state() == QProcess::Running; ++i) {
+            store::StoreReader reader(db.toStdString());
+            if (reader.requireRun(1).evaluations > 0) break;
+            QTest::qWait(25);
+        }
         QVERIFY2(p.state() == QProcess::Running, "the sweep ended before it could be killed");
         p.kill();  // SIGKILL: no handler, no cleanup
         p.waitForFinished();
