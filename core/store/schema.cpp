@@ -91,6 +91,8 @@ const std::vector<Migration>& migrations() {
         {1, "runs, architectures, evaluations, layer costs, Pareto membership", kSchemaV1},
         // The runtime a predicted latency assumed ("pytorch-eager v1"); NULL before runtimes.
         {2, "evaluations.runtime", "ALTER TABLE evaluations ADD COLUMN runtime TEXT;"},
+        // Why an evaluation failed (a candidate too large for memory, say); NULL when it did not.
+        {3, "evaluations.error", "ALTER TABLE evaluations ADD COLUMN error TEXT;"},
     };
     return all;
 }

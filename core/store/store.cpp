@@ -15,7 +15,8 @@ const char* kEvaluationColumns =
     "e.id, e.run_id, e.seq, e.architecture_id, a.hash, e.platform, e.profile_version, e.batch, "
     "e.dtype, e.macs, e.params, e.predicted_ms, e.measured_median_ms, e.measured_p10_ms, "
     "e.measured_p90_ms, e.measured_reps, e.measured_context, e.accuracy, e.accuracy_estimator, "
-    "e.accuracy_settings, e.accuracy_dataset, e.cost_s, e.method, e.created_at, e.runtime";
+    "e.accuracy_settings, e.accuracy_dataset, e.cost_s, e.method, e.created_at, e.runtime, "
+    "e.error";
 
 nlohmann::json parseJsonColumn(const Statement& s, int column) {
     if (s.isNull(column)) return nlohmann::json();
@@ -45,6 +46,7 @@ Evaluation readEvaluation(const Statement& s) {
     e.method = s.text(22);
     e.createdAt = s.text(23);
     e.runtime = s.optText(24);
+    e.error = s.optText(25);
     return e;
 }
 
@@ -110,7 +112,7 @@ bool Evaluation::sameContent(const Evaluation& o) const {
            platform == o.platform && profileVersion == o.profileVersion && batch == o.batch &&
            dtype == o.dtype && macs == o.macs && params == o.params &&
            predictedMs == o.predictedMs && measured == o.measured && accuracy == o.accuracy &&
-           costSeconds == o.costSeconds && method == o.method;
+           costSeconds == o.costSeconds && method == o.method && error == o.error;
 }
 
 // ---- StoreReader ----
@@ -312,8 +314,8 @@ void ResultStore::insertOne(Evaluation& e, const std::string& now) {
             "INSERT INTO evaluations(run_id, seq, architecture_id, platform, profile_version, "
             "batch, dtype, macs, params, predicted_ms, measured_median_ms, measured_p10_ms, "
             "measured_p90_ms, measured_reps, measured_context, accuracy, accuracy_estimator, "
-            "accuracy_settings, accuracy_dataset, cost_s, method, created_at, runtime) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "accuracy_settings, accuracy_dataset, cost_s, method, created_at, runtime, error) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         q->bind(1, e.runId).bind(2, e.seq).bind(3, e.architectureId);
         q->bind(4, e.platform).bind(5, e.profileVersion).bind(6, e.batch).bind(7, e.dtype);
         q->bind(8, e.macs).bind(9, e.params).bind(10, e.predictedMs);
@@ -327,6 +329,7 @@ void ResultStore::insertOne(Evaluation& e, const std::string& now) {
             q->bind(18, e.accuracy->settings.dump()).bind(19, e.accuracy->dataset);
         }
         q->bind(20, e.costSeconds).bind(21, e.method).bind(22, now).bind(23, e.runtime);
+        q->bind(24, e.error);
         q->run();
     }
     e.id = sqlite3_last_insert_rowid(connection().handle());
