@@ -1,0 +1,157 @@
+#include "mpi/pool.h"
+
+#include <signal.h>
+
+#include <cerrno>
+
+namespace archscope::mpi {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+WorkerPool::WorkerPool(const Session& session, std::chrono::duration<double> heartbeatTimeout)
+    : m_session(session), m_timeout(heartbeatTimeout) {
+    for (int r = 1; r < session.size(); ++r) {
+        Worker w;
+        w.rank = r;
+        m_workers.push_back(w);
+    }
+}
+
+std::string WorkerPool::name(const Worker& w) const {
+    std::string text = "MPI rank " + std::to_string(w.rank);
+    if (w.said) text += " (pid " + std::to_string(w.pid) + " on " + w.host + ")";
+    return text;
+}
+
+std::string WorkerPool::describe() const {
+    std::string text;
+    for (const auto& w : m_workers) text += (text.empty() ? "" : ", ") + name(w).substr(4);
+    return text;
+}
+
+void WorkerPool::start(const json& setup) {
+    const auto begin = Clock::now();
+    Backoff backoff;
+    for (auto& w : m_workers) w.lastHeard = begin;
+    auto allSaid = [&] {
+        for (const auto& w : m_workers)
+            if (!w.said) return false;
+        return true;
+    };
+    while (!allSaid()) {
+        if (auto m = tryReceive()) {
+            handle(std::move(*m), nullptr);
+            backoff.reset();
+            continue;
+        }
+        if (Clock::now() - begin > m_timeout) {
+            for (const auto& w : m_workers)
+                if (!w.said)
+                    throw WorkerLost(w.rank, name(w) + " did not report for work within " +
+                                                 std::to_string(int(m_timeout.count())) + " s");
+        }
+        backoff.sleep();
+    }
+    const std::string text = setup.dump();
+    for (const auto& w : m_workers) send(w.rank, Tag::Setup, text);
+}
+
+std::vector<int> WorkerPool::idle() const {
+    std::vector<int> ranks;
+    for (const auto& w : m_workers)
+        if (!w.busy && !w.lost) ranks.push_back(w.rank);
+    return ranks;
+}
+
+void WorkerPool::submit(int rank, const std::string& task) {
+    Worker& w = worker(rank);
+    send(rank, Tag::Task, task);
+    w.busy = true;
+}
+
+void WorkerPool::handle(Message m, std::vector<std::pair<int, std::string>>* outcomes) {
+    if (m.source < 1 || m.source > int(m_workers.size())) return;
+    Worker& w = worker(m.source);
+    w.lastHeard = Clock::now();
+    switch (m.tag) {
+        case Tag::Hello: {
+            const json hello = json::parse(m.text, nullptr, false);
+            if (hello.is_object()) {
+                w.pid = hello.value("pid", 0L);
+                w.host = hello.value("host", std::string());
+            }
+            w.said = true;
+            break;
+        }
+        case Tag::SetupFailed:
+            throw ArchError(name(w) + " cannot evaluate this run: " + m.text);
+        case Tag::Outcome:
+            w.busy = false;
+            if (outcomes) outcomes->emplace_back(w.rank, std::move(m.text));
+            break;
+        default:
+            break;  // heartbeats only refresh lastHeard
+    }
+}
+
+void WorkerPool::checkAlive() {
+    const auto now = Clock::now();
+    for (auto& w : m_workers) {
+        if (w.lost) continue;
+        // A worker on this host can be checked directly (orted reaps it at once when it dies).
+        const bool gone = w.said && w.host == m_session.host() && w.pid > 0 &&
+                          kill(pid_t(w.pid), 0) != 0 && errno == ESRCH;
+        const bool silent = now - w.lastHeard > m_timeout;
+        if (!gone && !silent) continue;
+        w.lost = true;
+        const std::string why = gone ? "its process exited"
+                                     : "it sent nothing for " +
+                                           std::to_string(int(m_timeout.count())) +
+                                           " s (--mpi-heartbeat-timeout)";
+        throw WorkerLost(w.rank,
+                         name(w) + " was lost: " + why +
+                             (w.busy ? "; the candidate it was evaluating is not stored" : ""));
+    }
+}
+
+std::vector<std::pair<int, std::string>> WorkerPool::collect(std::stop_token stop) {
+    std::vector<std::pair<int, std::string>> outcomes;
+    Backoff backoff;
+    for (;;) {
+        // Drain everything waiting first: after a long pause, queued heartbeats prove life.
+        while (auto m = tryReceive()) handle(std::move(*m), &outcomes);
+        if (!outcomes.empty() || stop.stop_requested()) return outcomes;
+        checkAlive();
+        backoff.sleep();
+    }
+}
+
+bool WorkerPool::shutdown(std::chrono::duration<double> timeout) {
+    std::vector<bool> waiting(m_workers.size(), false);
+    for (auto& w : m_workers) {
+        if (w.lost) continue;
+        send(w.rank, Tag::Stop, "");
+        waiting[size_t(w.rank - 1)] = true;
+    }
+    const auto begin = Clock::now();
+    Backoff backoff;
+    auto anyWaiting = [&] {
+        for (bool b : waiting)
+            if (b) return true;
+        return false;
+    };
+    while (anyWaiting()) {
+        if (auto m = tryReceive()) {
+            if (m->tag == Tag::Bye && m->source >= 1 && m->source <= int(m_workers.size()))
+                waiting[size_t(m->source - 1)] = false;
+            backoff.reset();
+            continue;
+        }
+        if (Clock::now() - begin > timeout) return false;
+        backoff.sleep();
+    }
+    return true;
+}
+
+}  // namespace archscope::mpi
