@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -76,6 +77,17 @@ void verifyComplete(const QString& db, int64_t runId, int budget) {
     QCOMPARE(reader.requireRun(runId).status, std::string("finished"));
 }
 
+/// Evaluations stored so far by the job writing `db` (0 while the file does not exist yet).
+int64_t storedCount(const QString& db) {
+    try {
+        if (!QFile::exists(db)) return 0;
+        store::StoreReader reader(db.toStdString());
+        return reader.evaluationCount(1);
+    } catch (const std::exception&) {
+        return 0;  // not created or migrated yet
+    }
+}
+
 QString integrityCheck(const QString& db) {
     sqlite3* handle = nullptr;
     sqlite3_open_v2(db.toUtf8().constData(), &handle, SQLITE_OPEN_READONLY, nullptr);
@@ -132,20 +144,19 @@ private Q_SLOTS:
     void killedWorkerThenResume() {
         QFETCH(bool, resumeWithMpi);
         const QString db = m_dir.filePath(resumeWithMpi ? "killed-mpi.db" : "killed.db");
-        constexpr int kBudget = 60;
+        constexpr int kBudget = 150;
         QProcess job;
-        // --enable-recovery: mpirun keeps the job when a rank dies, so rank 0 notices, stores
-        // what finished and ends the job itself.
-        job.start(ARCHSCOPE_MPIEXEC, mpirun({"--enable-recovery", ARCHSCOPE_CLI_PATH}) +
-                                         searchArgs(db, kBudget) + QStringList{"--mpi"});
+        // mpirun's default: when a rank dies it stops the others with SIGTERM; rank 0 stores
+        // what finished, names the dead rank and exits non-zero.
+        job.start(ARCHSCOPE_MPIEXEC,
+                  mpirun({ARCHSCOPE_CLI_PATH}) + searchArgs(db, kBudget) + QStringList{"--mpi"});
         QVERIFY(job.waitForStarted());
-        QByteArray out, err;
+        QByteArray err;
         qint64 victim = 0;
         const QRegularExpression pidOfRank1("rank 1 \\(pid (\\d+) on ");
         while (job.state() == QProcess::Running &&
-               (victim == 0 || out.count("\"event\":\"result\"") < kReferences + 8)) {
-            job.waitForReadyRead(500);
-            out += job.readAllStandardOutput();
+               (victim == 0 || storedCount(db) < kReferences + 10)) {
+            job.waitForReadyRead(100);
             err += job.readAllStandardError();
             if (const auto m = pidOfRank1.match(QString::fromUtf8(err)); m.hasMatch())
                 victim = m.captured(1).toLongLong();
@@ -157,11 +168,14 @@ private Q_SLOTS:
         err += job.readAllStandardError();
         QVERIFY2(job.exitCode() != 0, err.constData());
         QVERIFY2(err.contains("MPI rank 1 (pid " + QByteArray::number(victim)), err.constData());
-        QVERIFY2(err.contains("was lost"), err.constData());
+        QVERIFY2(err.contains("exited"), err.constData());
         QVERIFY2(err.contains("resume --db"), err.constData());
         {
             store::StoreReader reader(db.toStdString());
-            QCOMPARE(reader.requireRun(1).status, std::string("failed"));
+            // "failed" when rank 0 saw the worker gone first, "cancelled" when mpirun's SIGTERM
+            // came first: either way the run is resumable and not finished.
+            const std::string status = reader.requireRun(1).status;
+            QVERIFY2(status == "failed" || status == "cancelled", status.c_str());
             QVERIFY(reader.evaluationCount(1) < kBudget + kReferences);
         }
         QCOMPARE(integrityCheck(db), QString("ok"));

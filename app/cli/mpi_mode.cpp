@@ -43,16 +43,22 @@ void runUnderMpi(const MpiOptions& options, const std::function<void(int)>& rank
     try {
         rank0(pool.workerCount());
     } catch (const std::exception& e) {
-        std::cerr << "archscope-cli: error: " << e.what() << "\n";
         if (interruptedBySignal()) {
-            // mpirun stops every rank when one dies (its own message names it): no finalize,
-            // the ranks it waits for are gone.
-            std::cerr << "archscope-cli: the MPI job was stopped from outside (mpirun does "
-                         "this when a rank dies; `mpirun --enable-recovery` lets the search "
-                         "name the lost rank and end by itself)\n";
+            // mpirun stops every rank with SIGTERM when one dies; rank 0 stored what finished.
+            // No finalize: the ranks it would wait for are gone.
+            const std::string gone = pool.goneOnThisHost();
+            std::cerr << "archscope-cli: error: "
+                      << (gone.empty() ? "the MPI job was stopped from outside"
+                                       : gone + " exited, so mpirun stopped the job")
+                      << ": " << e.what() << "\n";
             session.abandon();
-        } else if (!pool.shutdown(std::chrono::seconds(30))) {
-            session.abort(1);  // a worker that neither works nor answers: end them all
+        } else {
+            std::cerr << "archscope-cli: error: " << e.what() << "\n";
+            if (pool.anyLost() || !pool.shutdown(std::chrono::seconds(30))) {
+                // With a rank gone, MPI_Finalize may wait for it forever: abort, which ends
+                // every rank. The store is committed already.
+                session.abort(1);
+            }
         }
         throw CLI::RuntimeError(1);
     }

@@ -57,6 +57,12 @@ void WorkerPool::start(const json& setup) {
     for (const auto& w : m_workers) send(w.rank, Tag::Setup, text);
 }
 
+bool WorkerPool::anyLost() const {
+    for (const auto& w : m_workers)
+        if (w.lost) return true;
+    return false;
+}
+
 std::vector<int> WorkerPool::idle() const {
     std::vector<int> ranks;
     for (const auto& w : m_workers)
@@ -95,13 +101,24 @@ void WorkerPool::handle(Message m, std::vector<std::pair<int, std::string>>* out
     }
 }
 
+bool WorkerPool::processGone(const Worker& w) const {
+    // A worker on this host can be checked directly (its parent reaps it at once when it dies).
+    return w.said && w.host == m_session.host() && w.pid > 0 && kill(pid_t(w.pid), 0) != 0 &&
+           errno == ESRCH;
+}
+
+std::string WorkerPool::goneOnThisHost() const {
+    std::string text;
+    for (const auto& w : m_workers)
+        if (processGone(w)) text += (text.empty() ? "" : ", ") + name(w);
+    return text;
+}
+
 void WorkerPool::checkAlive() {
     const auto now = Clock::now();
     for (auto& w : m_workers) {
         if (w.lost) continue;
-        // A worker on this host can be checked directly (orted reaps it at once when it dies).
-        const bool gone = w.said && w.host == m_session.host() && w.pid > 0 &&
-                          kill(pid_t(w.pid), 0) != 0 && errno == ESRCH;
+        const bool gone = processGone(w);
         const bool silent = now - w.lastHeard > m_timeout;
         if (!gone && !silent) continue;
         w.lost = true;

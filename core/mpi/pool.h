@@ -38,6 +38,11 @@ public:
     /// "rank 1 (pid 4242 on node-a), rank 2 (...)".
     std::string describe() const;
     int workerCount() const { return int(m_workers.size()); }
+    /// Whether a worker was lost (then only MPI_Abort ends the job reliably).
+    bool anyLost() const;
+    /// The workers on this host whose process is gone ("MPI rank 1 (pid 42 on vm)"), for
+    /// saying which rank made mpirun stop the job; empty if none is known.
+    std::string goneOnThisHost() const;
 
     /// Ranks that are alive and have no task.
     std::vector<int> idle() const;
@@ -61,6 +66,7 @@ private:
     };
     Worker& worker(int rank) { return m_workers.at(size_t(rank - 1)); }
     std::string name(const Worker& w) const;
+    bool processGone(const Worker& w) const;
     /// Handles one incoming message; an outcome is appended to `outcomes`.
     void handle(Message m, std::vector<std::pair<int, std::string>>* outcomes);
     void checkAlive();
