@@ -1,6 +1,6 @@
 // Architecture files: save/load round trip, stable hash, and errors naming the field.
-#include <QTemporaryDir>
 #include <QtTest>
+#include <QTemporaryDir>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -44,16 +44,13 @@ private Q_SLOTS:
     void errorsNameTheField_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("no blocks") << R"({"name":"x"})"
-                                   << "\"blocks\"";
-        QTest::newRow("bad block") << R"({"blocks":["r1_k3_s1_e1_i3_o3"]})"
-                                   << "blocks[0]";
+        QTest::newRow("no blocks") << R"({"name":"x"})" << "\"blocks\"";
+        QTest::newRow("bad block") << R"({"blocks":["r1_k3_s1_e1_i3_o3"]})" << "blocks[0]";
         QTest::newRow("wrong type") << R"({"blocks":["r1_k3_s11_e1_i32_o16"],"width":"wide"})"
                                     << "\"width\"";
         QTest::newRow("activation") << R"({"blocks":["r1_k3_s11_e1_i32_o16"],"activation":"tanh"})"
                                     << "tanh";
-        QTest::newRow("newer") << R"({"version":99,"blocks":["r1_k3_s11_e1_i32_o16"]})"
-                               << "upgrade";
+        QTest::newRow("newer") << R"({"version":99,"blocks":["r1_k3_s11_e1_i32_o16"]})" << "upgrade";
         QTest::newRow("resolution") << R"({"blocks":["r1_k3_s11_e1_i32_o16"],"resolution":1})"
                                     << "resolution";
     }
