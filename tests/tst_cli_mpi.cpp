@@ -147,9 +147,12 @@ private Q_SLOTS:
         constexpr int kBudget = 150;
         QProcess job;
         // mpirun's default: when a rank dies it stops the others with SIGTERM; rank 0 stores
-        // what finished, names the dead rank and exits non-zero.
+        // what finished, names the dead rank and exits non-zero. The SIGKILL that follows
+        // comes after 1 s by default, too soon on a loaded machine for rank 0 to mark the run:
+        // give it the time docs/cluster.md recommends.
         job.start(ARCHSCOPE_MPIEXEC,
-                  mpirun({ARCHSCOPE_CLI_PATH}) + searchArgs(db, kBudget) + QStringList{"--mpi"});
+                  mpirun({"--mca", "odls_base_sigkill_timeout", "30", ARCHSCOPE_CLI_PATH}) +
+                      searchArgs(db, kBudget) + QStringList{"--mpi"});
         QVERIFY(job.waitForStarted());
         QByteArray err;
         qint64 victim = 0;
@@ -167,9 +170,12 @@ private Q_SLOTS:
         QVERIFY(job.waitForFinished(120000));
         err += job.readAllStandardError();
         QVERIFY2(job.exitCode() != 0, err.constData());
-        QVERIFY2(err.contains("MPI rank 1 (pid " + QByteArray::number(victim)), err.constData());
-        QVERIFY2(err.contains("exited"), err.constData());
-        QVERIFY2(err.contains("resume --db"), err.constData());
+        // The dead rank is named: by rank 0 when it noticed first ("MPI rank 1 (pid N on host)
+        // ... exited ... resume --db ..."), else by mpirun, which then tears the job down and
+        // may drop rank 0's last words ("process rank 1 with PID ... exited on signal 9").
+        const bool namedByRank0 = err.contains("MPI rank 1 (pid " + QByteArray::number(victim)) &&
+                                  err.contains("resume --db");
+        QVERIFY2(namedByRank0 || err.contains("process rank 1 with PID"), err.constData());
         {
             store::StoreReader reader(db.toStdString());
             // "failed" when rank 0 saw the worker gone first, "cancelled" when mpirun's SIGTERM

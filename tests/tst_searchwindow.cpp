@@ -54,6 +54,15 @@ void registerTestEstimators() {
                                [](const nlohmann::json& s) { return s; }});
 }
 
+// An estimator that cannot even be built, as the proxy estimator without its dataset.
+void registerUnusableEstimator() {
+    registerAccuracyEstimator({"test-no-dataset", "cannot be built",
+                               [](const nlohmann::json&) -> EstimateFn {
+                                   throw ArchError("the test dataset is missing");
+                               },
+                               [](const nlohmann::json& s) { return s; }});
+}
+
 nlohmann::json params(int budget, int window, const std::string& accuracy = "test-capacity") {
     SearchRunParams p;
     p.search = SearchParams::fromJson({{"budget", budget},
@@ -142,7 +151,10 @@ std::vector<int64_t> frontSeqs(const std::filesystem::path& db, int64_t runId) {
 class TestSearchWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { registerTestEstimators(); }
+    void initTestCase() {
+        registerTestEstimators();
+        registerUnusableEstimator();
+    }
     void cleanup() { registerSearchRunKind(); }  // back to local evaluation
 
     void arrivalOrderDoesNotChangeProposals() {
@@ -197,6 +209,19 @@ private Q_SLOTS:
         for (int64_t id : reader.front(run)) {
             for (const auto& e : evaluations) QVERIFY(e.id != id || !e.error);
         }
+    }
+
+    void unusableEstimatorFailsTheRunNotEachCandidate() {
+        QTemporaryDir dir;
+        const std::filesystem::path db = dir.filePath("u.db").toStdString();
+        auto writer = std::make_shared<engine::StoreWriter>(db);
+        const int64_t run =
+            engine::createRun(*writer, kSearchKind, params(10, 1, "test-no-dataset"), 10);
+        QVERIFY(QString::fromStdString(drive(writer, run)).contains("dataset is missing"));
+        writer.reset();
+        store::StoreReader reader(db);
+        QCOMPARE(reader.evaluationCount(run), int64_t(0));
+        QCOMPARE(QString::fromStdString(reader.requireRun(run).status), QString("failed"));
     }
 
     void lostWorkResumesWithoutLossOrDuplicates_data() {

@@ -87,22 +87,23 @@ std::optional<EvaluationOutcome> SearchEvaluator::evaluate(const EvaluationTask&
     EvaluationOutcome out = startOutcome(task);
     store::Evaluation& e = out.evaluation;
     std::string latencyHow = "latency " + predictionMethod(s.profile);
+    // Outside the try: a missing dataset or bad settings fail the run, not every candidate.
+    if (!s.estimate) s.estimate = s.estimatorKind.make(m_settings);
+    if (!s.params.measureDevice.empty() && !s.measure) {
+        const std::string dtype =
+            s.params.measureDevice == "cpu" ? "fp32" : std::string(dtypeName(s.dtype));
+        s.measure = findLatencyMeasurer(s.params.measureDevice)
+                        .make({{"batch", s.params.batch}, {"dtype", dtype}});
+    }
     try {
         predict(task.spec, out);
-        if (!s.estimate) s.estimate = s.estimatorKind.make(m_settings);
         const AccuracyResult acc = s.estimate(task.spec, stop);
         if (stop.stop_requested()) return std::nullopt;
         json settings = acc.settings;
         settings["metric"] = acc.metric;
         e.accuracy = store::AccuracyEstimate{acc.value, acc.estimator, settings, acc.dataset};
         out.metrics.accuracy = acc.value;
-        if (!s.params.measureDevice.empty()) {
-            if (!s.measure) {
-                const std::string dtype =
-                    s.params.measureDevice == "cpu" ? "fp32" : std::string(dtypeName(s.dtype));
-                s.measure = findLatencyMeasurer(s.params.measureDevice)
-                                .make({{"batch", s.params.batch}, {"dtype", dtype}});
-            }
+        if (s.measure) {
             auto lock = engine::lockDevice(s.params.measureDevice);
             const MeasuredResult mr = s.measure(task.spec, stop);
             if (stop.stop_requested()) return std::nullopt;

@@ -51,7 +51,8 @@ public:
 
     /// Evaluates `task`. An exception of the estimator, the measurer or the builder becomes a
     /// failed outcome; nullopt when `stop` was requested meanwhile (a cut-short figure is not
-    /// stored).
+    /// stored). Throws ArchError when the estimator or measurer cannot be built at all (a
+    /// missing dataset): that fails the run rather than every candidate.
     std::optional<EvaluationOutcome> evaluate(const EvaluationTask& task, std::stop_token stop);
     /// A duplicate of an earlier outcome of the run: its figures are re-used (or its failure
     /// repeated) and only the cheap prediction is recomputed.
