@@ -6,15 +6,9 @@
 #include <unordered_map>
 
 #include "arch/error.h"
-#include "arch/expand.h"
 #include "arch/json.h"
 #include "candidate_evaluator.h"
 #include "engine/job.h"
-#include "engine/pool.h"
-#include "evaluators.h"
-#include "hw/model.h"
-#include "hw/profile_io.h"
-#include "hw/runtime_io.h"
 #include "zoo/zoo.h"
 
 namespace archscope {
