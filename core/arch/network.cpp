@@ -53,6 +53,7 @@ int seReducedFilters(int nominalIn, double seRatio, double seCoefficient, int sp
 
 }  // namespace
 
+// Long (~80 lines) to read like the reference builder it reproduces, one rule after another.
 Network buildNetwork(const NetworkSpec& spec) {
     validate(spec);
     Network net;

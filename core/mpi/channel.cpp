@@ -19,12 +19,13 @@ void check(int rc, const char* what) {
     throw ArchError(std::string("MPI: ") + what + " failed: " + std::string(text, size_t(length)));
 }
 
-void waitFor(MPI_Request& request, const char* what) {
+void waitFor(MPI_Request& request, const char* what, int peer, const PeerCheck& peerCheck) {
     Backoff backoff;
     for (;;) {
         int done = 0;
         check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), what);
         if (done) return;
+        if (peerCheck) peerCheck(peer);  // the request is abandoned if it throws: MPI_Abort follows
         backoff.sleep();
     }
 }
@@ -66,15 +67,15 @@ void Backoff::sleep() {
     m_delay = std::min(m_delay * 2, kMost);
 }
 
-void send(int dest, Tag tag, const std::string& text) {
+void send(int dest, Tag tag, const std::string& text, const PeerCheck& peerCheck) {
     MPI_Request request;
     check(MPI_Isend(text.data(), int(text.size()), MPI_CHAR, dest, int(tag), MPI_COMM_WORLD,
                     &request),
           "MPI_Isend");
-    waitFor(request, "MPI_Isend");
+    waitFor(request, "MPI_Isend", dest, peerCheck);
 }
 
-std::optional<Message> tryReceive(int source) {
+std::optional<Message> tryReceive(int source, const PeerCheck& peerCheck) {
     int found = 0;
     MPI_Status status;
     check(MPI_Iprobe(source < 0 ? MPI_ANY_SOURCE : source, MPI_ANY_TAG, MPI_COMM_WORLD, &found,
@@ -88,7 +89,7 @@ std::optional<Message> tryReceive(int source) {
     check(MPI_Irecv(m.text.data(), count, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG,
                     MPI_COMM_WORLD, &request),
           "MPI_Irecv");
-    waitFor(request, "MPI_Irecv");
+    waitFor(request, "MPI_Irecv", status.MPI_SOURCE, peerCheck);
     return m;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -64,10 +65,14 @@ private:
     std::chrono::microseconds m_delay = kFirst;
 };
 
+/// Called with the peer's rank while a transfer waits; throws to give up on a peer that died in
+/// the middle of a message (the transfer would otherwise never complete).
+using PeerCheck = std::function<void(int peer)>;
+
 /// Sends `text` with MPI_Isend and waits for completion by polling with Backoff.
-void send(int dest, Tag tag, const std::string& text);
+void send(int dest, Tag tag, const std::string& text, const PeerCheck& check = {});
 /// The next message from `source` (MPI_ANY_SOURCE by default), if one is waiting; received
 /// with MPI_Irecv after MPI_Iprobe, polled with Backoff.
-std::optional<Message> tryReceive(int source = -1);
+std::optional<Message> tryReceive(int source = -1, const PeerCheck& check = {});
 
 }  // namespace archscope::mpi

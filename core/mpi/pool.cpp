@@ -40,7 +40,7 @@ void WorkerPool::start(const json& setup) {
         return true;
     };
     while (!allSaid()) {
-        if (auto m = tryReceive()) {
+        if (auto m = receive()) {
             handle(std::move(*m), nullptr);
             backoff.reset();
             continue;
@@ -54,7 +54,7 @@ void WorkerPool::start(const json& setup) {
         backoff.sleep();
     }
     const std::string text = setup.dump();
-    for (const auto& w : m_workers) send(w.rank, Tag::Setup, text);
+    for (const auto& w : m_workers) send(w.rank, Tag::Setup, text, transferCheck());
 }
 
 bool WorkerPool::anyLost() const {
@@ -72,7 +72,7 @@ std::vector<int> WorkerPool::idle() const {
 
 void WorkerPool::submit(int rank, const std::string& task) {
     Worker& w = worker(rank);
-    send(rank, Tag::Task, task);
+    send(rank, Tag::Task, task, transferCheck());
     w.busy = true;
 }
 
@@ -114,6 +114,25 @@ std::string WorkerPool::goneOnThisHost() const {
     return text;
 }
 
+PeerCheck WorkerPool::transferCheck() {
+    const auto begin = Clock::now();
+    return [this, begin](int peer) {
+        if (peer < 1 || peer > int(m_workers.size())) return;
+        Worker& w = m_workers[size_t(peer - 1)];
+        const bool gone = processGone(w);
+        if (gone || Clock::now() - begin > m_timeout) w.lost = true;
+        if (gone)
+            throw WorkerLost(w.rank, name(w) +
+                                         " was lost: its process exited in the middle of "
+                                         "a message");
+        if (Clock::now() - begin > m_timeout)
+            throw WorkerLost(w.rank, name(w) +
+                                         " was lost: a message to or from it did not "
+                                         "complete within " +
+                                         std::to_string(int(m_timeout.count())) + " s");
+    };
+}
+
 void WorkerPool::checkAlive() {
     const auto now = Clock::now();
     for (auto& w : m_workers) {
@@ -137,7 +156,7 @@ std::vector<std::pair<int, std::string>> WorkerPool::collect(std::stop_token sto
     Backoff backoff;
     for (;;) {
         // Drain everything waiting first: after a long pause, queued heartbeats prove life.
-        while (auto m = tryReceive()) handle(std::move(*m), &outcomes);
+        while (auto m = receive()) handle(std::move(*m), &outcomes);
         if (!outcomes.empty() || stop.stop_requested()) return outcomes;
         checkAlive();
         backoff.sleep();
@@ -145,10 +164,18 @@ std::vector<std::pair<int, std::string>> WorkerPool::collect(std::stop_token sto
 }
 
 bool WorkerPool::shutdown(std::chrono::duration<double> timeout) {
+    try {
+        return stopAll(timeout);
+    } catch (const WorkerLost&) {
+        return false;  // one died on the way out: only MPI_Abort ends the job now
+    }
+}
+
+bool WorkerPool::stopAll(std::chrono::duration<double> timeout) {
     std::vector<bool> waiting(m_workers.size(), false);
     for (auto& w : m_workers) {
         if (w.lost) continue;
-        send(w.rank, Tag::Stop, "");
+        send(w.rank, Tag::Stop, "", transferCheck());
         waiting[size_t(w.rank - 1)] = true;
     }
     const auto begin = Clock::now();
@@ -159,7 +186,7 @@ bool WorkerPool::shutdown(std::chrono::duration<double> timeout) {
         return false;
     };
     while (anyWaiting()) {
-        if (auto m = tryReceive()) {
+        if (auto m = receive()) {
             if (m->tag == Tag::Bye && m->source >= 1 && m->source <= int(m_workers.size()))
                 waiting[size_t(m->source - 1)] = false;
             backoff.reset();

@@ -70,6 +70,10 @@ private:
     /// Handles one incoming message; an outcome is appended to `outcomes`.
     void handle(Message m, std::vector<std::pair<int, std::string>>* outcomes);
     void checkAlive();
+    bool stopAll(std::chrono::duration<double> timeout);
+    /// Throws WorkerLost when `rank` died while a message to or from it was in transfer.
+    PeerCheck transferCheck();
+    std::optional<Message> receive() { return tryReceive(-1, transferCheck()); }
 
     const Session& m_session;
     std::chrono::duration<double> m_timeout;

@@ -99,22 +99,20 @@ std::optional<EvaluationOutcome> SearchEvaluator::evaluate(const EvaluationTask&
         predict(task.spec, out);
         const AccuracyResult acc = s.estimate(task.spec, stop);
         if (stop.stop_requested()) return std::nullopt;
-        json settings = acc.settings;
-        settings["metric"] = acc.metric;
-        e.accuracy = store::AccuracyEstimate{acc.value, acc.estimator, settings, acc.dataset};
-        out.metrics.accuracy = acc.value;
+        e.accuracy = store::AccuracyEstimate{acc.value, acc.estimator, acc.settings, acc.dataset,
+                                             acc.metric};
         if (s.measure) {
             auto lock = engine::lockDevice(s.params.measureDevice);
             const MeasuredResult mr = s.measure(task.spec, stop);
             if (stop.stop_requested()) return std::nullopt;
             e.measured =
                 store::MeasuredLatency{mr.medianMs, mr.p10Ms, mr.p90Ms, mr.reps, mr.context};
-            out.metrics.latencyMs = mr.medianMs;
             latencyHow = "latency measured on " + s.params.measureDevice + " (median of " +
                          std::to_string(mr.reps) + "), also " + latencyHow;
         }
         e.method =
             latencyHow + "; accuracy: " + acc.metric + " from the " + acc.estimator + " estimator";
+        out.metrics = {e.latency().ms, e.accuracy->value};  // the search judges what it stores
     } catch (const std::exception& ex) {
         if (stop.stop_requested()) return std::nullopt;  // an estimator stopped early: a cancel
         // The run goes on: the candidate is stored as failed, with what was computed before.
@@ -202,7 +200,8 @@ json evaluationToJson(const store::Evaluation& e) {
         j["accuracy"] = {{"value", e.accuracy->value},
                          {"estimator", e.accuracy->estimator},
                          {"settings", e.accuracy->settings},
-                         {"dataset", e.accuracy->dataset}};
+                         {"dataset", e.accuracy->dataset},
+                         {"metric", e.accuracy->metric}};
     }
     return j;
 }
@@ -241,7 +240,7 @@ store::Evaluation evaluationFromJson(const json& j) {
     if (j.contains("accuracy")) {
         const json& a = j.at("accuracy");
         e.accuracy = store::AccuracyEstimate{a.at("value"), a.at("estimator"), a.at("settings"),
-                                             a.at("dataset")};
+                                             a.at("dataset"), a.at("metric")};
     }
     return e;
 }

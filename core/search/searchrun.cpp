@@ -53,11 +53,17 @@ namespace {
 constexpr int64_t kBaseSeq = -1;  // references follow at -2, -3, ...
 constexpr int kFrontEvery = 100;  // the stored front is refreshed every this many candidates
 
+/// A stored evaluation's figures under the one rule (store::judgedLatency). A stored candidate
+/// without latency or accuracy that is not a recorded failure cannot be placed on the front.
 Metrics metricsOf(const store::Evaluation& e) {
-    Metrics m;
-    m.latencyMs = e.measured ? e.measured->medianMs : e.predictedMs.value_or(0.0);
-    m.accuracy = e.accuracy ? e.accuracy->value : 0.0;
-    return m;
+    const store::LatencyFigure latency = e.latency();
+    if (!e.error && (!latency.known() || !e.accuracy))
+        throw ArchError("cannot resume search run " + std::to_string(e.runId) +
+                        ": its stored evaluation " + std::to_string(e.seq.value_or(0)) +
+                        " has no " + (latency.known() ? "accuracy" : "latency") +
+                        "; the database was edited or written by another tool. Start a new "
+                        "run (archscope-cli search) instead.");
+    return {latency.known() ? latency.ms : 0.0, e.accuracy ? e.accuracy->value : 0.0};
 }
 
 /// A proposal waiting for its turn to be recorded (results are recorded in seq order).
@@ -138,12 +144,17 @@ private:
     /// Queues a network for evaluation, or takes its stored figures on resume.
     void enqueue(int64_t runId, int64_t seq, NetworkSpec spec) {
         if (auto it = m_stored.find(seq); it != m_stored.end()) {
+            // The seed must re-propose exactly what was stored; anything else (another space
+            // file, a changed sampler) would silently mix two searches.
             const std::string hash = networkHash(spec);
             if (it->second.archHash != hash)
-                throw ArchError("cannot resume run " + std::to_string(runId) + ": its seq " +
-                                std::to_string(seq) + " holds network " + it->second.archHash +
-                                " but the search proposes " + hash +
-                                " there (was the run made by another archscope version?)");
+                throw ArchError("cannot resume search run " + std::to_string(runId) + ": " +
+                                (seq < 0 ? "reference " : "candidate ") + std::to_string(seq) +
+                                " replays as architecture " + hash + " but the store holds " +
+                                it->second.archHash +
+                                " (the search space file or this archscope's sampler changed "
+                                "since the run started). Start a new run with the same settings "
+                                "instead.");
             EvaluationOutcome o;
             o.evaluation = it->second;
             o.spec = std::move(spec);
@@ -184,7 +195,7 @@ private:
         for (auto it = m_known.begin(); it != m_known.end() && it->first < 0;) {
             if (it->first == kBaseSeq && !m_targetSet) {
                 const EvaluationOutcome& base = it->second.outcome;
-                if (!base.evaluation.predictedMs && !base.evaluation.measured)
+                if (!base.evaluation.latency().known())
                     throw ArchError(
                         "the space's base network could not be evaluated, so the "
                         "search has no target latency: " +
@@ -231,16 +242,15 @@ private:
 
     void post(engine::JobContext& ctx, const EvaluationOutcome& o) {
         const store::Evaluation& e = o.evaluation;
-        engine::Result r{
-            ctx.runId(),
-            o.seq(),
-            o.spec.name,
-            networkHash(o.spec),
-            e.macs,
-            e.params,
-            e.predictedMs || e.measured ? std::optional(o.metrics.latencyMs) : std::nullopt,
-            e.accuracy ? std::optional(o.metrics.accuracy) : std::nullopt,
-            e.error ? "failed: " + *e.error : e.method};
+        engine::Result r{ctx.runId(),
+                         o.seq(),
+                         o.spec.name,
+                         networkHash(o.spec),
+                         e.macs,
+                         e.params,
+                         e.latency(),
+                         e.accuracy ? std::optional(e.accuracy->figure()) : std::nullopt,
+                         e.error ? "failed: " + *e.error : e.method};
         ctx.writer().post([evaluation = e, spec = o.spec](store::ResultStore& s) mutable {
             evaluation.architectureId = s.internArchitecture(spec);
             s.insertEvaluation(evaluation);

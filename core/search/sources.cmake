@@ -10,4 +10,5 @@ target_sources(archscope_core PRIVATE
     search/candidate_evaluator.cpp
     search/searchrun.cpp
     search/lacsrun.cpp
+    search/plugins.cpp
 )

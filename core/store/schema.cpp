@@ -91,8 +91,14 @@ const std::vector<Migration>& migrations() {
         {1, "runs, architectures, evaluations, layer costs, Pareto membership", kSchemaV1},
         // The runtime a predicted latency assumed ("pytorch-eager v1"); NULL before runtimes.
         {2, "evaluations.runtime", "ALTER TABLE evaluations ADD COLUMN runtime TEXT;"},
+        // What an accuracy value is ("NASWOT score"), typed; searches kept it in the settings.
+        {3, "evaluations.accuracy_metric",
+         "ALTER TABLE evaluations ADD COLUMN accuracy_metric TEXT;"
+         "UPDATE evaluations SET accuracy_metric = json_extract(accuracy_settings, '$.metric') "
+         "WHERE accuracy IS NOT NULL AND json_valid(accuracy_settings) "
+         "AND json_type(accuracy_settings, '$.metric') = 'text';"},
         // Why an evaluation failed (a candidate too large for memory, say); NULL when it did not.
-        {3, "evaluations.error", "ALTER TABLE evaluations ADD COLUMN error TEXT;"},
+        {4, "evaluations.error", "ALTER TABLE evaluations ADD COLUMN error TEXT;"},
     };
     return all;
 }
