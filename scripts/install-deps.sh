@@ -8,6 +8,7 @@ packages=(
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
   libtorch-dev libopenblas0-openmp
   libsqlite3-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev zlib1g-dev libnlopt-dev
+  libopenmpi-dev openmpi-bin
   dataset-fashion-mnist
   python3-torch
   appstream help2man

@@ -13,6 +13,7 @@
 #include "hw/profile_io.h"
 #include "hw/runtime_io.h"
 #include "jobrunner.h"
+#include "mpi_mode.h"
 #include "registry.h"
 #include "search/evaluators.h"
 #include "search/searchrun.h"
@@ -33,6 +34,8 @@ struct SearchOptions {
                     algo = "evolution", objective = "pareto", dtype, settings, supernet;
     std::vector<std::string> references;  ///< --references a,b (CLI11 splits at the commas)
     int budget = 100, batch = 1, population = 50, tournament = 10;
+    int window = 0;  // 0: 1 alone, twice the evaluator ranks with --mpi
+    MpiOptions mpi;
     uint64_t seed = 0;
     double targetMs = 0.0;
     bool json = false;
@@ -122,7 +125,9 @@ void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
     table.print(std::cout);
 }
 
-void runSearch(const SearchOptions& o) {
+void runSearch(const SearchOptions& o, int evaluators) {
+    // Twice the evaluators: a slow candidate at the head of the window does not idle the rest.
+    const int window = o.window > 0 ? o.window : (o.mpi.enabled ? 2 * evaluators : 1);
     SearchRunParams p;
     p.search = SearchParams::fromJson({{"space", o.space},
                                        {"algorithm", o.algo},
@@ -131,7 +136,8 @@ void runSearch(const SearchOptions& o) {
                                        {"seed", o.seed},
                                        {"target_ms", o.targetMs},
                                        {"population", o.population},
-                                       {"tournament", o.tournament}});
+                                       {"tournament", o.tournament},
+                                       {"window", window}});
     p.hw = o.hw;
     p.runtime = o.runtime;
     p.dtype = o.dtype;
@@ -157,7 +163,7 @@ void runSearch(const SearchOptions& o) {
                   << o.space << ", latency "
                   << (o.measure.empty() ? predictionMethod(loadPlatform(o.hw, o.runtime)).substr(10)
                                         : "measured on " + o.measure)
-                  << ", accuracy from " << o.accuracy << "\n";
+                  << ", accuracy from " << o.accuracy << ", window " << window << "\n";
     }
     runToEnd(writer, runId, false, 1, !o.json);
     writer.reset();  // commit and close before reading the front
@@ -230,8 +236,17 @@ void addSearchCommands(CLI::App& app) {
         ->add_option("--references", o->references,
                      "Comma-separated models evaluated the same way as reference points")
         ->delimiter(',');
+    search
+        ->add_option("--window", o->window,
+                     "Candidates evaluated at once; proposals depend on it, not on the order "
+                     "results arrive in (default: 1, with --mpi twice the evaluator ranks)")
+        ->check(CLI::Range(1, kMaxSearchWindow));
+    addMpiOptions(search, o->mpi);
     search->add_flag("--json", o->json, "The front as one JSON document on stdout");
-    search->callback([o] { runSearch(*o); });
+    search->callback([o] {
+        if (!o->mpi.enabled) return runSearch(*o, 1);
+        runUnderMpi(o->mpi, [o](int evaluators) { runSearch(*o, evaluators); });
+    });
 
     auto* spaces = app.add_subcommand("spaces", "List the shipped search spaces and their sizes");
     auto spacesJson = std::make_shared<bool>(false);

@@ -16,7 +16,9 @@
 #include "engine/runkinds.h"
 #include "engine/sweep.h"
 #include "jobrunner.h"
+#include "mpi_mode.h"
 #include "registry.h"
+#include "search/searchrun.h"
 #include "store/export.h"
 #include "store/store.h"
 #include "table.h"
@@ -137,15 +139,26 @@ void addStoreCommands(CLI::App& app) {
     auto resRun = std::make_shared<int64_t>(0);
     auto resWorkers = std::make_shared<int>(0);
     auto resJson = std::make_shared<bool>(false);
+    auto resMpi = std::make_shared<MpiOptions>();
     addDbOption(resume, *resDb);
     resume->add_option("--run", *resRun, "Run id (see `runs`)")->required();
     resume->add_option("--workers", *resWorkers, "Worker threads (default: all cores)")
         ->check(CLI::Range(0, 1024));
     resume->add_flag("--json", *resJson, "Events as JSON lines on stdout");
+    addMpiOptions(resume, *resMpi);
     resume->callback([=] {
-        auto writer = std::make_shared<engine::StoreWriter>(dbPath(*resDb));
-        writer->call([&](store::ResultStore& s) { return s.requireRun(*resRun); });
-        runToEnd(writer, *resRun, *resJson, *resWorkers);
+        auto go = [=] {
+            auto writer = std::make_shared<engine::StoreWriter>(dbPath(*resDb));
+            const auto run =
+                writer->call([&](store::ResultStore& s) { return s.requireRun(*resRun); });
+            if (resMpi->enabled && run.kind != kSearchKind)
+                throw ArchError("run " + std::to_string(*resRun) + " is a " + run.kind +
+                                " run; only search runs evaluate on MPI ranks (resume it "
+                                "without --mpi)");
+            runToEnd(writer, *resRun, *resJson, *resWorkers);
+        };
+        if (!resMpi->enabled) return go();
+        runUnderMpi(*resMpi, [go](int) { go(); });  // search runs evaluate on the other ranks
     });
 }
 

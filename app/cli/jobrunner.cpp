@@ -95,6 +95,10 @@ private:
 
 }  // namespace
 
+bool interruptedBySignal() {
+    return g_interrupted;
+}
+
 void runToEnd(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId, bool json,
               int workers, bool summary) {
     auto printer = std::make_shared<EventPrinter>(json);
@@ -102,6 +106,8 @@ void runToEnd(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId,
         writer, runId, [printer](const engine::JobEvent& e) { (*printer)(e); }, workers);
     g_interrupted = false;
     auto previous = std::signal(SIGINT, onInterrupt);
+    // SIGTERM too: mpirun and batch systems stop a job with it; what finished gets stored.
+    auto previousTerm = std::signal(SIGTERM, onInterrupt);
     controller->start();
     while (!controller->done()) {
         if (g_interrupted) controller->cancel();
@@ -109,6 +115,7 @@ void runToEnd(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId,
     }
     controller->wait();
     std::signal(SIGINT, previous);
+    std::signal(SIGTERM, previousTerm);
 
     const auto last = printer->last();
     const std::string db = writer->path().string();

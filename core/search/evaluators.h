@@ -20,7 +20,7 @@ struct AccuracyResult {
     nlohmann::json settings;  ///< everything needed to reproduce the figure
     double seconds = 0.0;     ///< what it cost
     std::optional<double> uncertainty;  ///< one standard deviation, same unit; unset if unknown
-    bool outOfRange = false;  ///< the network lies outside the estimator's data
+    bool outOfRange = false;            ///< the network lies outside the estimator's data
 };
 
 /// A latency measured by running the network for real.

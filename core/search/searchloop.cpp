@@ -51,7 +51,8 @@ nlohmann::json SearchParams::toJson() const {
             {"target_ms", targetMs},
             {"population", population},
             {"tournament", tournament},
-            {"learning_rate", learningRate}};
+            {"learning_rate", learningRate},
+            {"window", window}};
 }
 
 SearchParams SearchParams::fromJson(const nlohmann::json& j) {
@@ -76,11 +77,15 @@ SearchParams SearchParams::fromJson(const nlohmann::json& j) {
         p.population = j.value("population", p.population);
         p.tournament = j.value("tournament", p.tournament);
         p.learningRate = j.value("learning_rate", p.learningRate);
+        p.window = j.value("window", p.window);  // absent in runs stored before windows: 1
     } catch (const nlohmann::json::exception& e) {
         throw ArchError(std::string("search parameters: ") + e.what());
     }
     if (p.budget < 1) throw ArchError("search parameters: budget must be >= 1");
     if (p.targetMs < 0) throw ArchError("search parameters: target latency must be >= 0 ms");
+    if (p.window < 1 || p.window > kMaxSearchWindow)
+        throw ArchError("search parameters: window must be 1.." + std::to_string(kMaxSearchWindow) +
+                        " candidates, not " + std::to_string(p.window));
     return p;
 }
 
@@ -122,7 +127,8 @@ std::string SearchLoop::key(const Candidate& c) {
 std::pair<Candidate, NetworkSpec> SearchLoop::propose() {
     Candidate c = m_sampler->propose(m_rng);
     // "cand-<run>-<step>": a name that cannot be mistaken for a zoo model.
-    NetworkSpec spec = decodeCandidate(m_space, c, m_namePrefix + std::to_string(done()));
+    NetworkSpec spec = decodeCandidate(m_space, c, m_namePrefix + std::to_string(m_proposed));
+    ++m_proposed;
     return {std::move(c), std::move(spec)};
 }
 
@@ -145,6 +151,20 @@ const SearchStep& SearchLoop::record(const Candidate& c, NetworkSpec spec, Metri
     step.onFront = m_front.insert({step.index, m.latencyMs, m.accuracy}, &removed);
     for (int64_t r : removed) step.leftFront.push_back(static_cast<int>(r));
     m_sampler->observe({c, m.accuracy, m.latencyMs, step.fitness});
+    m_steps.push_back(std::move(step));
+    return m_steps.back();
+}
+
+const SearchStep& SearchLoop::recordFailed(const Candidate& c, NetworkSpec spec, Metrics m,
+                                           std::string error) {
+    SearchStep step;
+    step.index = done();
+    step.candidate = c;
+    step.spec = std::move(spec);
+    step.metrics = m;
+    step.error = std::move(error);
+    auto [it, inserted] = m_seen.emplace(key(c), step.index);
+    step.reused = !inserted;
     m_steps.push_back(std::move(step));
     return m_steps.back();
 }

@@ -15,6 +15,9 @@
 
 namespace archscope {
 
+/// The most candidates a search may evaluate at once (SearchParams::window).
+inline constexpr int kMaxSearchWindow = 4096;
+
 enum class SearchAlgorithm { Random, Evolution, Reinforce };
 enum class ObjectiveMode { Pareto, RewardSoft, RewardHard };
 
@@ -34,6 +37,10 @@ struct SearchParams {
     int population = 50;        ///< evolution
     int tournament = 10;        ///< evolution sample size
     double learningRate = 0.3;  ///< REINFORCE
+    /// Candidate k is proposed once results 0..k-window are recorded: up to `window` candidates
+    /// are evaluated at once (MPI), and the proposals depend only on the seed, the window and
+    /// the results, never on the order in which results arrive. 1 = strictly one at a time.
+    int window = 1;
 
     nlohmann::json toJson() const;
     /// Throws ArchError naming the field.
@@ -56,6 +63,9 @@ struct SearchStep {
     bool onFront = false;        ///< on the front right after it was added
     std::vector<int> leftFront;  ///< indices this candidate pushed off the front
     bool reused = false;         ///< a duplicate: metrics came from an earlier step
+    /// The evaluation failed with this message: the step takes no part in the front or the
+    /// sampler (its latency, if any was predicted, is kept in `metrics`).
+    std::optional<std::string> error;
 };
 
 /// The search state machine: propose -> (caller evaluates) -> record. It owns the sampler, the
@@ -70,15 +80,25 @@ public:
     const SearchSpace& space() const { return m_space; }
     int done() const { return static_cast<int>(m_steps.size()); }
     bool finished() const { return done() >= m_params.budget; }
+    /// Candidates proposed so far (done() <= proposed() <= done() + window).
+    int proposed() const { return m_proposed; }
+    /// Whether the window allows the next proposal before more results are recorded.
+    bool canPropose() const {
+        return m_proposed < m_params.budget && m_proposed < done() + m_params.window;
+    }
 
     /// The next candidate and its network, named "<prefix><index>" (setNamePrefix; default
-    /// "cand-", a search run sets "cand-<run>-").
+    /// "cand-", a search run sets "cand-<run>-"). Proposals are recorded in the same order.
     std::pair<Candidate, NetworkSpec> propose();
     void setNamePrefix(std::string prefix) { m_namePrefix = std::move(prefix); }
     /// Metrics from an earlier identical candidate, if any (no need to evaluate twice).
     std::optional<Metrics> cached(const Candidate& c) const;
     /// Records the evaluated proposal; returns the step with its front changes.
     const SearchStep& record(const Candidate& c, NetworkSpec spec, Metrics m);
+    /// Records a proposal whose evaluation failed: it is kept as a step (so indices stay the
+    /// proposal order) but neither the front nor the sampler sees it.
+    const SearchStep& recordFailed(const Candidate& c, NetworkSpec spec, Metrics m,
+                                   std::string error);
 
     void setTargetMs(double targetMs);
     double targetMs() const { return m_reward.targetMs; }
@@ -98,6 +118,7 @@ private:
     std::vector<SearchStep> m_steps;
     std::unordered_map<std::string, int> m_seen;  ///< candidate -> first step index
     std::string m_namePrefix = "cand-";
+    int m_proposed = 0;
 };
 
 }  // namespace archscope

@@ -1,17 +1,14 @@
 #include "searchrun.h"
 
-#include <chrono>
+#include <deque>
 #include <map>
+#include <stdexcept>
+#include <unordered_map>
 
 #include "arch/error.h"
-#include "arch/expand.h"
 #include "arch/json.h"
+#include "candidate_evaluator.h"
 #include "engine/job.h"
-#include "engine/pool.h"
-#include "evaluators.h"
-#include "hw/model.h"
-#include "hw/profile_io.h"
-#include "hw/runtime_io.h"
 #include "zoo/zoo.h"
 
 namespace archscope {
@@ -54,215 +51,212 @@ SearchRunParams SearchRunParams::fromJson(const json& j) {
 namespace {
 
 constexpr int64_t kBaseSeq = -1;  // references follow at -2, -3, ...
+constexpr int kFrontEvery = 100;  // the stored front is refreshed every this many candidates
 
-struct Evaluated {
-    store::Evaluation evaluation;
+/// A stored evaluation's figures under the one rule (store::judgedLatency). A stored candidate
+/// without latency or accuracy that is not a recorded failure cannot be placed on the front.
+Metrics metricsOf(const store::Evaluation& e) {
+    const store::LatencyFigure latency = e.latency();
+    if (!e.error && (!latency.known() || !e.accuracy))
+        throw ArchError("cannot resume search run " + std::to_string(e.runId) +
+                        ": its stored evaluation " + std::to_string(e.seq.value_or(0)) +
+                        " has no " + (latency.known() ? "accuracy" : "latency") +
+                        "; the database was edited or written by another tool. Start a new "
+                        "run (archscope-cli search) instead.");
+    return {latency.known() ? latency.ms : 0.0, e.accuracy ? e.accuracy->value : 0.0};
+}
+
+/// A proposal waiting for its turn to be recorded (results are recorded in seq order).
+struct Proposal {
+    Candidate candidate;
     NetworkSpec spec;
-    Metrics metrics;
+    std::optional<int64_t> duplicateOf;  ///< an earlier proposal of the same candidate
+};
+
+/// What a search run has computed but the loop has not consumed yet.
+struct Known {
+    EvaluationOutcome outcome;
+    bool fromStore = false;  ///< found in the store on resume: not stored again
 };
 
 class SearchJob : public engine::Job {
 public:
-    explicit SearchJob(SearchRunParams p)
+    SearchJob(SearchRunParams p, EvaluationBackendFactory remote)
         : m_params(std::move(p)),
           m_space(loadSearchSpace(m_params.search.space)),
-          m_profile(withRuntime(loadProfile(m_params.hw), m_params.runtime)) {
-        if (m_params.dtype.empty()) {
-            m_dtype = m_profile.defaultDtype;
-        } else {
-            m_dtype = parseDtype(m_params.dtype);
-        }
-        requireDtype(m_profile, m_dtype);
-        m_estimatorKind = findAccuracyEstimator(m_params.accuracy);
-        m_settings = m_estimatorKind.resolveSettings(m_params.accuracySettings);
-        if (!m_params.measureDevice.empty()) findLatencyMeasurer(m_params.measureDevice);
+          m_evaluator(m_params),
+          m_remote(std::move(remote)) {
         for (const auto& r : m_params.references) resolveModel(r);  // fail before the run starts
     }
 
+    /// The run as a dispatcher: proposals go out as the window allows, results come back in
+    /// any order and are stored at once, and the loop records them strictly in seq order, so
+    /// the proposals never depend on the arrival order (nor on the number of evaluators).
     void run(engine::JobContext& ctx) override {
-        m_estimate = m_estimatorKind.make(m_settings);
-        if (!m_params.measureDevice.empty()) {
-            m_measure = findLatencyMeasurer(m_params.measureDevice)
-                            .make({{"batch", m_params.batch},
-                                   {"dtype", m_params.measureDevice == "cpu"
-                                                 ? "fp32"
-                                                 : std::string(dtypeName(m_dtype))}});
-        }
         const int64_t runId = ctx.runId();
-        auto stored =
-            ctx.writer().call([runId](store::ResultStore& s) { return s.evaluations(runId); });
-        std::map<int64_t, store::Evaluation> bySeq;
-        for (auto& e : stored) {
-            if (e.accuracy && m_metric.empty()) m_metric = e.accuracy->metric;
-            if (e.seq) bySeq.emplace(*e.seq, std::move(e));
+        for (auto& e :
+             ctx.writer().call([runId](store::ResultStore& s) { return s.evaluations(runId); })) {
+            if (e.seq) m_stored.emplace(*e.seq, std::move(e));
         }
-
         SearchLoop loop(m_params.search, m_space);
-        loop.setNamePrefix("cand-" + std::to_string(ctx.runId()) + "-");
-        const int64_t budget = m_params.search.budget;
-        int64_t done = 0;
-        for (const auto& [seq, e] : bySeq) done += seq >= 0;
-        ctx.started(kSearchKind, budget, done);
+        loop.setNamePrefix("cand-" + std::to_string(runId) + "-");
+        for (const auto& [seq, e] : m_stored) m_storedCandidates += seq >= 0;
+        ctx.started(kSearchKind, m_params.search.budget, m_storedCandidates);
+        m_backend = m_remote ? m_remote(m_params, runId) : makeLocalBackend(m_evaluator);
 
         // Reference points first: the base (target latency) and the zoo references.
-        const Metrics base = referencePoint(
-            ctx, kBaseSeq, decodeCandidate(m_space, baseCandidate(m_space), m_space.name + "-base"),
-            bySeq);
-        loop.setTargetMs(m_params.search.targetMs > 0 ? m_params.search.targetMs : base.latencyMs);
-        for (size_t i = 0; i < m_params.references.size() && !ctx.stopRequested(); ++i) {
-            referencePoint(ctx, kBaseSeq - 1 - int64_t(i), resolveModel(m_params.references[i]),
-                           bySeq);
+        enqueue(runId, kBaseSeq,
+                decodeCandidate(m_space, baseCandidate(m_space), m_space.name + "-base"));
+        for (size_t i = 0; i < m_params.references.size(); ++i) {
+            enqueue(runId, kBaseSeq - 1 - int64_t(i), resolveModel(m_params.references[i]));
         }
-
-        // Replay what an interrupted run already stored.
-        for (auto it = bySeq.lower_bound(0); it != bySeq.end(); ++it) {
-            auto [c, spec] = loop.propose();
-            if (it->first != loop.done()) break;  // a gap: continue from here
-            requireSameArchitecture(runId, it->second, spec);
-            loop.record(c, spec, metricsOf(it->second));
-        }
-        // propose() above advanced the RNG once more than recorded when it broke on a gap;
-        // rebuild to keep replay exact.
-        if (loop.done() < int(done)) {
-            throw ArchError("cannot resume run " + std::to_string(runId) +
-                            ": its stored candidates are not contiguous");
-        }
-        ctx.progress(loop.done());
-
-        while (!loop.finished() && ctx.pauseGate().wait(ctx.stopToken())) {
-            auto [c, spec] = loop.propose();
-            const int64_t seq = loop.done();
-            Evaluated ev;
-            try {
-                const auto hit = loop.cached(c);
-                ev = evaluate(spec, runId, seq, hit ? &*hit : nullptr, ctx.stopToken());
-            } catch (const std::exception&) {
-                if (ctx.stopRequested())
-                    break;  // the estimator stopped early: a cancel, not a failure
-                throw;
+        m_referencesLeft = 1 + int64_t(m_params.references.size());
+        ctx.progress(m_storedCandidates);
+        try {
+            advance(ctx, loop);
+            while (!(loop.finished() && m_referencesLeft == 0)) {
+                if (!ctx.pauseGate().wait(ctx.stopToken())) break;
+                while (m_backend->freeSlots() > 0 && !m_queue.empty()) {
+                    m_backend->submit(std::move(m_queue.front()));
+                    m_queue.pop_front();
+                    ++m_inFlight;
+                }
+                if (m_inFlight == 0)
+                    throw std::logic_error("search run " + std::to_string(runId) +
+                                           ": nothing to evaluate and nothing to record");
+                for (auto& o : m_backend->collect(ctx.stopToken())) {
+                    --m_inFlight;
+                    post(ctx, o);
+                    const int64_t seq = o.seq();
+                    m_known.insert_or_assign(seq, Known{std::move(o), false});
+                }
+                if (ctx.stopRequested()) break;  // what arrived is stored; the rest is redone
+                advance(ctx, loop);
             }
-            if (ctx.stopRequested()) break;  // an estimate cut short is not stored
-            loop.record(c, spec, ev.metrics);
-            post(ctx, std::move(ev));
-            ctx.progress(loop.done());
-            if (loop.done() % 100 == 0) storeFront(ctx, loop);
+        } catch (...) {
+            storeFront(ctx, loop);  // what finished stays usable (e.g. after a lost worker)
+            throw;
         }
         storeFront(ctx, loop);
     }
 
 private:
-    /// A stored candidate's figures under the one rule (store::judgedLatency). A candidate
-    /// without latency or accuracy cannot be placed on the front, so resuming stops.
-    Metrics metricsOf(const store::Evaluation& e) const {
-        const store::LatencyFigure latency = e.latency();
-        if (!latency.known() || !e.accuracy)
-            throw ArchError("cannot resume search run " + std::to_string(e.runId) +
-                            ": its stored candidate " + std::to_string(e.seq.value_or(0)) +
-                            " has no " + (latency.known() ? "accuracy" : "latency") +
-                            "; the database was edited or written by another tool. Start a new "
-                            "run (archscope-cli search) instead.");
-        return {latency.ms, e.accuracy->value};
-    }
-
-    /// The seed must re-propose exactly what was stored; anything else (another space file, a
-    /// changed sampler) would silently mix two searches.
-    static void requireSameArchitecture(int64_t runId, const store::Evaluation& stored,
-                                        const NetworkSpec& proposed) {
-        const std::string hash = networkHash(proposed);
-        if (hash == stored.archHash) return;
-        throw ArchError("cannot resume search run " + std::to_string(runId) + ": candidate " +
-                        std::to_string(stored.seq.value_or(0)) + " replays as architecture " +
-                        hash + " but the store holds " + stored.archHash +
-                        " (the search space file or this archscope's sampler changed since the "
-                        "run started). Start a new run with the same settings instead.");
-    }
-
-    Metrics referencePoint(engine::JobContext& ctx, int64_t seq, const NetworkSpec& spec,
-                           const std::map<int64_t, store::Evaluation>& bySeq) {
-        if (auto it = bySeq.find(seq); it != bySeq.end()) return metricsOf(it->second);
-        Evaluated ev;
-        try {
-            ev = evaluate(spec, ctx.runId(), seq, nullptr, ctx.stopToken());
-        } catch (const std::exception&) {
-            if (ctx.stopRequested()) return {};
-            throw;
+    /// Queues a network for evaluation, or takes its stored figures on resume.
+    void enqueue(int64_t runId, int64_t seq, NetworkSpec spec) {
+        if (auto it = m_stored.find(seq); it != m_stored.end()) {
+            // The seed must re-propose exactly what was stored; anything else (another space
+            // file, a changed sampler) would silently mix two searches.
+            const std::string hash = networkHash(spec);
+            if (it->second.archHash != hash)
+                throw ArchError("cannot resume search run " + std::to_string(runId) + ": " +
+                                (seq < 0 ? "reference " : "candidate ") + std::to_string(seq) +
+                                " replays as architecture " + hash + " but the store holds " +
+                                it->second.archHash +
+                                " (the search space file or this archscope's sampler changed "
+                                "since the run started). Start a new run with the same settings "
+                                "instead.");
+            EvaluationOutcome o;
+            o.evaluation = it->second;
+            o.spec = std::move(spec);
+            o.metrics = metricsOf(it->second);
+            m_known.insert_or_assign(seq, Known{std::move(o), true});
+            return;
         }
-        const Metrics m = ev.metrics;
-        if (!ctx.stopRequested()) post(ctx, std::move(ev));
-        return m;
+        m_queue.push_back({runId, seq, std::move(spec)});
     }
 
-    Evaluated evaluate(const NetworkSpec& spec, int64_t runId, int64_t seq, const Metrics* reuse,
-                       std::stop_token stop) {
-        const auto t0 = std::chrono::steady_clock::now();
-        Evaluated ev;
-        ev.spec = spec;
-        const auto layers = expandLayers(buildNetwork(spec), m_params.batch);
-        const NetworkCost cost = totalCost(layers);
-        const auto groups = predictGroups(m_profile, layers, m_dtype);
-        const NetworkPrediction pred =
-            summarize(groups, m_params.batch, m_profile.runtime.perStepSeconds);
-        store::Evaluation& e = ev.evaluation;
-        e.runId = runId;
-        e.seq = seq;
-        e.platform = m_profile.name;
-        e.profileVersion = std::to_string(m_profile.version);
-        e.runtime = m_profile.runtime.name + " v" + std::to_string(m_profile.runtime.version);
-        e.batch = m_params.batch;
-        e.dtype = std::string(dtypeName(m_dtype));
-        e.macs = cost.macs;
-        e.params = cost.params;
-        e.predictedMs = pred.latencySeconds * 1e3;
-        for (const GroupCost& g : groups) {
-            const Layer& anchor = layers[size_t(g.anchorLayer)];
-            int64_t macs = 0;
-            for (int i = g.firstLayer; i <= g.lastLayer; ++i) macs += layers[size_t(i)].macs;
-            e.layers.push_back({int64_t(e.layers.size()), anchor.name,
-                                std::string(opKindName(anchor.kind)), macs, std::nullopt,
-                                int64_t(g.bytes), g.seconds * 1e3, std::nullopt});
-        }
-        std::string latencyHow = "latency " + predictionMethod(m_profile);
-        if (reuse) {
-            e.accuracy =
-                store::AccuracyEstimate{reuse->accuracy, m_params.accuracy, m_settings,
-                                        m_settings.value("dataset", std::string()), m_metric};
-            if (m_measure)
-                e.measured = store::MeasuredLatency{
-                    reuse->latencyMs, reuse->latencyMs, reuse->latencyMs, 0, {{"reused", true}}};
-            e.method =
-                "duplicate candidate: figures reused from its first evaluation; " + latencyHow;
-        } else {
-            const AccuracyResult acc = m_estimate(spec, stop);
-            m_metric = acc.metric;
-            e.accuracy = store::AccuracyEstimate{acc.value, acc.estimator, acc.settings,
-                                                 acc.dataset, acc.metric};
-            if (m_measure && !stop.stop_requested()) {
-                auto lock = engine::lockDevice(m_params.measureDevice);
-                const MeasuredResult mr = m_measure(spec, stop);
-                e.measured =
-                    store::MeasuredLatency{mr.medianMs, mr.p10Ms, mr.p90Ms, mr.reps, mr.context};
-                latencyHow = "latency measured on " + m_params.measureDevice + " (median of " +
-                             std::to_string(mr.reps) + "), also " + latencyHow;
+    /// Records what is ready, in seq order, proposing what the window allows after each
+    /// record: proposal k always follows exactly the records 0..k-window, however many results
+    /// are waiting, which is what keeps proposals independent of arrival order.
+    void advance(engine::JobContext& ctx, SearchLoop& loop) {
+        proposeAllowed(ctx, loop);
+        consumeReferences(loop);
+        if (!m_targetSet) return;
+        while (recordNext(ctx, loop)) proposeAllowed(ctx, loop);
+    }
+
+    void proposeAllowed(engine::JobContext& ctx, SearchLoop& loop) {
+        while (loop.canPropose()) {
+            auto [c, spec] = loop.propose();
+            const int64_t seq = loop.proposed() - 1;
+            Proposal p{std::move(c), std::move(spec), std::nullopt};
+            const auto [first, isNew] = m_firstOfKey.emplace(
+                std::string(p.candidate.choices.begin(), p.candidate.choices.end()), seq);
+            if (!isNew && !m_stored.contains(seq)) {
+                p.duplicateOf = first->second;  // its figures are re-used, not recomputed
+            } else {
+                enqueue(ctx.runId(), seq, p.spec);
             }
-            e.method = latencyHow + "; accuracy: " + acc.metric + " from the " + acc.estimator +
-                       " estimator";
+            m_proposals.emplace(seq, std::move(p));
         }
-        ev.metrics = {e.latency().ms, e.accuracy->value};  // the search judges what it stores
-        e.costSeconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        return ev;
     }
 
-    void post(engine::JobContext& ctx, Evaluated ev) {
-        const store::Evaluation& e = ev.evaluation;
-        engine::Result r{ctx.runId(), *e.seq,   ev.spec.name, networkHash(ev.spec),
-                         e.macs,      e.params, e.latency(),  e.accuracy->figure(),
-                         e.method};
-        ctx.writer().post([ev = std::move(ev)](store::ResultStore& s) mutable {
-            ev.evaluation.architectureId = s.internArchitecture(ev.spec);
-            s.insertEvaluation(ev.evaluation);
+    void consumeReferences(SearchLoop& loop) {
+        for (auto it = m_known.begin(); it != m_known.end() && it->first < 0;) {
+            if (it->first == kBaseSeq && !m_targetSet) {
+                const EvaluationOutcome& base = it->second.outcome;
+                if (!base.evaluation.latency().known())
+                    throw ArchError(
+                        "the space's base network could not be evaluated, so the "
+                        "search has no target latency: " +
+                        base.evaluation.error.value_or("no latency"));
+                loop.setTargetMs(m_params.search.targetMs > 0 ? m_params.search.targetMs
+                                                              : base.metrics.latencyMs);
+                m_targetSet = true;
+            }
+            --m_referencesLeft;
+            it = m_known.erase(it);
+        }
+    }
+
+    /// Records the next candidate if its outcome is known (or it re-uses an earlier one).
+    bool recordNext(engine::JobContext& ctx, SearchLoop& loop) {
+        if (loop.finished()) return false;
+        const int64_t seq = loop.done();
+        auto p = m_proposals.find(seq);
+        if (p == m_proposals.end()) return false;
+        EvaluationOutcome o;
+        if (auto k = m_known.find(seq); k != m_known.end()) {
+            o = std::move(k->second.outcome);
+            m_known.erase(k);
+        } else if (p->second.duplicateOf) {
+            o = m_evaluator.reuse({ctx.runId(), seq, p->second.spec},
+                                  m_firsts.at(*p->second.duplicateOf));
+            post(ctx, o);
+        } else {
+            return false;  // still being evaluated
+        }
+        if (o.failed()) {
+            loop.recordFailed(p->second.candidate, p->second.spec, o.metrics, *o.evaluation.error);
+        } else {
+            loop.record(p->second.candidate, p->second.spec, o.metrics);
+        }
+        if (!p->second.duplicateOf) {
+            o.evaluation.layers.clear();  // kept only for the figures a duplicate re-uses
+            m_firsts.emplace(seq, std::move(o));
+        }
+        m_proposals.erase(p);
+        if (loop.done() % kFrontEvery == 0) storeFront(ctx, loop);
+        return true;
+    }
+
+    void post(engine::JobContext& ctx, const EvaluationOutcome& o) {
+        const store::Evaluation& e = o.evaluation;
+        engine::Result r{ctx.runId(),
+                         o.seq(),
+                         o.spec.name,
+                         networkHash(o.spec),
+                         e.macs,
+                         e.params,
+                         e.latency(),
+                         e.accuracy ? std::optional(e.accuracy->figure()) : std::nullopt,
+                         e.error ? "failed: " + *e.error : e.method};
+        ctx.writer().post([evaluation = e, spec = o.spec](store::ResultStore& s) mutable {
+            evaluation.architectureId = s.internArchitecture(spec);
+            s.insertEvaluation(evaluation);
         });
         ctx.emit(r);
+        if (o.seq() >= 0) ctx.progress(++m_storedCandidates);
     }
 
     void storeFront(engine::JobContext& ctx, const SearchLoop& loop) {
@@ -284,22 +278,29 @@ private:
 
     SearchRunParams m_params;
     SearchSpace m_space;
-    Profile m_profile;
-    Dtype m_dtype = Dtype::Bf16;
-    AccuracyEstimatorKind m_estimatorKind;
-    json m_settings;
-    EstimateFn m_estimate;
-    MeasureFn m_measure;
-    std::string m_metric;  ///< the estimator's metric, for duplicates that reuse a figure
+    SearchEvaluator m_evaluator;  // this process's evaluator: local runs and duplicates
+    EvaluationBackendFactory m_remote;
+    std::unique_ptr<EvaluationBackend> m_backend;
+
+    std::map<int64_t, store::Evaluation> m_stored;  // what the run held when it (re)started
+    int64_t m_storedCandidates = 0;
+    std::deque<EvaluationTask> m_queue;  // waiting for a free evaluator, in seq order
+    int m_inFlight = 0;
+    std::map<int64_t, Known> m_known;         // computed, not yet consumed by the loop
+    std::map<int64_t, Proposal> m_proposals;  // proposed, not yet recorded
+    std::unordered_map<std::string, int64_t> m_firstOfKey;  // candidate -> first proposal
+    std::map<int64_t, EvaluationOutcome> m_firsts;          // figures of first proposals
+    int64_t m_referencesLeft = 0;
+    bool m_targetSet = false;
 };
 
 }  // namespace
 
-engine::RunKind searchRunKind() {
+engine::RunKind searchRunKind(EvaluationBackendFactory remote) {
     return {kSearchKind,
             "Platform-aware architecture search (random, evolution, REINFORCE) over a space",
-            [](const json& params) -> std::unique_ptr<engine::Job> {
-                return std::make_unique<SearchJob>(SearchRunParams::fromJson(params));
+            [remote](const json& params) -> std::unique_ptr<engine::Job> {
+                return std::make_unique<SearchJob>(SearchRunParams::fromJson(params), remote);
             }};
 }
 
@@ -311,8 +312,8 @@ std::optional<std::string> searchReferenceName(const json& params, int64_t seq) 
     return std::nullopt;
 }
 
-void registerSearchRunKind() {
-    engine::registerRunKind(searchRunKind());
+void registerSearchRunKind(EvaluationBackendFactory remote) {
+    engine::registerRunKind(searchRunKind(std::move(remote)));
 }
 
 }  // namespace archscope

@@ -7,6 +7,7 @@ target_sources(archscope_core PRIVATE
     search/lacs.cpp
     search/evaluators.cpp
     search/imagenet_predictor.cpp
+    search/candidate_evaluator.cpp
     search/searchrun.cpp
     search/lacsrun.cpp
     search/importance.cpp

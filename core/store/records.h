@@ -96,8 +96,10 @@ struct Evaluation {
     std::optional<AccuracyEstimate> accuracy;
     std::optional<double> costSeconds;  ///< wall time it took to obtain this evaluation
     std::string method;                 ///< free-form label, e.g. "IR cost (exact)"
-    std::string createdAt;              ///< set by the store
-    std::vector<LayerCost> layers;      ///< written with the evaluation; read on demand
+    /// Why the evaluation failed (what was computed before the failure is kept); unset if fine.
+    std::optional<std::string> error;
+    std::string createdAt;          ///< set by the store
+    std::vector<LayerCost> layers;  ///< written with the evaluation; read on demand
 
     /// Equality of the stored content (ids, hash and timestamp excluded).
     bool sameContent(const Evaluation& o) const;

@@ -103,6 +103,8 @@ const std::vector<Migration>& migrations() {
          "CREATE TABLE run_events(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
          "at TEXT NOT NULL, status TEXT NOT NULL, message TEXT); "
          "CREATE INDEX run_events_run ON run_events(run_id);"},
+        // Why an evaluation failed (a candidate too large for memory, say); NULL when it did not.
+        {5, "evaluations.error", "ALTER TABLE evaluations ADD COLUMN error TEXT;"},
     };
     return all;
 }

@@ -9,7 +9,7 @@
 namespace archscope::store {
 
 /// The schema version this build writes and understands (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 /// A numbered migration: the SQL that takes a database from version `version - 1` to `version`.
 struct Migration {

@@ -14,7 +14,7 @@ const char* kEvaluationColumns =
     "e.dtype, e.macs, e.params, e.predicted_ms, e.measured_median_ms, e.measured_p10_ms, "
     "e.measured_p90_ms, e.measured_reps, e.measured_context, e.accuracy, e.accuracy_estimator, "
     "e.accuracy_settings, e.accuracy_dataset, e.cost_s, e.method, e.created_at, e.runtime, "
-    "e.accuracy_metric";
+    "e.accuracy_metric, e.error";
 
 nlohmann::json parseJsonColumn(const Statement& s, int column) {
     if (s.isNull(column)) return nlohmann::json();
@@ -45,6 +45,7 @@ Evaluation readEvaluation(const Statement& s) {
     e.method = s.text(22);
     e.createdAt = s.text(23);
     e.runtime = s.optText(24);
+    e.error = s.optText(26);
     return e;
 }
 
@@ -96,7 +97,7 @@ bool Evaluation::sameContent(const Evaluation& o) const {
            platform == o.platform && profileVersion == o.profileVersion && batch == o.batch &&
            dtype == o.dtype && macs == o.macs && params == o.params &&
            predictedMs == o.predictedMs && measured == o.measured && accuracy == o.accuracy &&
-           costSeconds == o.costSeconds && method == o.method;
+           costSeconds == o.costSeconds && method == o.method && error == o.error;
 }
 
 // ---- StoreReader ----
@@ -330,7 +331,7 @@ void ResultStore::insertOne(Evaluation& e, const std::string& now) {
             "batch, dtype, macs, params, predicted_ms, measured_median_ms, measured_p10_ms, "
             "measured_p90_ms, measured_reps, measured_context, accuracy, accuracy_estimator, "
             "accuracy_settings, accuracy_dataset, cost_s, method, created_at, runtime, "
-            "accuracy_metric) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "accuracy_metric, error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         q->bind(1, e.runId).bind(2, e.seq).bind(3, e.architectureId);
         q->bind(4, e.platform).bind(5, e.profileVersion).bind(6, e.batch).bind(7, e.dtype);
         q->bind(8, e.macs).bind(9, e.params).bind(10, e.predictedMs);
@@ -345,6 +346,7 @@ void ResultStore::insertOne(Evaluation& e, const std::string& now) {
             q->bind(24, e.accuracy->metric);
         }
         q->bind(20, e.costSeconds).bind(21, e.method).bind(22, now).bind(23, e.runtime);
+        q->bind(25, e.error);
         q->run();
     }
     e.id = sqlite3_last_insert_rowid(connection().handle());
