@@ -120,6 +120,8 @@ void runSearch(const SearchOptions& o) {
             if (!r.empty()) p.references.push_back(r);
         }
     }
+    // Every argument checked before the store is opened: a bad one creates no file.
+    engine::validateRunParams(kSearchKind, p.toJson());
     const auto path = dbPath(o.db);
     auto writer = std::make_shared<engine::StoreWriter>(path);
     const int64_t runId = engine::createRun(*writer, kSearchKind, p.toJson(), o.budget);

@@ -94,6 +94,7 @@ void runSweep(const SweepOptions& o) {
     const engine::SweepParams params =
         o.random > 0 ? engine::SweepParams::forRandom(o.random, o.seed, o.batch)
                      : engine::SweepParams::forModels(splitComma(o.models), o.batch);
+    engine::validateRunParams(engine::kSweepKind, params.toJson());  // before any file
     auto writer = std::make_shared<engine::StoreWriter>(dbPath(o.db));
     const int64_t runId =
         engine::createRun(*writer, engine::kSweepKind, params.toJson(), params.total());
@@ -149,7 +150,9 @@ void addStoreCommands(CLI::App& app) {
         ->check(CLI::Range(0, 1024));
     resume->add_flag("--json", *resJson, "Events as JSON lines on stdout");
     resume->callback([=] {
-        auto writer = std::make_shared<engine::StoreWriter>(dbPath(*resDb));
+        // Resume never creates a store: a typo in --db is an error, not a new empty file.
+        auto writer = std::make_shared<engine::StoreWriter>(dbPath(*resDb),
+                                                            store::OpenMode::ExistingOnly);
         writer->call([&](store::ResultStore& s) { return s.requireRun(*resRun); });
         runToEnd(writer, *resRun, *resJson, *resWorkers);
     });

@@ -5,20 +5,26 @@
 #include <set>
 
 #include "error.h"
+#include "util/json_input.h"
 
 namespace archscope {
 namespace {
 
 [[noreturn]] void fail(std::string_view text, std::string_view option, std::string_view expected) {
-    throw ArchError("block string \"" + std::string(text) + "\": option \"" + std::string(option) +
-                    "\": " + std::string(expected));
+    // Quotes are cut short: a 2 MB block string must not become 4 MB of stderr.
+    throw ArchError("block string \"" + jsonin::excerpt(text) + "\": option \"" +
+                    jsonin::excerpt(option, 40) + "\": " + std::string(expected));
 }
 
 int parseInt(std::string_view text, std::string_view option, std::string_view value, int lo,
              int hi, std::string_view expected) {
     int out = 0;
+    // Digits only: from_chars would take "-0" (b-0, d-0) as 0.
+    if (value.empty() || !std::isdigit(static_cast<unsigned char>(value[0]))) {
+        fail(text, option, expected);
+    }
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
-    if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || out < lo ||
+    if (ec != std::errc() || ptr != value.data() + value.size() || out < lo ||
         out > hi) {
         fail(text, option, expected);
     }
@@ -27,6 +33,9 @@ int parseInt(std::string_view text, std::string_view option, std::string_view va
 
 double parseRatio(std::string_view text, std::string_view option, std::string_view value) {
     double out = 0;
+    if (value.empty() || !std::isdigit(static_cast<unsigned char>(value[0]))) {
+        fail(text, option, "expected a squeeze-excitation ratio in (0, 1], e.g. se0.25");
+    }
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
     if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || !(out > 0.0) ||
         out > 1.0) {
@@ -63,7 +72,7 @@ BlockArgs parseBlockString(std::string_view text) {
         }
         if (value.empty()) fail(text, op, "a value after the letter, e.g. k3");
         if (key == "r") {
-            args.repeats = parseInt(text, op, value, 1, 1000, "expected repeats >= 1, e.g. r2");
+            args.repeats = parseInt(text, op, value, 1, 1000, "expected repeats 1..1000, e.g. r2");
         } else if (key == "k") {
             args.kernel = parseInt(text, op, value, 1, 31, "expected a kernel size 1..31, e.g. k3");
         } else if (key == "s") {
@@ -75,11 +84,11 @@ BlockArgs parseBlockString(std::string_view text) {
             args.strideH = value[0] - '0';
             args.strideW = value[1] - '0';
         } else if (key == "e") {
-            args.expand = parseInt(text, op, value, 1, 64, "expected an expansion ratio >= 1, e.g. e6");
+            args.expand = parseInt(text, op, value, 1, 64, "expected an expansion ratio 1..64, e.g. e6");
         } else if (key == "i") {
-            args.inFilters = parseInt(text, op, value, 1, 1 << 20, "expected input filters >= 1");
+            args.inFilters = parseInt(text, op, value, 1, 1 << 20, "expected input filters 1..1048576");
         } else if (key == "o") {
-            args.outFilters = parseInt(text, op, value, 1, 1 << 20, "expected output filters >= 1");
+            args.outFilters = parseInt(text, op, value, 1, 1 << 20, "expected output filters 1..1048576");
         } else if (key == "se") {
             args.seRatio = parseRatio(text, op, value);
         } else if (key == "f") {
@@ -100,7 +109,7 @@ BlockArgs parseBlockString(std::string_view text) {
     }
     for (const char* required : {"r", "k", "s", "e", "i", "o"}) {
         if (!seen.contains(std::string_view(required))) {
-            throw ArchError("block string \"" + std::string(text) + "\": missing option \"" +
+            throw ArchError("block string \"" + jsonin::excerpt(text) + "\": missing option \"" +
                             required + "\" (required: r k s e i o)");
         }
     }

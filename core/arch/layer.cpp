@@ -1,5 +1,7 @@
 #include "layer.h"
 
+#include "error.h"
+
 namespace archscope {
 
 std::string_view opKindName(OpKind k) {
@@ -49,9 +51,13 @@ bool isElementwise(OpKind k) {
 NetworkCost totalCost(const std::vector<Layer>& layers) {
     NetworkCost c;
     for (const auto& l : layers) {
-        c.macs += l.macs;
-        c.params += l.params;
-        c.activationElements += l.outputElements;
+        // expandLayers() caps its totals; a hand-made layer list is checked here all the same.
+        if (__builtin_add_overflow(c.macs, l.macs, &c.macs) ||
+            __builtin_add_overflow(c.params, l.params, &c.params) ||
+            __builtin_add_overflow(c.activationElements, l.outputElements, &c.activationElements)) {
+            throw ArchError("the total cost of " + std::to_string(layers.size()) +
+                            " layers overflows a 64-bit count");
+        }
     }
     c.layers = static_cast<int>(layers.size());
     return c;

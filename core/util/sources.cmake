@@ -1,1 +1,1 @@
-target_sources(archscope_core PRIVATE util/resources.cpp)
+target_sources(archscope_core PRIVATE util/resources.cpp util/json_input.cpp)
