@@ -37,7 +37,12 @@ void runRuns(const std::string& db, bool json) {
                  {"evaluations", r.evaluations},
                  {"planned", r.planned ? nlohmann::json(*r.planned) : nlohmann::json()},
                  {"started_at", r.startedAt},
-                 {"ended_at", r.endedAt ? nlohmann::json(*r.endedAt) : nlohmann::json()}});
+                 {"ended_at", r.endedAt ? nlohmann::json(*r.endedAt) : nlohmann::json()},
+                 // Who holds the run's lease (store/lease.h); null when nobody does.
+                 {"owner", r.owner ? nlohmann::json{{"pid", r.owner->pid},
+                                                    {"host", r.owner->host},
+                                                    {"heartbeat_unix", r.owner->heartbeatUnix}}
+                                   : nlohmann::json()}});
         std::cout << nlohmann::json{{"runs", list}}.dump(2) << "\n";
         return;
     }
@@ -151,8 +156,8 @@ void addStoreCommands(CLI::App& app) {
     resume->add_flag("--json", *resJson, "Events as JSON lines on stdout");
     resume->callback([=] {
         // Resume never creates a store: a typo in --db is an error, not a new empty file.
-        auto writer = std::make_shared<engine::StoreWriter>(dbPath(*resDb),
-                                                            store::OpenMode::ExistingOnly);
+        auto writer =
+            std::make_shared<engine::StoreWriter>(dbPath(*resDb), store::OpenMode::ExistingOnly);
         writer->call([&](store::ResultStore& s) { return s.requireRun(*resRun); });
         runToEnd(writer, *resRun, *resJson, *resWorkers);
     });

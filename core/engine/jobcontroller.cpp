@@ -57,7 +57,9 @@ JobController::~JobController() {
 }
 
 void JobController::start() {
-    m_thread = std::jthread([this](std::stop_token stop) { body(stop); });
+    // The job's token comes from m_stop, not from the jthread: the job may emit events (and a
+    // sink may cancel()) before the new thread object has been moved into m_thread.
+    m_thread = std::jthread([this, stop = m_stop.get_token()] { body(stop); });
 }
 
 void JobController::pause() {
@@ -101,7 +103,7 @@ void JobController::heartbeat(std::stop_token stop) {
 }
 
 void JobController::cancel() {
-    if (m_thread.joinable()) m_thread.request_stop();
+    m_stop.request_stop();
 }
 
 void JobController::wait() {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "engine/job.h"
@@ -54,6 +55,7 @@ private:
     std::mutex m_statusMutex;
     bool m_finalPosted = false;  ///< guarded by m_statusMutex
     std::atomic<bool> m_done{false};
+    std::stop_source m_stop;  ///< cancel(): safe from any thread, even before start() returns
     std::jthread m_thread;
 };
 

@@ -3,6 +3,7 @@
 // every figure must carry a unit and a source or an assumption; errors name the file and the
 // dotted field. Internal to core/hw (profile_io.cpp, runtime_io.cpp).
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -35,9 +36,9 @@ public:
     /// its products (1e308 TFLOP/s x 1e12) stop being finite. A fraction is at most 1.
     static double unitCap(const std::string& unit) {
         static const std::pair<const char*, double> caps[] = {
-            {"fraction", 1.0}, {"TFLOP/s", 1e6}, {"Gop/s", 1e9}, {"GB/s", 1e7}, {"GB", 1e6},
-            {"GiB", 1e6},      {"MiB", 1e9},     {"MHz", 1e5},   {"us", 1e7},   {"cycles", 1e9},
-            {"ops", 1e6}};
+            {"fraction", 1.0}, {"TFLOP/s", 1e6}, {"Gop/s", 1e9}, {"GB/s", 1e7},
+            {"GB", 1e6},       {"GiB", 1e6},     {"MiB", 1e9},   {"MHz", 1e5},
+            {"us", 1e7},       {"cycles", 1e9},  {"ops", 1e6}};
         for (const auto& [u, cap] : caps)
             if (unit == u) return cap;
         return 1e9;
@@ -54,8 +55,11 @@ public:
         if (x < min) fail(path, "must be >= " + std::to_string(min) + ", got " + jsonin::quote(v));
         const double cap = unitCap(unit);
         if (x > cap) {
-            fail(path, jsonin::quote(v) + " " + unit + " is over the cap of " + jsonin::quote(cap) +
-                           " " + unit + (unit == "fraction" ? " (a fraction of the roofline)" : ""));
+            char capText[32];
+            std::snprintf(capText, sizeof capText, "%g", cap);
+            fail(path, jsonin::quote(v) + " " + unit + " is over the cap: at most " + capText +
+                           " " + unit +
+                           (unit == "fraction" ? " (a fraction of the roofline)" : ""));
         }
         return x;
     }

@@ -12,8 +12,9 @@ namespace archscope {
 inline int64_t checkedMul(int64_t a, int64_t b, const std::string& what) {
     int64_t out = 0;
     if (__builtin_mul_overflow(a, b, &out)) {
-        throw ArchError(what + ": the cost overflows a 64-bit count (" + std::to_string(a) +
-                        " x " + std::to_string(b) + "); make the network, resolution or batch "
+        throw ArchError(what + ": the cost overflows a 64-bit count (" + std::to_string(a) + " x " +
+                        std::to_string(b) +
+                        "); make the network, resolution or batch "
                         "smaller");
     }
     return out;
@@ -22,8 +23,9 @@ inline int64_t checkedMul(int64_t a, int64_t b, const std::string& what) {
 inline int64_t checkedAdd(int64_t a, int64_t b, const std::string& what) {
     int64_t out = 0;
     if (__builtin_add_overflow(a, b, &out)) {
-        throw ArchError(what + ": the cost overflows a 64-bit count (" + std::to_string(a) +
-                        " + " + std::to_string(b) + "); make the network, resolution or batch "
+        throw ArchError(what + ": the cost overflows a 64-bit count (" + std::to_string(a) + " + " +
+                        std::to_string(b) +
+                        "); make the network, resolution or batch "
                         "smaller");
     }
     return out;

@@ -77,7 +77,8 @@ int64_t integerValue(const json& v, const std::string& where, const std::string&
     const std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
     if (v.is_number_unsigned()) {
         if (v.get<uint64_t>() > uint64_t(hi)) {
-            failValue(where, name, quote(v) + " is out of range: expected a whole number in " + range);
+            failValue(where, name,
+                      quote(v) + " is out of range: expected a whole number in " + range);
         }
         return int64_t(v.get<uint64_t>());
     }
@@ -90,7 +91,8 @@ int64_t integerValue(const json& v, const std::string& where, const std::string&
             failValue(where, name, quote(v) + " is not a whole number: expected one in " + range);
         }
         if (d < double(lo) || d > double(hi)) {
-            failValue(where, name, quote(v) + " is out of range: expected a whole number in " + range);
+            failValue(where, name,
+                      quote(v) + " is out of range: expected a whole number in " + range);
         }
         x = int64_t(d);
     } else {
@@ -106,8 +108,7 @@ int64_t integerValue(const json& v, const std::string& where, const std::string&
 
 double numberValue(const json& v, const std::string& where, const std::string& name, double lo,
                    double hi, bool loOpen) {
-    const std::string range =
-        (loOpen ? "(" : "[") + numberText(lo) + ", " + numberText(hi) + "]";
+    const std::string range = (loOpen ? "(" : "[") + numberText(lo) + ", " + numberText(hi) + "]";
     if (!v.is_number()) {
         failValue(where, name,
                   "expected a number in " + range + ", got " + std::string(v.type_name()) + " " +
