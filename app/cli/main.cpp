@@ -4,9 +4,9 @@
 #include <sqlite3.h>
 
 #include "arch/error.h"
-#include "util/json_input.h"
 #include "registry.h"
 #include "search/imagenet_predictor.h"
+#include "util/json_input.h"
 #ifdef ARCHSCOPE_HAS_TORCH
 #include "torch/evaluator_registry.h"
 #include "torch/measure.h"

@@ -16,16 +16,15 @@ namespace {
                     jsonin::excerpt(option, 40) + "\": " + std::string(expected));
 }
 
-int parseInt(std::string_view text, std::string_view option, std::string_view value, int lo,
-             int hi, std::string_view expected) {
+int parseInt(std::string_view text, std::string_view option, std::string_view value, int lo, int hi,
+             std::string_view expected) {
     int out = 0;
     // Digits only: from_chars would take "-0" (b-0, d-0) as 0.
     if (value.empty() || !std::isdigit(static_cast<unsigned char>(value[0]))) {
         fail(text, option, expected);
     }
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
-    if (ec != std::errc() || ptr != value.data() + value.size() || out < lo ||
-        out > hi) {
+    if (ec != std::errc() || ptr != value.data() + value.size() || out < lo || out > hi) {
         fail(text, option, expected);
     }
     return out;
@@ -58,7 +57,8 @@ BlockArgs parseBlockString(std::string_view text) {
         if (end == std::string_view::npos) end = text.size();
         std::string_view op = text.substr(pos, end - pos);
         pos = end + 1;
-        if (op.empty()) fail(text, op, "empty option (two '_' in a row, or a leading/trailing '_')");
+        if (op.empty())
+            fail(text, op, "empty option (two '_' in a row, or a leading/trailing '_')");
         size_t split = 0;
         while (split < op.size() && std::isalpha(static_cast<unsigned char>(op[split]))) ++split;
         std::string_view key = op.substr(0, split);
@@ -84,17 +84,21 @@ BlockArgs parseBlockString(std::string_view text) {
             args.strideH = value[0] - '0';
             args.strideW = value[1] - '0';
         } else if (key == "e") {
-            args.expand = parseInt(text, op, value, 1, 64, "expected an expansion ratio 1..64, e.g. e6");
+            args.expand =
+                parseInt(text, op, value, 1, 64, "expected an expansion ratio 1..64, e.g. e6");
         } else if (key == "i") {
-            args.inFilters = parseInt(text, op, value, 1, 1 << 20, "expected input filters 1..1048576");
+            args.inFilters =
+                parseInt(text, op, value, 1, 1 << 20, "expected input filters 1..1048576");
         } else if (key == "o") {
-            args.outFilters = parseInt(text, op, value, 1, 1 << 20, "expected output filters 1..1048576");
+            args.outFilters =
+                parseInt(text, op, value, 1, 1 << 20, "expected output filters 1..1048576");
         } else if (key == "se") {
             args.seRatio = parseRatio(text, op, value);
         } else if (key == "f") {
             fused = parseInt(text, op, value, 0, 1, "expected f0 or f1 (fused MBConv)") == 1;
         } else if (key == "b") {
-            bottleneck = parseInt(text, op, value, 0, 1, "expected b0 or b1 (ResNet bottleneck)") == 1;
+            bottleneck =
+                parseInt(text, op, value, 0, 1, "expected b0 or b1 (ResNet bottleneck)") == 1;
         } else if (key == "d") {
             args.spaceToDepth = parseInt(text, op, value, 0, 2,
                                          "expected d0, d1 (start space-to-depth) or d2 (continue)");
@@ -102,8 +106,9 @@ BlockArgs parseBlockString(std::string_view text) {
             args.activation = activationFromCode(
                 parseInt(text, op, value, 0, 2, "expected a0 (ReLU), a1 (swish) or a2 (ReLU6)"));
         } else {
-            fail(text, op,
-                 "unknown option; known: r k s e i o se f b d a noskip (e.g. r1_k3_s11_e1_i32_o16)");
+            fail(
+                text, op,
+                "unknown option; known: r k s e i o se f b d a noskip (e.g. r1_k3_s11_e1_i32_o16)");
         }
         if (end == text.size()) break;
     }
@@ -113,7 +118,8 @@ BlockArgs parseBlockString(std::string_view text) {
                             required + "\" (required: r k s e i o)");
         }
     }
-    if (fused && bottleneck) fail(text, "f1", "a block cannot be both fused (f1) and a bottleneck (b1)");
+    if (fused && bottleneck)
+        fail(text, "f1", "a block cannot be both fused (f1) and a bottleneck (b1)");
     if (fused) args.type = BlockType::FusedMBConv;
     if (bottleneck) args.type = BlockType::Bottleneck;
     if (args.type == BlockType::Bottleneck && args.outFilters % args.expand != 0) {

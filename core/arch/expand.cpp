@@ -221,9 +221,9 @@ void checkTotals(const std::vector<Layer>& layers, const std::string& network, i
         read = checkedAdd(read, checkedAdd(l.inputElements, l.params, what), what);
         written = checkedAdd(written, l.outputElements, what);
     }
-    for (auto [name, value] : {std::pair{"MACs", macs}, std::pair{"parameters", params},
-                               std::pair{"elements read", read},
-                               std::pair{"elements written", written}}) {
+    for (auto [name, value] :
+         {std::pair{"MACs", macs}, std::pair{"parameters", params},
+          std::pair{"elements read", read}, std::pair{"elements written", written}}) {
         if (value > kMaxCost) {
             throw ArchError(what + ": " + name + " " + std::to_string(value) +
                             " are over the cap of 2^60; make the network, resolution or batch "

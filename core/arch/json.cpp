@@ -27,8 +27,11 @@ json networkSpecToJson(const NetworkSpec& s) {
         {"dropout", s.scaling.dropout},
         {"se_coefficient", s.scaling.seCoefficient},
         {"activation", std::string(activationName(s.defaultActivation))},
-        {"stem", {{"filters", s.stem.filters}, {"kernel", s.stem.kernel}, {"stride", s.stem.stride},
-                  {"max_pool", s.stem.maxPool}}},
+        {"stem",
+         {{"filters", s.stem.filters},
+          {"kernel", s.stem.kernel},
+          {"stride", s.stem.stride},
+          {"max_pool", s.stem.maxPool}}},
         {"head_filters", s.headFilters},
         {"num_classes", s.numClasses},
         {"input_channels", s.inputChannels},
@@ -50,7 +53,8 @@ NetworkSpec networkSpecFromJson(const json& j, const std::string& where) {
     s.name = f.text("name", 256, "custom");
     const json& blocks = f.raw("blocks");
     if (!blocks.is_array()) {
-        f.fail("blocks", "expected a list of block strings, got " + std::string(blocks.type_name()));
+        f.fail("blocks",
+               "expected a list of block strings, got " + std::string(blocks.type_name()));
     }
     if (blocks.size() > size_t(kMaxBlocks)) {
         f.fail("blocks", "has " + std::to_string(blocks.size()) + " entries; the cap is " +

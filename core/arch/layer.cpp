@@ -6,21 +6,36 @@ namespace archscope {
 
 std::string_view opKindName(OpKind k) {
     switch (k) {
-        case OpKind::Conv: return "conv";
-        case OpKind::PointwiseConv: return "conv1x1";
-        case OpKind::DepthwiseConv: return "dwconv";
-        case OpKind::SpaceToDepthConv: return "s2d-conv";
-        case OpKind::BatchNorm: return "bn";
-        case OpKind::Act: return "act";
-        case OpKind::SePool: return "se-pool";
-        case OpKind::SeReduce: return "se-reduce";
-        case OpKind::SeExpand: return "se-expand";
-        case OpKind::SeSigmoid: return "se-sigmoid";
-        case OpKind::SeMultiply: return "se-mul";
-        case OpKind::ResidualAdd: return "add";
-        case OpKind::MaxPool: return "maxpool";
-        case OpKind::GlobalPool: return "avgpool";
-        case OpKind::FullyConnected: return "fc";
+        case OpKind::Conv:
+            return "conv";
+        case OpKind::PointwiseConv:
+            return "conv1x1";
+        case OpKind::DepthwiseConv:
+            return "dwconv";
+        case OpKind::SpaceToDepthConv:
+            return "s2d-conv";
+        case OpKind::BatchNorm:
+            return "bn";
+        case OpKind::Act:
+            return "act";
+        case OpKind::SePool:
+            return "se-pool";
+        case OpKind::SeReduce:
+            return "se-reduce";
+        case OpKind::SeExpand:
+            return "se-expand";
+        case OpKind::SeSigmoid:
+            return "se-sigmoid";
+        case OpKind::SeMultiply:
+            return "se-mul";
+        case OpKind::ResidualAdd:
+            return "add";
+        case OpKind::MaxPool:
+            return "maxpool";
+        case OpKind::GlobalPool:
+            return "avgpool";
+        case OpKind::FullyConnected:
+            return "fc";
     }
     return "?";
 }
@@ -32,8 +47,10 @@ bool isConvolution(OpKind k) {
         case OpKind::SpaceToDepthConv:
         case OpKind::SeReduce:
         case OpKind::SeExpand:
-        case OpKind::FullyConnected: return true;
-        default: return false;
+        case OpKind::FullyConnected:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -43,8 +60,10 @@ bool isElementwise(OpKind k) {
         case OpKind::Act:
         case OpKind::SeSigmoid:
         case OpKind::SeMultiply:
-        case OpKind::ResidualAdd: return true;
-        default: return false;
+        case OpKind::ResidualAdd:
+            return true;
+        default:
+            return false;
     }
 }
 

@@ -9,8 +9,8 @@
 
 #include "arch/error.h"
 #include "parameter_reader.h"
-#include "util/json_input.h"
 #include "runtime_io.h"
+#include "util/json_input.h"
 #include "util/resources.h"
 
 namespace archscope {
@@ -26,7 +26,8 @@ std::string text(const json& j, const char* key, const std::string& where) {
         throw ArchError("profile " + where + ": field \"" + key + "\": missing or not a string");
     }
     if (it->get_ref<const std::string&>().size() > 256) {
-        throw ArchError("profile " + where + ": field \"" + key + "\": longer than 256 characters (" +
+        throw ArchError("profile " + where + ": field \"" + key +
+                        "\": longer than 256 characters (" +
                         jsonin::excerpt(it->get_ref<const std::string&>()) + ")");
     }
     return it->get<std::string>();
@@ -67,9 +68,8 @@ void readMatrix(ParameterReader& r, Profile& p) {
         if (!tiles.is_array() || tiles.empty()) r.fail("matrix.tiles", "expected [[M,N],...]");
         for (const auto& t : tiles) {
             if (!t.is_array() || t.size() != 2 || !t[0].is_number_integer() ||
-                !t[1].is_number_integer() || t[0].get<int64_t>() < 1 ||
-                t[1].get<int64_t>() < 1 || t[0].get<int64_t>() > 65536 ||
-                t[1].get<int64_t>() > 65536) {
+                !t[1].is_number_integer() || t[0].get<int64_t>() < 1 || t[1].get<int64_t>() < 1 ||
+                t[0].get<int64_t>() > 65536 || t[1].get<int64_t>() > 65536) {
                 r.fail("matrix.tiles", "each tile must be [M,N] with whole numbers in [1, 65536]");
             }
             m.tiles.emplace_back(t[0].get<int>(), t[1].get<int>());
@@ -141,7 +141,8 @@ Profile profileFromJson(const json& j, const std::string& where) {
     // Compared as 64-bit: 4294967297 must not wrap to 1.
     if (ver == j.end() || !ver->is_number_integer() || ver->get<int64_t>() < 1 ||
         ver->get<int64_t>() > 1000000) {
-        throw ArchError("profile " + where + ": field \"version\": missing or not a whole number in [1, 1000000]");
+        throw ArchError("profile " + where +
+                        ": field \"version\": missing or not a whole number in [1, 1000000]");
     }
     p.version = ver->get<int>();
     const auto dtype = dtypeFromName(text(j, "default_dtype", where));

@@ -9,8 +9,8 @@
 #include <set>
 
 #include "parameter_reader.h"
-#include "util/json_input.h"
 #include "profile_io.h"
+#include "util/json_input.h"
 #include "util/resources.h"
 
 namespace archscope {
@@ -25,7 +25,8 @@ std::string text(const json& j, const char* key, const std::string& where) {
         throw ArchError("runtime " + where + ": field \"" + key + "\": missing or not a string");
     }
     if (it->get_ref<const std::string&>().size() > 256) {
-        throw ArchError("runtime " + where + ": field \"" + key + "\": longer than 256 characters (" +
+        throw ArchError("runtime " + where + ": field \"" + key +
+                        "\": longer than 256 characters (" +
                         jsonin::excerpt(it->get_ref<const std::string&>()) + ")");
     }
     return it->get<std::string>();
@@ -89,7 +90,8 @@ Runtime runtimeFromJson(const json& j, const std::string& where, const std::stri
     // Compared as 64-bit: 4294967297 must not wrap to 1.
     if (ver == j.end() || !ver->is_number_integer() || ver->get<int64_t>() < 1 ||
         ver->get<int64_t>() > 1000000) {
-        throw ArchError("runtime " + where + ": field \"version\": missing or not a whole number in [1, 1000000]");
+        throw ArchError("runtime " + where +
+                        ": field \"version\": missing or not a whole number in [1, 1000000]");
     }
     r.version = ver->get<int>();
     hwio::ParameterReader shared(j, "runtime", where, r.parameters);

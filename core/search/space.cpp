@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/error.h"
-#include "arch/json.h"
 #include "arch/expand.h"
+#include "arch/json.h"
 #include "util/json_input.h"
 #include "util/resources.h"
 
@@ -210,8 +210,8 @@ std::vector<T> choiceList(const json& stage, const char* key, const std::string&
     if (it == stage.end()) return {fallback};
     const std::string field = prefix + key;
     if (!it->is_array() || it->empty()) {
-        throw ArchError(where + ": field \"" + field + "\": expected a non-empty list of choices, " +
-                        expected);
+        throw ArchError(where + ": field \"" + field +
+                        "\": expected a non-empty list of choices, " + expected);
     }
     if (it->size() > 255) {
         throw ArchError(where + ": field \"" + field + "\": " + std::to_string(it->size()) +
@@ -306,7 +306,8 @@ SearchSpace searchSpaceFromJson(const json& j, const std::string& where) {
             js, "expand", where, w, b.expand, [](int e) { return e >= 1 && e <= 16; },
             "expected expansion ratios 1..16");
         st.seRatios = choiceList<double>(
-            js, "se", where, w, b.seRatio.value_or(0.0), [](double v) { return v >= 0.0 && v <= 1.0; },
+            js, "se", where, w, b.seRatio.value_or(0.0),
+            [](double v) { return v >= 0.0 && v <= 1.0; },
             "expected SE ratios in [0, 1] (0 = no SE)");
         auto acts = choiceList<std::string>(
             js, "activation", where, w,

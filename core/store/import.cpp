@@ -6,8 +6,8 @@
 #include "arch/error.h"
 #include "arch/expand.h"
 #include "arch/json.h"
-#include "util/json_input.h"
 #include "store/store.h"
+#include "util/json_input.h"
 #include "zoo/zoo.h"
 
 namespace archscope::store {

@@ -136,13 +136,17 @@ void inspectExistingStore(const std::filesystem::path& path) {
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
             "('runs', 'architectures', 'evaluations', 'layer_costs', 'pareto')");
         if (appId != 0 && appId != kApplicationId) {
-            throw ArchError(where + " is a SQLite database of another application "
-                                    "(application_id " + std::to_string(appId) + ")." + unchanged);
+            throw ArchError(where +
+                            " is a SQLite database of another application "
+                            "(application_id " +
+                            std::to_string(appId) + ")." + unchanged);
         }
         if (version == 0 && tables > 0) {
             throw ArchError(where + " is a SQLite database but not an Archscope result store (" +
-                            std::to_string(tables) + " schema entries, no Archscope schema "
-                            "version)." + unchanged);
+                            std::to_string(tables) +
+                            " schema entries, no Archscope schema "
+                            "version)." +
+                            unchanged);
         }
         if (version > 0 && ours < 5) {
             throw ArchError(where + " has schema version " + std::to_string(version) +

@@ -315,8 +315,9 @@ void ResultStore::takeRunLease(int64_t runId) {
 
 void ResultStore::renewRunLease(int64_t runId) {
     const RunOwner self = thisProcess();
-    StatementUse q(connection().prepare("UPDATE runs SET heartbeat_unix = ? WHERE id = ? AND "
-                                        "owner_pid = ? AND owner_host = ?"));
+    StatementUse q(
+        connection().prepare("UPDATE runs SET heartbeat_unix = ? WHERE id = ? AND "
+                             "owner_pid = ? AND owner_host = ?"));
     q->bind(1, self.heartbeatUnix).bind(2, runId).bind(3, self.pid).bind(4, self.host);
     q->run();
 }

@@ -336,8 +336,8 @@ TraceMapping mapXProf(const json& doc, const std::vector<Layer>& layers, const s
 void validateTraceEvents(const json& doc, const std::string& where) {
     const json& events = eventArray(doc);
     if (events.size() > kMaxTraceEvents) {
-        throw ArchError(where + ": " + std::to_string(events.size()) + " trace events; the cap is " +
-                        std::to_string(kMaxTraceEvents));
+        throw ArchError(where + ": " + std::to_string(events.size()) +
+                        " trace events; the cap is " + std::to_string(kMaxTraceEvents));
     }
     const std::string list = doc.is_array() ? "" : "traceEvents";
     for (size_t i = 0; i < events.size(); ++i) {
@@ -355,7 +355,8 @@ void validateTraceEvents(const json& doc, const std::string& where) {
             }
         }
         if (auto a = e.find("args"); a != e.end()) {
-            if (!a->is_object()) bad("args", "expected an object, got " + std::string(a->type_name()));
+            if (!a->is_object())
+                bad("args", "expected an object, got " + std::string(a->type_name()));
             for (const char* key : {"tf_op", "name"}) {
                 auto it = a->find(key);
                 if (it != a->end() && !it->is_string()) {
