@@ -11,6 +11,7 @@ packages=(
   dataset-fashion-mnist
   python3-torch
   appstream
+  clang libclang-rt-14-dev
   fonts-dejavu-core
 )
 

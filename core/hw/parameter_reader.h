@@ -52,6 +52,14 @@ public:
         const double x = v.get<double>();
         if (!std::isfinite(x)) fail(path, "value is not finite");
         if (strictlyPositive && !(x > 0.0)) fail(path, "must be > 0, got " + jsonin::quote(v));
+        // A positive figure 12 orders of magnitude below its cap (1e-300 TFLOP/s) is a typo, and
+        // dividing by it makes an infinite latency.
+        if (strictlyPositive && x < unitCap(unit) * 1e-12) {
+            char floorText[32];
+            std::snprintf(floorText, sizeof floorText, "%g", unitCap(unit) * 1e-12);
+            fail(path, jsonin::quote(v) + " " + unit + " is below the floor of " + floorText + " " +
+                           unit);
+        }
         if (x < min) fail(path, "must be >= " + std::to_string(min) + ", got " + jsonin::quote(v));
         const double cap = unitCap(unit);
         if (x > cap) {

@@ -233,11 +233,14 @@ ImportPlan readTrace(const json& doc, TraceFormat format, const std::string& whe
 }  // namespace
 
 ImportPlan readImport(const std::filesystem::path& file, const ImportOptions& options) {
-    const std::string where = file.string();
     if (options.batch < 1 || options.batch > kMaxBatch) {
         throw ArchError("--batch must be in [1, " + std::to_string(kMaxBatch) + "]");
     }
-    const json doc = readJson(file);
+    return readImportDocument(readJson(file), file.string(), options);
+}
+
+ImportPlan readImportDocument(const json& doc, const std::string& where,
+                              const ImportOptions& options) {
     validateTraceEvents(doc, where);
     ImportPlan plan;
     if (doc.is_object() && doc.contains("models") && doc.contains("context")) {
