@@ -95,7 +95,9 @@ void JobController::heartbeat(std::stop_token stop) {
                         [] { return false; })) {
         if (stop.stop_requested()) break;
         try {
-            m_writer->post([id = m_runId](store::ResultStore& s) { s.renewRunLease(id); });
+            // call(), not post(): a failed write's error is this thread's, and must not linger
+            // for a later thread that happens to get the same id.
+            m_writer->call([id = m_runId](store::ResultStore& s) { s.renewRunLease(id); });
         } catch (...) {
             // A missed heartbeat only makes the lease look older; the next one renews it.
         }
