@@ -26,6 +26,7 @@ namespace {
 
 void runRuns(const std::string& db, bool json) {
     store::StoreReader reader(dbPath(db));
+    reader.requireIntact();  // a corrupt page is an error, not a silently short list
     const auto runs = reader.listRuns();
     if (json) {
         nlohmann::json list = nlohmann::json::array();
@@ -59,6 +60,7 @@ void runRuns(const std::string& db, bool json) {
 void runExport(const std::string& db, int64_t runId, const std::string& format,
                const std::string& outPath, bool layers) {
     store::StoreReader reader(dbPath(db));
+    reader.requireIntact();
     std::ostringstream text;  // written only when complete: a failed export leaves no half file
     if (format == "csv")
         store::exportRunCsv(reader, runId, text);

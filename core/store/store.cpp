@@ -138,6 +138,21 @@ StoreReader::StoreReader(const std::filesystem::path& path) : m_conn(openReader(
 StoreReader::StoreReader(std::unique_ptr<Connection> connection) : m_conn(std::move(connection)) {}
 StoreReader::~StoreReader() = default;
 
+void StoreReader::requireIntact() {
+    std::string check;
+    try {
+        check = m_conn->queryText("PRAGMA quick_check");
+    } catch (const ArchError& e) {
+        check = e.what();
+    }
+    if (check != "ok") {
+        throw ArchError(
+            "result store " + m_conn->path().string() + " is corrupt (PRAGMA " +
+            "quick_check: " + check.substr(0, 200) +
+            "); restore a backup, or copy what is readable with `sqlite3 FILE .recover`");
+    }
+}
+
 const std::filesystem::path& StoreReader::path() const {
     return m_conn->path();
 }

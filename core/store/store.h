@@ -29,6 +29,9 @@ public:
     StoreReader& operator=(const StoreReader&) = delete;
 
     const std::filesystem::path& path() const;
+    /// PRAGMA quick_check: throws ArchError naming the file when a page is corrupt. O(file
+    /// size): commands that read a whole run (runs, export) call it; per-query GUI readers do not.
+    void requireIntact();
 
     std::vector<RunRecord> listRuns();
     std::optional<RunRecord> run(int64_t id);
