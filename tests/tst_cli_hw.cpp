@@ -119,6 +119,74 @@ private Q_SLOTS:
         QCOMPARE(rows, (QStringList{"5", "6", "7"}));
     }
 
+    // The core demo from the shell: the "why" and the per-stage split come with the figures.
+    void compareTwoModelsJson() {
+        Run r = runCli(
+            {"compare", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = jsonOf(r);
+        QCOMPARE(o["a"].toObject()["name"].toString(), QString("efficientnet-b0"));
+        const QJsonObject why = o["explanation"].toObject();
+        QVERIFY(why["latency_ratio"].toDouble() < 1.0);  // X-TPU-B0 is faster on TPUv3
+        QVERIFY(why["macs_ratio"].toDouble() > 2.3 && why["macs_ratio"].toDouble() < 2.5);
+        QCOMPARE(why["stages_differing_most"].toArray().size(), 3);
+        QVERIFY(why["sentences"].toArray()[0].toString().contains("faster"));
+        const QJsonArray stagesA = o["stages"].toObject()["a"].toArray();
+        QCOMPARE(stagesA.first().toObject()["stage"].toString(), QString("stem"));
+        QCOMPARE(stagesA.last().toObject()["stage"].toString(), QString("head"));
+        double sum = 0.0;
+        for (const auto& st : stagesA) sum += st.toObject()["seconds"].toDouble();
+        const double latency = o["a"].toObject()["latency_ms"].toDouble() * 1e-3;
+        QVERIFY2(sum <= latency * (1 + 1e-9) && sum > 0.5 * latency, qPrintable(QString::number(sum)));
+
+        Run text = runCli({"compare", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3"});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("Why:") && text.out.contains("vector unit"), text.out);
+
+        Run twoHw = runCli({"compare", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3",
+                            "--hw", "tpuv2"});
+        QCOMPARE(twoHw.exitCode, 1);
+        QVERIFY2(twoHw.err.contains("exactly one --hw"), twoHw.err);
+    }
+
+    // Two platforms fit a 100-column terminal; --wide keeps the spelled-out headers.
+    void compareTableWidth() {
+        const QStringList args = {
+            "compare", "--family", "efficientnet", "--family", "efficientnet-x-tpu",
+            "--hw",    "tpuv2",    "--hw",         "tpuv4i"};
+        auto widest = [](const QByteArray& out) {
+            int w = 0;
+            for (const QByteArray& line : out.split('\n')) w = std::max(w, int(line.size()));
+            return w;
+        };
+        Run narrow = runCli(args);
+        QCOMPARE(narrow.exitCode, 0);
+        QVERIFY2(widest(narrow.out) <= 100, narrow.out);
+        Run wide = runCli(args + QStringList{"--wide"});
+        QCOMPARE(wide.exitCode, 0);
+        QVERIFY(widest(wide.out) > 100);
+        QVERIFY(wide.out.contains("speed-up efficientnet-x-tpu tpuv2->tpuv4i"));
+    }
+
+    void showByBlock() {
+        Run r = runCli({"show", "efficientnet-b0", "--hw", "tpuv3", "--by", "block", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray rows = jsonOf(r)["rows"].toArray();
+        QCOMPARE(rows.size(), 16 + 2);  // B0's 16 blocks, the stem and the head
+        QCOMPARE(rows.first().toObject()["name"].toString(), QString("stem"));
+        QCOMPARE(rows[1].toObject()["name"].toString(), QString("block0"));
+        Run text = runCli({"show", "efficientnet-b0", "--hw", "tpuv3", "--by", "block"});
+        QCOMPARE(text.exitCode, 0);
+        const QRegularExpression blockRow(R"(^block\d+\s)", QRegularExpression::MultilineOption);
+        int blocks = 0;
+        for (auto it = blockRow.globalMatch(QString::fromUtf8(text.out)); it.hasNext(); it.next())
+            ++blocks;
+        QCOMPARE(blocks, 16);
+        Run bad = runCli({"show", "efficientnet-b0", "--hw", "tpuv3", "--by", "layer"});
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.err.contains("--by"), bad.err);
+    }
+
     void compareNeedsTwoFamilies() {
         Run r = runCli({"compare", "--family", "efficientnet", "--hw", "tpuv3"});
         QCOMPARE(r.exitCode, 1);

@@ -107,7 +107,8 @@ private Q_SLOTS:
         QVERIFY(m_reference.size() > size_t(kBudget));
     }
 
-    /// A second process is refused while the first works; SIGKILL after `killAfter` stored
+    /// A second process is refused while the first works (stopped with SIGSTOP so it cannot
+    /// end first); SIGKILL after `killAfter` stored
     /// evaluations; `resume` takes over and ends with exactly the uninterrupted run's evaluations.
     void refusedThenKilledThenResumed_data() {
         QTest::addColumn<int>("killAfter");
@@ -131,6 +132,9 @@ private Q_SLOTS:
                 stored = list[0].toObject()["evaluations"].toInt();
         }
         QVERIFY2(first.state() == QProcess::Running, "the search ended before it could be killed");
+        // Stopped, not ended: its lease stays live (the pid exists, the heartbeat is fresh), and
+        // it cannot finish before the second process asks, however fast the machine.
+        ::kill(pid_t(first.processId()), SIGSTOP);
         const auto second = runCli({"resume", "--db", db, "--run", "1"});
         QCOMPARE(second.exitCode, 1);
         QVERIFY2(second.err.contains("run 1 is being worked on by pid " +
@@ -146,7 +150,7 @@ private Q_SLOTS:
     }
 
 private:
-    static constexpr int kBudget = 8000;
+    static constexpr int kBudget = 20000;
     QTemporaryDir m_dir;
     std::vector<std::string> m_reference;
 

@@ -45,7 +45,7 @@ private Q_SLOTS:
     void everyRandomCandidateBuilds() {
         for (const char* name : {"efficientnet-x", "efficientnet"}) {
             const SearchSpace space = loadSearchSpace(name);
-            std::mt19937_64 rng(7);
+            SplitMix64 rng(7);
             for (int i = 0; i < 300; ++i) {
                 const Candidate c = randomCandidate(space, rng);
                 const NetworkSpec spec = decodeCandidate(space, c, "c");

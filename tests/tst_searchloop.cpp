@@ -68,10 +68,13 @@ private Q_SLOTS:
         const auto all = run(whole, tpu, 120);
         QCOMPARE(int(all.size()), 120);
 
-        // Interrupted after 47 steps, then resumed from the stored steps.
+        // Interrupted after 47 steps, then resumed as the search run kind does: each stored step
+        // re-proposed (the same candidate, or the resume stops) and recorded with stored metrics.
         SearchLoop resumed(params, space);
         for (int i = 0; i < 47; ++i) {
-            resumed.replay(all[size_t(i)].candidate, all[size_t(i)].spec, all[size_t(i)].metrics);
+            const auto [c, spec] = resumed.propose();
+            QVERIFY(c == all[size_t(i)].candidate);
+            resumed.record(c, spec, all[size_t(i)].metrics);
         }
         const auto after = run(resumed, tpu, 200);
         QCOMPARE(int(after.size()), 120);

@@ -1,5 +1,7 @@
 // The "search" run kind on the engine and the store: reference points, stored labels, a run
 // cancelled mid-way and resumed ends exactly like an uninterrupted run, and the front is stored.
+#include <sqlite3.h>
+
 #include <QTemporaryDir>
 #include <QtTest>
 #include <atomic>
@@ -46,13 +48,21 @@ nlohmann::json params(int budget) {
     return p.toJson();
 }
 
+struct Driven {
+    std::vector<engine::Result> results;
+    std::string failure;
+};
+
 /// Runs (or resumes) a run; cancels after `cancelAfter` results when >= 0.
-void drive(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId, int cancelAfter) {
+Driven drive(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId, int cancelAfter) {
+    Driven out;
     std::atomic<int> results{0};
     engine::JobController* self = nullptr;
     auto controller = engine::controllerForRun(
         writer, runId,
-        [&](const engine::JobEvent& e) {
+        [&](const engine::JobEvent& e) {  // the job's thread only, one event at a time
+            if (const auto* f = std::get_if<engine::Failed>(&e)) out.failure = f->message;
+            if (const auto* r = std::get_if<engine::Result>(&e)) out.results.push_back(*r);
             if (std::holds_alternative<engine::Result>(e) && ++results == cancelAfter && self) {
                 self->cancel();
             }
@@ -61,6 +71,7 @@ void drive(const std::shared_ptr<engine::StoreWriter>& writer, int64_t runId, in
     self = controller.get();
     controller->start();
     controller->wait();
+    return out;
 }
 
 std::vector<std::string> hashesBySeq(const std::filesystem::path& db, int64_t runId) {
@@ -127,6 +138,47 @@ private Q_SLOTS:
         QCOMPARE(hashesBySeq(db, broken), hashesBySeq(db, whole));
         store::StoreReader reader(db);
         QCOMPARE(reader.front(broken).size(), reader.front(whole).size());
+    }
+
+    // Events carry typed figures: where the latency came from and what the accuracy value is.
+    void resultsCarryTypedFigures() {
+        QTemporaryDir dir;
+        auto writer = std::make_shared<engine::StoreWriter>(dir.filePath("s.db").toStdString());
+        const int64_t run = engine::createRun(*writer, kSearchKind, params(5), 5);
+        const Driven d = drive(writer, run, -1);
+        QCOMPARE(int(d.results.size()), 8);
+        for (const auto& r : d.results) {
+            QCOMPARE(r.latency.source, store::LatencySource::Predicted);
+            QVERIFY(r.latency.ms > 0);
+            QVERIFY(QString::fromStdString(r.latency.method).contains("tpuv3"));
+            QVERIFY(r.accuracy);
+            QCOMPARE(QString::fromStdString(r.accuracy->metric), QString("synthetic score"));
+            QCOMPARE(QString::fromStdString(r.accuracy->estimator), QString("test-capacity"));
+        }
+    }
+
+    // A stored candidate that the seed no longer proposes (a space file edited in between, or a
+    // tampered database) stops the resume with both hashes, instead of mixing two searches.
+    void resumeStopsOnAnArchitectureMismatch() {
+        QTemporaryDir dir;
+        const std::filesystem::path db = dir.filePath("s.db").toStdString();
+        auto writer = std::make_shared<engine::StoreWriter>(db);
+        const int64_t run = engine::createRun(*writer, kSearchKind, params(40), 40);
+        drive(writer, run, 20);
+        writer.reset();
+        sqlite3* raw = nullptr;
+        QCOMPARE(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(raw,
+                              "UPDATE evaluations SET architecture_id = (SELECT architecture_id "
+                              "FROM evaluations WHERE seq = -2) WHERE seq = 3",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        sqlite3_close(raw);
+        writer = std::make_shared<engine::StoreWriter>(db);
+        const Driven resumed = drive(writer, run, -1);
+        QVERIFY2(resumed.failure.find("candidate 3 replays as architecture") != std::string::npos,
+                 resumed.failure.c_str());
+        QVERIFY(resumed.results.empty());
     }
 
     void badParamsAreRefusedBeforeStoring() {

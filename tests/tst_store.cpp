@@ -45,7 +45,8 @@ Evaluation fullEvaluation(int64_t runId, int64_t archId, int64_t seq) {
     e.params = 5288548;
     e.predictedMs = 1.25 + seq * 0.001;
     e.measured = MeasuredLatency{2.5, 2.4, 2.75, 30, {{"device", "cpu"}, {"threads", 2}}};
-    e.accuracy = AccuracyEstimate{76.3, "proxy", {{"epochs", 3}, {"seed", 1}}, "fashion-mnist"};
+    e.accuracy = AccuracyEstimate{
+        76.3, "proxy", {{"epochs", 3}, {"seed", 1}}, "fashion-mnist", "top-1 accuracy (%)"};
     e.costSeconds = 12.5;
     e.method = "test";
     e.layers = {LayerCost{0, "stem/conv", "conv", 10, 20, 30, 0.5, std::nullopt},
@@ -84,7 +85,7 @@ private Q_SLOTS:
 
     void version2StoreMigratesToRunLeases() {
         // A store as schema 2 left it: a run some process was working on when it died.
-        const auto p = file("v2.db");
+        const auto p = file("v2lease.db");
         std::string sql;
         for (const auto& m : migrations())
             if (m.version <= 2) sql += m.sql;
@@ -93,7 +94,7 @@ private Q_SLOTS:
             "INSERT INTO runs(kind, status, started_at) VALUES('sweep', 'running', 'x');";
         rawExec(p, sql.c_str());
         {
-            ResultStore s(p);  // migrates to 3
+            ResultStore s(p);  // migrates to the current version
             const RunRecord r = s.requireRun(1);
             QCOMPARE(r.status, std::string(kStatusInterrupted));  // no owner: interrupted
             QVERIFY(!r.owner);
@@ -120,6 +121,50 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(ArchError, ResultStore{p});
         QCOMPARE(readBytes(p), before);  // no WAL switch (header bytes 18/19), no tables
         QVERIFY(!std::filesystem::exists(p.string() + "-wal"));
+    }
+
+    // A version-2 file kept a search's metric inside accuracy_settings; migration 3 gives it its
+    // own column, so readers never dig it out of JSON or method text.
+    void version2FileGetsTheAccuracyMetricColumn() {
+        const auto p = file("v2.db");
+        std::string sql;
+        for (const auto& m : migrations())
+            if (m.version <= 2) sql += m.sql;
+        sql +=
+            "PRAGMA user_version=2;"
+            "INSERT INTO runs(id, kind, status, started_at) VALUES(1, 'search', 'finished', 'x');"
+            "INSERT INTO architectures(id, hash, name, network) VALUES(1, 'h', 'n', '{}');"
+            "INSERT INTO evaluations(run_id, seq, architecture_id, predicted_ms, accuracy, "
+            "accuracy_estimator, accuracy_settings, created_at) VALUES(1, 0, 1, 1.5, 2.5, "
+            "'zero-cost', '{\"metric\":\"NASWOT score\"}', 'x'),"
+            "(1, 1, 1, 1.5, 70.0, 'published', 'not json', 'x');";
+        rawExec(p, sql.c_str());
+        ResultStore s(p);
+        const auto back = s.evaluations(1);
+        QCOMPARE(back.size(), size_t(2));
+        QCOMPARE(back[0].accuracy->metric, std::string("NASWOT score"));
+        QCOMPARE(back[0].accuracy->figure().metric, std::string("NASWOT score"));
+        QCOMPARE(back[1].accuracy->metric, std::string());
+        QCOMPARE(back[1].accuracy->figure().metric, std::string("published estimate"));
+    }
+
+    // The one rule: measured wins, else predicted, else none (never a 0 ms latency).
+    void judgedLatencyRule() {
+        Evaluation e;
+        QCOMPARE(e.latency().source, LatencySource::None);
+        QVERIFY(!e.latency().value());
+        e.predictedMs = 3.0;
+        e.platform = "tpuv3";
+        e.profileVersion = "1";
+        e.runtime = "xla v1";
+        QCOMPARE(e.latency().source, LatencySource::Predicted);
+        QCOMPARE(*e.latency().value(), 3.0);
+        QCOMPARE(e.latency().method, std::string("predicted: tpuv3 profile v1, xla v1 runtime"));
+        e.measured = MeasuredLatency{5.0, 4.0, 6.0, 10, {{"device", "cpu"}}};
+        QCOMPARE(e.latency().source, LatencySource::Measured);
+        QCOMPARE(e.latency().ms, 5.0);
+        QCOMPARE(e.latency().method, std::string("measured on cpu (median of 10)"));
+        QCOMPARE(std::string(latencySourceName(e.latency().source)), std::string("measured"));
     }
 
     void reopenKeepsData() {

@@ -26,9 +26,9 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model->rowCount(), int(CompareTableModel::RowCount));
-        QCOMPARE(model->a().name, QString("efficientnet-b0"));
-        QCOMPARE(model->b().name, QString("efficientnet-x-tpu-b0"));
-        QVERIFY(model->a().platform.contains("TPU v3"));
+        QCOMPARE(model->a().name, std::string("efficientnet-b0"));
+        QCOMPARE(model->b().name, std::string("efficientnet-x-tpu-b0"));
+        QVERIFY(QString::fromStdString(model->a().platform).contains("TPU v3"));
         const double macsRatio = model->index(CompareTableModel::Macs, CompareTableModel::Ratio)
                                      .data(Qt::UserRole)
                                      .toDouble();
@@ -63,10 +63,10 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(page.tableModel(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(page.setNetworks("resnet-50", "efficientnet-b4"));
-        QCOMPARE(page.tableModel()->b().name, QString("efficientnet-b4"));
+        QCOMPARE(page.tableModel()->b().name, std::string("efficientnet-b4"));
         QVERIFY(!page.setNetworks("resnet-50", "nope"));
         QVERIFY(page.setPlatform("h100"));
-        QVERIFY(page.tableModel()->a().platform.contains("H100"));
+        QVERIFY(QString::fromStdString(page.tableModel()->a().platform).contains("H100"));
         QVERIFY(!page.setPlatform("no-such-profile"));
         // Unknown top-1 shows a dash, known ones a percentage.
         const QString top1 = page.tableModel()

@@ -1,6 +1,5 @@
-// FLOPs vs latency: the statistics (Spearman, log-log fit, spread at similar MACs) on exact
-// cases; the page's zoo points, roofline and stats text; a stored run loaded off the GUI thread,
-// with the latest request winning.
+// FLOPs vs latency (the statistics are tested in tst_analysis): the page's zoo points, roofline and
+// stats text; a stored run loaded off the GUI thread, with the latest request winning.
 #include <QImage>
 #include <QProcess>
 #include <QSignalSpy>
@@ -9,7 +8,6 @@
 
 #include "support/cliprocess.h"
 
-#include "models/latencystats.h"
 #include "pages/flopspage.h"
 #include "plots/qcp.h"
 #include "store/store.h"
@@ -49,50 +47,6 @@ QString makeStore(const QTemporaryDir& dir) {
 class TestUiFlops : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void spearman_data() {
-        QTest::addColumn<QList<double>>("x");
-        QTest::addColumn<QList<double>>("y");
-        QTest::addColumn<double>("expected");
-        QTest::newRow("monotone") << QList<double>{1, 2, 3, 4} << QList<double>{1, 10, 100, 1000}
-                                  << 1.0;
-        QTest::newRow("reversed") << QList<double>{1, 2, 3, 4} << QList<double>{4, 3, 2, 1} << -1.0;
-        // Ranks x 1,2,3,4,5 vs y 2,1,4,3,5: 1 - 6*4/(5*24) = 0.8.
-        QTest::newRow("two swaps")
-            << QList<double>{1, 2, 3, 4, 5} << QList<double>{2, 1, 4, 3, 5} << 0.8;
-        QTest::newRow("one point") << QList<double>{1} << QList<double>{1} << 0.0;
-    }
-    void spearman() {
-        QFETCH(QList<double>, x);
-        QFETCH(QList<double>, y);
-        QFETCH(double, expected);
-        const double rho = ui::spearman({x.begin(), x.end()}, {y.begin(), y.end()});
-        QVERIFY2(qAbs(rho - expected) < 1e-12, qPrintable(QString::number(rho)));
-    }
-
-    void logLogFitOfAPowerLaw() {
-        std::vector<double> x, y;
-        for (double v : {1.0, 10.0, 100.0, 1000.0}) {
-            x.push_back(v);
-            y.push_back(3.0 * std::pow(v, 0.5));
-        }
-        const LogLogFit fit = fitLogLog(x, y);
-        QCOMPARE(fit.n, 4);
-        QVERIFY(qAbs(fit.slope - 0.5) < 1e-12);
-        QVERIFY(qAbs(fit.intercept - std::log10(3.0)) < 1e-12);
-        QVERIFY(qAbs(fit.r2 - 1.0) < 1e-12);
-        y[1] *= 4;  // a scatter lowers R²
-        QVERIFY(fitLogLog(x, y).r2 < 0.99);
-    }
-
-    void spreadAtSimilarMacs() {
-        const SpreadPair p =
-            largestSpreadAtSimilarX({1.0, 1.1, 5.0, 1.05}, {2.0, 1.0, 100.0, 6.0}, 0.25);
-        QCOMPARE(p.slower, 3);
-        QCOMPARE(p.faster, 1);
-        QCOMPARE(p.ratio, 6.0);
-        QCOMPARE(largestSpreadAtSimilarX({1.0, 10.0}, {1.0, 2.0}, 0.25).ratio, 0.0);
-    }
-
     void zooPointsAndRoofline() {
         FlopsPage page;
         QVERIFY(page.setPlatform("tpuv3"));

@@ -16,6 +16,7 @@
 #include "pages/runpage.h"
 #include "pages/spacepage.h"
 #include "search/evaluators.h"
+#include "search/plugins.h"
 #include "session.h"
 #include "store/store.h"
 
@@ -50,7 +51,10 @@ void registerSlowEstimator() {
 class TestUiSearch : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { registerSlowEstimator(); }
+    void initTestCase() {
+        registerCorePlugins();  // as the GUI's main() does: the search run kind
+        registerSlowEstimator();
+    }
 
     void searchRunsOffTheGuiThreadAndFillsThePlot() {
         QTemporaryDir dir;

@@ -7,13 +7,11 @@
 #include "engine/jobcontroller.h"
 #include "engine/runkinds.h"
 #include "engine/storewriter.h"
-#include "search/searchrun.h"
 
 namespace archscope::ui {
 
 JobBridge::JobBridge(QObject* parent) : QObject(parent) {
     qRegisterMetaType<archscope::engine::Result>();
-    registerSearchRunKind();  // so searches can start and stored ones resume
 }
 
 JobBridge::~JobBridge() {

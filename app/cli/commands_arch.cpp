@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "analysis/breakdown.h"
 #include "arch/error.h"
 #include "arch/expand.h"
 #include "arch/json.h"
@@ -52,6 +53,7 @@ struct HwOptions {
     std::string runtime;  ///< empty: the profile's default runtime
     std::string dtype;    ///< empty: the profile's default
     int explainLayer = -1;
+    std::string by;  ///< "op", "block", "stage": the breakdown table instead of the layers
 };
 
 struct HwView {
@@ -89,12 +91,113 @@ nlohmann::json groupToJson(const GroupCost& g) {
             {"last_layer", g.lastLayer}};
 }
 
+/// `show --by`: the predicted time by fused op, block or stage, split by the unit bounding each
+/// fused op (the Breakdown view's table).
+void printBreakdown(const NetworkSpec& spec, const std::vector<Layer>& layers, const HwView& hw,
+                    int batch, const std::string& by, bool asJson) {
+    const analysis::Granularity granularity = *analysis::parseGranularity(by);
+    const auto rows = analysis::breakdownRows(layers, hw.groups, hw.profile, granularity);
+    const NetworkPrediction np = summarize(hw.groups, batch, hw.profile.runtime.perStepSeconds);
+    if (asJson) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& r : rows) {
+            nlohmann::json critical = nlohmann::json::object();
+            for (int b = 0; b < kBoundCount; ++b)
+                critical[std::string(boundName(Bound(b)))] = r.criticalSeconds[size_t(b)];
+            list.push_back({{"name", r.name},
+                            {"ops", r.ops},
+                            {"fused_ops", r.fusedOps()},
+                            {"seconds", r.seconds},
+                            {"critical_s", critical},
+                            {"bound", std::string(boundName(r.bound))},
+                            {"matrix_utilization", r.matrixUtilization},
+                            {"vector_utilization", r.vectorUtilization},
+                            {"memory_utilization", r.memoryUtilization},
+                            {"macs", r.usefulMacs},
+                            {"bytes", r.bytes}});
+        }
+        std::cout << nlohmann::json{{"name", spec.name},
+                                    {"profile", hw.profile.name},
+                                    {"runtime", hw.profile.runtime.name},
+                                    {"dtype", std::string(dtypeName(hw.dtype))},
+                                    {"batch", batch},
+                                    {"method", predictionMethod(hw.profile)},
+                                    {"latency_ms", np.latencySeconds * 1e3},
+                                    {"by", by},
+                                    {"rows", list}}
+                         .dump(2)
+                  << "\n";
+        return;
+    }
+    std::cout << spec.name << " on " << hw.profile.displayName << ", " << dtypeName(hw.dtype)
+              << ", batch " << batch << ": " << formatFixed(np.latencySeconds * 1e3, 3) << " ms ("
+              << predictionMethod(hw.profile) << ")\n\n";
+    std::vector<std::string> headers = {by, "ops", "time (us)", "share"};
+    for (int b = 0; b < kBoundCount; ++b)
+        headers.push_back(std::string(boundName(Bound(b))) + " (us)");
+    headers.insert(headers.end(), {"MXU %", "bound"});
+    std::vector<bool> right(headers.size(), true);
+    right[0] = right[1] = right.back() = false;
+    Table table(headers, right);
+    for (const auto& r : rows) {
+        std::vector<std::string> cells = {
+            r.name, by == "op" ? r.firstOp : std::to_string(r.fusedOps()),
+            formatFixed(r.seconds * 1e6, 1),
+            formatFixed(100.0 * r.seconds / np.latencySeconds, 1) + "%"};
+        for (double c : r.criticalSeconds) cells.push_back(c > 0 ? formatFixed(c * 1e6, 1) : "");
+        cells.push_back(formatFixed(100 * r.matrixUtilization, 1));
+        cells.push_back(std::string(boundName(r.bound)));
+        table.addRow(std::move(cells));
+    }
+    table.print(std::cout);
+    std::cout << "\nEach fused op's time goes to the unit that bounds it (matrix, vector, memory) "
+                 "plus its fixed overhead; the columns add up to the time.\n";
+}
+
+/// `show --json`: the network, its layers and, with --hw, each fused op's figures.
+void printShowJson(const NetworkSpec& spec, const Network& net, const std::vector<Layer>& layers,
+                   int batch, const std::optional<HwView>& hw) {
+    const NetworkCost cost = totalCost(layers);
+    nlohmann::json j = {{"name", spec.name},
+                        {"resolution", net.resolution},
+                        {"batch", batch},
+                        {"params", cost.params},
+                        {"macs", cost.macs},
+                        {"hash", networkHash(spec)},
+                        {"network", networkSpecToJson(spec)}};
+    nlohmann::json ls = nlohmann::json::array();
+    for (const auto& l : layers) ls.push_back(layerToJson(l));
+    if (hw) {
+        const NetworkPrediction np =
+            summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
+        j["hw"] = {{"profile", hw->profile.name},
+                   {"runtime", hw->profile.runtime.name},
+                   {"dtype", std::string(dtypeName(hw->dtype))},
+                   {"method", predictionMethod(hw->profile)},
+                   {"latency_ms", np.latencySeconds * 1e3},
+                   {"throughput_ips", np.throughput}};
+        for (size_t g = 0; g < hw->groups.size(); ++g) {
+            const GroupCost& gc = hw->groups[g];
+            for (int i = gc.firstLayer; i <= gc.lastLayer; ++i) {
+                ls[i]["hw"] = i == gc.anchorLayer ? groupToJson(gc)
+                                                  : nlohmann::json{{"fused_into", gc.anchorLayer}};
+            }
+        }
+    }
+    j["layers"] = std::move(ls);
+    std::cout << j.dump(2) << "\n";
+}
+
 void runShow(const std::string& model, int batch, bool asJson, const HwOptions& hwOptions) {
     const NetworkSpec spec = resolveModel(model);
     const Network net = buildNetwork(spec);
     const auto layers = expandLayers(net, batch);
     const NetworkCost cost = totalCost(layers);
     const auto hw = hwView(hwOptions, layers);
+    if (hw && !hwOptions.by.empty()) {
+        printBreakdown(spec, layers, *hw, batch, hwOptions.by, asJson);
+        return;
+    }
     if (hw && hwOptions.explainLayer >= 0) {
         const int g = groupOfLayer(hw->groups, hwOptions.explainLayer);
         if (g < 0) {
@@ -114,35 +217,7 @@ void runShow(const std::string& model, int batch, bool asJson, const HwOptions& 
         return;
     }
     if (asJson) {
-        nlohmann::json j = {{"name", spec.name},
-                            {"resolution", net.resolution},
-                            {"batch", batch},
-                            {"params", cost.params},
-                            {"macs", cost.macs},
-                            {"hash", networkHash(spec)},
-                            {"network", networkSpecToJson(spec)}};
-        nlohmann::json ls = nlohmann::json::array();
-        for (const auto& l : layers) ls.push_back(layerToJson(l));
-        if (hw) {
-            const NetworkPrediction np =
-                summarize(hw->groups, batch, hw->profile.runtime.perStepSeconds);
-            j["hw"] = {{"profile", hw->profile.name},
-                       {"runtime", hw->profile.runtime.name},
-                       {"dtype", std::string(dtypeName(hw->dtype))},
-                       {"method", predictionMethod(hw->profile)},
-                       {"latency_ms", np.latencySeconds * 1e3},
-                       {"throughput_ips", np.throughput}};
-            for (size_t g = 0; g < hw->groups.size(); ++g) {
-                const GroupCost& gc = hw->groups[g];
-                for (int i = gc.firstLayer; i <= gc.lastLayer; ++i) {
-                    ls[i]["hw"] = i == gc.anchorLayer
-                                      ? groupToJson(gc)
-                                      : nlohmann::json{{"fused_into", gc.anchorLayer}};
-                }
-            }
-        }
-        j["layers"] = std::move(ls);
-        std::cout << j.dump(2) << "\n";
+        printShowJson(spec, net, layers, batch, hw);
         return;
     }
     std::cout << spec.name << ": " << net.resolution << "x" << net.resolution << " input, batch "
@@ -206,6 +281,8 @@ void runShow(const std::string& model, int batch, bool asJson, const HwOptions& 
     }
 }
 
+}  // namespace
+
 void addArchCommands(CLI::App& app) {
     auto* zoo = app.add_subcommand("zoo", "List the zoo models with resolution, params and MACs");
     auto zooJson = std::make_shared<bool>(false);
@@ -225,14 +302,15 @@ void addArchCommands(CLI::App& app) {
     show->add_option("--runtime", hwOptions->runtime, "With --hw: " + runtimeOptionHelp())
         ->needs(hwOpt);
     show->add_option("--dtype", hwOptions->dtype, "With --hw: " + dtypeNameList())->needs(hwOpt);
-    show->add_option("--explain", hwOptions->explainLayer,
-                     "With --hw: the numbers behind layer N's time")
-        ->needs(hwOpt);
+    auto* explain = show->add_option("--explain", hwOptions->explainLayer,
+                                     "With --hw: the numbers behind layer N's time")
+                        ->needs(hwOpt);
+    show->add_option("--by", hwOptions->by,
+                     "With --hw: the time by fused op, block or stage, split by bounding unit")
+        ->check(CLI::IsMember({"op", "block", "stage"}))
+        ->needs(hwOpt)
+        ->excludes(explain);
     show->callback([=] { runShow(*model, *batch, *showJson, *hwOptions); });
 }
-
-const CommandRegistrar registrar(10, addArchCommands);
-
-}  // namespace
 
 }  // namespace archscope::cli

@@ -207,6 +207,8 @@ void runEstimate(EstimateArgs& a) {
 #endif
 }
 
+}  // namespace
+
 void addEstimateCommands(CLI::App& app) {
     auto a = std::make_shared<EstimateArgs>();
     auto* cmd = app.add_subcommand(
@@ -267,7 +269,4 @@ void addEstimateCommands(CLI::App& app) {
     cmd->callback([a] { runEstimate(*a); });
 }
 
-const CommandRegistrar registrar(45, addEstimateCommands);
-
-}  // namespace
 }  // namespace archscope::cli

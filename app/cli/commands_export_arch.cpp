@@ -34,6 +34,8 @@ void runExportArch(const std::string& model, const std::string& format, const st
     std::cerr << "wrote " << spec.name << " as " << format << " to " << out << "\n";
 }
 
+}  // namespace
+
 void addExportArchCommands(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "export-arch", "Write a network as IR JSON, TF block strings or a PyTorch nn.Module file");
@@ -49,9 +51,5 @@ void addExportArchCommands(CLI::App& app) {
     cmd->add_option("--out,-o", *out, "Output file (default: stdout)");
     cmd->callback([=] { runExportArch(*model, *format, *out); });
 }
-
-const CommandRegistrar registrar(20, addExportArchCommands);
-
-}  // namespace
 
 }  // namespace archscope::cli

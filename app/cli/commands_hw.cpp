@@ -4,6 +4,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "analysis/comparison.h"
 #include "arch/error.h"
 #include "arch/expand.h"
 #include "hw/model.h"
@@ -188,9 +189,90 @@ void runPredict(const std::vector<std::string>& models, const std::string& hw,
                  "ops by what limits each.\n";
 }
 
+/// `compare A B --hw P`: two networks side by side, why one is faster, and the per-stage split.
+void runComparePair(const std::vector<std::string>& models, const std::string& hw,
+                    const std::string& runtime, int batch, const std::string& dtypeName_,
+                    bool asJson) {
+    const Profile p = loadPlatform(hw, runtime);
+    const Dtype dtype = dtypeFor(p, dtypeName_);
+    const auto a = analysis::summarizeNetwork(resolveModel(models[0]), p, batch, dtype);
+    const auto b = analysis::summarizeNetwork(resolveModel(models[1]), p, batch, dtype);
+    const analysis::Explanation why = analysis::explainDifference(a, b);
+    auto summaryJson = [](const analysis::NetworkSummary& s) {
+        nlohmann::json bounds = nlohmann::json::object();
+        for (int i = 0; i < kBoundCount; ++i)
+            bounds[std::string(boundName(Bound(i)))] = s.prediction.secondsByBound[size_t(i)];
+        return nlohmann::json{{"name", s.name},
+                              {"params", s.params},
+                              {"macs_per_image", s.macsPerImage},
+                              {"latency_ms", s.prediction.latencySeconds * 1e3},
+                              {"throughput_ips", s.prediction.throughput},
+                              {"fused_ops", s.prediction.groups},
+                              {"matrix_utilization", s.matrixUtilization},
+                              {"seconds_by_bound", bounds},
+                              {"published_top1", s.publishedTop1 ? nlohmann::json(*s.publishedTop1)
+                                                                 : nlohmann::json()}};
+    };
+    if (asJson) {
+        std::cout << nlohmann::json{{"profile", p.name},
+                                    {"runtime", p.runtime.name},
+                                    {"dtype", std::string(dtypeName(dtype))},
+                                    {"batch", batch},
+                                    {"method", predictionMethod(p)},
+                                    {"a", summaryJson(a)},
+                                    {"b", summaryJson(b)},
+                                    {"explanation", analysis::explanationToJson(why)},
+                                    {"stages",
+                                     {{"a", analysis::stageSplitToJson(a.stages)},
+                                      {"b", analysis::stageSplitToJson(b.stages)}}}}
+                         .dump(2)
+                  << "\n";
+        return;
+    }
+    std::cout << "A = " << a.name << ", B = " << b.name << " on " << p.displayName << ", "
+              << dtypeName(dtype) << ", batch " << batch << " (" << predictionMethod(p) << ")\n\n";
+    Table figures({"", "A", "B", "B/A"}, {false, true, true, true});
+    auto add = [&](const std::string& label, double va, double vb, int decimals) {
+        figures.addRow({label, formatFixed(va, decimals), formatFixed(vb, decimals),
+                        va > 0 ? formatFixed(vb / va, 2) : "-"});
+    };
+    add("params (M)", a.params / 1e6, b.params / 1e6, 2);
+    add("GMACs per image", a.macsPerImage / 1e9, b.macsPerImage / 1e9, 3);
+    add("latency (ms)", a.prediction.latencySeconds * 1e3, b.prediction.latencySeconds * 1e3, 3);
+    add("throughput (img/s)", a.prediction.throughput, b.prediction.throughput, 0);
+    add("matrix utilization (%)", 100 * a.matrixUtilization, 100 * b.matrixUtilization, 1);
+    for (int i = 0; i < kBoundCount; ++i) {
+        add(std::string(boundName(Bound(i))) + "-bound (ms)",
+            a.prediction.secondsByBound[size_t(i)] * 1e3,
+            b.prediction.secondsByBound[size_t(i)] * 1e3, 3);
+    }
+    figures.print(std::cout);
+    std::cout << "\nWhy:\n";
+    for (const auto& sentence : analysis::explanationSentences(why))
+        std::cout << "- " << sentence << "\n";
+    std::cout << "\nPer stage (predicted time, the unit bounding most of it):\n";
+    Table stages({"stage", "A (us)", "A bound", "B (us)", "B bound"},
+                 {false, true, false, true, false});
+    for (const auto& ra : a.stages) {
+        std::vector<std::string> cells = {ra.name, formatFixed(ra.seconds * 1e6, 1),
+                                          std::string(boundName(ra.bound)), "-", ""};
+        for (const auto& rb : b.stages) {
+            if (rb.stage != ra.stage) continue;
+            cells[3] = formatFixed(rb.seconds * 1e6, 1);
+            cells[4] = std::string(boundName(rb.bound));
+        }
+        stages.addRow(std::move(cells));
+    }
+    stages.print(std::cout);
+}
+
+// Long (~95 lines): checks, then one loop that fills the JSON and the table row by row; the
+// two layouts (narrow, --wide) differ only in the headers.
 void runCompare(const std::vector<std::string>& families, const std::vector<std::string>& hws,
-                const std::string& runtime, int batch, const std::string& dtypeName_, bool asJson) {
-    if (families.size() != 2) throw ArchError("compare needs exactly two --family options");
+                const std::string& runtime, int batch, const std::string& dtypeName_, bool asJson,
+                bool wide) {
+    if (families.size() != 2)
+        throw ArchError("compare needs two models or exactly two --family options");
     if (hws.empty() || hws.size() > 2) throw ArchError("compare needs one or two --hw options");
     const auto known = zooFamilies();
     for (const auto& f : families) {
@@ -221,15 +303,20 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
     };
     const bool partial = common.size() < std::max(levelsA.size(), levelsB.size());
     nlohmann::json levels = nlohmann::json::array();
-    std::vector<std::string> headers = {"level", "MACs " + b + "/" + a};
-    for (const auto& p : profiles) {
-        headers.push_back(p.name + " " + a + " (ms)");
-        headers.push_back(p.name + " " + b + " (ms)");
-        headers.push_back(p.name + " latency " + b + "/" + a);
+    // The narrow layout names families A/B and platforms 1/2 in a legend so two platforms fit a
+    // 100-column terminal; --wide spells them out in every header.
+    std::vector<std::string> headers = {"level", wide ? "MACs " + b + "/" + a : "MACs B/A"};
+    for (size_t i = 0; i < profiles.size(); ++i) {
+        const std::string& pn = profiles[i].name;
+        const std::string at = "@" + std::to_string(i + 1);
+        headers.push_back(wide ? pn + " " + a + " (ms)" : "A ms" + at);
+        headers.push_back(wide ? pn + " " + b + " (ms)" : "B ms" + at);
+        headers.push_back(wide ? pn + " latency " + b + "/" + a : "B/A" + at);
     }
     if (profiles.size() == 2) {
-        headers.push_back("speed-up " + a + " " + profiles[0].name + "->" + profiles[1].name);
-        headers.push_back("speed-up " + b + " " + profiles[0].name + "->" + profiles[1].name);
+        const std::string move = profiles[0].name + "->" + profiles[1].name;
+        headers.push_back(wide ? "speed-up " + a + " " + move : "A 1->2");
+        headers.push_back(wide ? "speed-up " + b + " " + move : "B 1->2");
     }
     Table table(headers, std::vector<bool>(headers.size(), true));
     for (int level : common) {
@@ -276,9 +363,11 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
                   << "\n";
         return;
     }
-    std::cout << "batch " << batch << "; ratios are " << b << " / " << a
-              << " (latency ratio < 1: " << b << " is faster)\n";
-    for (const auto& p : profiles) std::cout << p.name << ": " << predictionMethod(p) << "\n";
+    std::cout << "A = " << a << ", B = " << b << "; batch " << batch
+              << "; ratios are B / A (latency ratio < 1: B is faster)\n";
+    for (size_t i = 0; i < profiles.size(); ++i)
+        std::cout << (wide ? "" : std::to_string(i + 1) + " = ") << profiles[i].name << ": "
+                  << predictionMethod(profiles[i]) << "\n";
     if (partial) {
         std::cout << "levels compared: " << levelRange(common) << ", the ones both define (" << a
                   << ": " << levelRange(levelsA) << ", " << b << ": " << levelRange(levelsB)
@@ -287,6 +376,8 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
     std::cout << "\n";
     table.print(std::cout);
 }
+
+}  // namespace
 
 void addHwCommands(CLI::App& app) {
     auto* profiles =
@@ -320,24 +411,38 @@ void addHwCommands(CLI::App& app) {
 
     auto* compare = app.add_subcommand(
         "compare",
-        "Two model families level by level (the levels both define, B0..B7) on one or two "
-        "platforms");
+        "Two models on one platform (figures, why one is faster, per-stage split), or two model "
+        "families level by level (the levels both define, B0..B7) on one or two platforms");
+    auto pair = std::make_shared<std::vector<std::string>>();
+    auto wide = std::make_shared<bool>(false);
+    compare->add_option("model", *pair, "Two zoo names or architecture .json files")->expected(2);
     auto families = std::make_shared<std::vector<std::string>>();
     auto hws = std::make_shared<std::vector<std::string>>();
     auto cbatch = std::make_shared<int>(1);
     auto cdtype = std::make_shared<std::string>();
     auto cjson = std::make_shared<bool>(false);
-    compare->add_option("--family", *families, "A zoo family (give two)")->required();
-    compare->add_option("--hw", *hws, "A profile (give one or two)")->required();
+    compare->add_option("--family", *families, "A zoo family (give two; instead of two models)");
+    compare->add_option("--hw", *hws, "A profile (one; with --family, one or two)")->required();
     compare->add_option("--batch", *cbatch, "Batch size")->check(CLI::Range(1, 1 << 16));
     auto cruntime = std::make_shared<std::string>();
     compare->add_option("--runtime", *cruntime, runtimeOptionHelp() + "; applies to every --hw");
     compare->add_option("--dtype", *cdtype, dtypeNameList() + " (default: each profile's)");
     compare->add_flag("--json", *cjson, "One JSON document on stdout");
-    compare->callback([=] { runCompare(*families, *hws, *cruntime, *cbatch, *cdtype, *cjson); });
+    compare->add_flag("--wide", *wide,
+                      "With --family: full family and platform names in every column header");
+    compare->callback([=] {
+        if (!pair->empty() && !families->empty())
+            throw ArchError("compare takes either two models or two --family options, not both");
+        if (pair->empty()) {
+            runCompare(*families, *hws, *cruntime, *cbatch, *cdtype, *cjson, *wide);
+            return;
+        }
+        if (hws->size() != 1)
+            throw ArchError(
+                "compare of two models needs exactly one --hw (give two --family "
+                "options to compare families across platforms)");
+        runComparePair(*pair, hws->front(), *cruntime, *cbatch, *cdtype, *cjson);
+    });
 }
 
-const CommandRegistrar registrar(30, addHwCommands);
-
-}  // namespace
 }  // namespace archscope::cli

@@ -83,6 +83,8 @@ void runImport(const ImportArgs& a) {
     }
 }
 
+}  // namespace
+
 void addImportCommands(CLI::App& app) {
     auto a = std::make_shared<ImportArgs>();
     auto* cmd = app.add_subcommand(
@@ -99,9 +101,5 @@ void addImportCommands(CLI::App& app) {
     cmd->add_flag("--json", a->json, "One JSON document on stdout");
     cmd->callback([a] { runImport(*a); });
 }
-
-const CommandRegistrar registrar(70, addImportCommands);
-
-}  // namespace
 
 }  // namespace archscope::cli

@@ -185,9 +185,9 @@ void runLacsCommand(const LacsOptions& o) {
     printReport(lacsReportFromStore(path, runId), o, runId, elapsed());
 }
 
-void addLacsCommands(CLI::App& app) {
-    registerLacsRunKind();  // so `resume` can rebuild lacs runs too
+}  // namespace
 
+void addLacsCommands(CLI::App& app) {
     auto* lacs = app.add_subcommand(
         "lacs",
         "Latency-aware compound scaling of a base network into a family, each member on "
@@ -221,7 +221,4 @@ void addLacsCommands(CLI::App& app) {
     lacs->callback([l] { runLacsCommand(*l); });
 }
 
-const CommandRegistrar registrar(41, addLacsCommands);
-
-}  // namespace
 }  // namespace archscope::cli

@@ -27,7 +27,8 @@ using nlohmann::json;
 
 struct SearchOptions {
     std::string db, space = "efficientnet-x", hw, runtime, measure, accuracy = "zero-cost",
-                    algo = "evolution", objective = "pareto", dtype, settings, references;
+                    algo = "evolution", objective = "pareto", dtype, settings;
+    std::vector<std::string> references;  ///< --references a,b (CLI11 splits at the commas)
     int budget = 100, batch = 1, population = 50, tournament = 10;
     uint64_t seed = 0;
     double targetMs = 0.0;
@@ -46,17 +47,17 @@ void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
         NetworkSpec spec = reader.architectureSpec(e.architectureId);
         // A reference may be stored under another name first (X-TPU-B0 is the X space's base).
         if (e.seq) spec.name = searchReferenceName(run.params, *e.seq).value_or(spec.name);
-        const double latency = e.measured ? e.measured->medianMs : e.predictedMs.value_or(NAN);
+        const store::LatencyFigure latency = e.latency();
         json blocks = json::array();
         for (const auto& b : spec.blocks) blocks.push_back(formatBlockString(b));
         return json{{"arch", spec.name},
                     {"hash", e.archHash},
                     {"blocks", blocks},
-                    {"latency_ms", latency},
-                    {"latency_source", e.measured ? "measured" : "predicted"},
+                    {"latency_ms", latency.known() ? json(latency.ms) : json()},
+                    {"latency_source", store::latencySourceName(latency.source)},
                     {"accuracy", e.accuracy ? json(e.accuracy->value) : json()},
                     {"estimator", e.accuracy ? e.accuracy->estimator : ""},
-                    {"metric", e.accuracy ? e.accuracy->settings.value("metric", "") : ""},
+                    {"metric", e.accuracy ? e.accuracy->figure().metric : ""},
                     {"macs", e.macs ? json(*e.macs) : json()},
                     {"seq", e.seq ? json(*e.seq) : json()}};
     };
@@ -64,8 +65,12 @@ void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
     for (int64_t id : frontIds) {
         if (auto it = byId.find(id); it != byId.end()) front.push_back(row(*it->second));
     }
+    // A front member always has a latency (the search judged it by one); unknown sorts last.
+    auto latencyOf = [](const json& r) {
+        return r["latency_ms"].is_null() ? INFINITY : r["latency_ms"].get<double>();
+    };
     std::sort(front.begin(), front.end(),
-              [](const json& a, const json& b) { return a["latency_ms"] < b["latency_ms"]; });
+              [&](const json& a, const json& b) { return latencyOf(a) < latencyOf(b); });
     for (const auto& e : evaluations) {
         if (e.seq && *e.seq < 0) references.push_back(row(e));
     }
@@ -85,11 +90,12 @@ void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
     Table table({"arch", "latency (ms)", metric, "GMACs", "estimator"},
                 {false, true, true, true, false});
     auto add = [&](const json& r, const std::string& prefix) {
-        table.addRow({prefix + r["arch"].get<std::string>(),
-                      formatFixed(r["latency_ms"].get<double>(), 4),
-                      r["accuracy"].is_null() ? "-" : formatFixed(r["accuracy"].get<double>(), 3),
-                      r["macs"].is_null() ? "-" : formatFixed(r["macs"].get<double>() / 1e9, 3),
-                      r["estimator"].get<std::string>()});
+        table.addRow(
+            {prefix + r["arch"].get<std::string>(),
+             r["latency_ms"].is_null() ? "-" : formatFixed(r["latency_ms"].get<double>(), 4),
+             r["accuracy"].is_null() ? "-" : formatFixed(r["accuracy"].get<double>(), 3),
+             r["macs"].is_null() ? "-" : formatFixed(r["macs"].get<double>() / 1e9, 3),
+             r["estimator"].get<std::string>()});
     };
     for (const auto& r : front) add(r, "");
     for (const auto& r : references) add(r, "(reference) ");
@@ -113,13 +119,7 @@ void runSearch(const SearchOptions& o) {
     p.measureDevice = o.measure;
     p.accuracy = o.accuracy;
     p.accuracySettings = parseAccuracySettings(o.settings);
-    if (!o.references.empty()) {
-        p.references.clear();
-        std::stringstream in(o.references);
-        for (std::string r; std::getline(in, r, ',');) {
-            if (!r.empty()) p.references.push_back(r);
-        }
-    }
+    if (!o.references.empty()) p.references = o.references;
     // Every argument checked before the store is opened: a bad one creates no file.
     engine::validateRunParams(kSearchKind, p.toJson());
     const auto path = dbPath(o.db);
@@ -158,9 +158,9 @@ void runSpaces(bool asJson) {
     }
 }
 
-void addSearchCommands(CLI::App& app) {
-    registerSearchRunKind();  // so `resume` can rebuild search runs too
+}  // namespace
 
+void addSearchCommands(CLI::App& app) {
     auto* search =
         app.add_subcommand("search", "Platform-aware architecture search (stored, resumable)");
     auto o = std::make_shared<SearchOptions>();
@@ -196,8 +196,10 @@ void addSearchCommands(CLI::App& app) {
     search->add_option("--batch", o->batch, "Batch size for latency")
         ->check(CLI::Range(1, 1 << 16));
     search->add_option("--dtype", o->dtype, dtypeNameList() + " (default: the profile's)");
-    search->add_option("--references", o->references,
-                       "Comma-separated models evaluated the same way as reference points");
+    search
+        ->add_option("--references", o->references,
+                     "Comma-separated models evaluated the same way as reference points")
+        ->delimiter(',');
     search->add_flag("--json", o->json, "The front as one JSON document on stdout");
     search->callback([o] { runSearch(*o); });
 
@@ -207,7 +209,4 @@ void addSearchCommands(CLI::App& app) {
     spaces->callback([spacesJson] { runSpaces(*spacesJson); });
 }
 
-const CommandRegistrar registrar(40, addSearchCommands);
-
-}  // namespace
 }  // namespace archscope::cli

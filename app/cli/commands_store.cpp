@@ -76,18 +76,9 @@ void runExport(const std::string& db, int64_t runId, const std::string& format,
     if (!out.flush()) throw ArchError("cannot write " + outPath + " (disk full?)");
 }
 
-std::vector<std::string> splitComma(const std::string& text) {
-    std::vector<std::string> parts;
-    std::stringstream in(text);
-    std::string part;
-    while (std::getline(in, part, ','))
-        if (!part.empty()) parts.push_back(part);
-    return parts;
-}
-
 struct SweepOptions {
     std::string db;
-    std::string models;
+    std::vector<std::string> models;  ///< --models a,b,c (CLI11 splits at the commas)
     int64_t random = 0;
     uint64_t seed = 0;
     int batch = 1;
@@ -100,13 +91,15 @@ void runSweep(const SweepOptions& o) {
         throw ArchError("sweep: give either --models a,b,c or --random N (with --seed S)");
     const engine::SweepParams params =
         o.random > 0 ? engine::SweepParams::forRandom(o.random, o.seed, o.batch)
-                     : engine::SweepParams::forModels(splitComma(o.models), o.batch);
+                     : engine::SweepParams::forModels(o.models, o.batch);
     engine::validateRunParams(engine::kSweepKind, params.toJson());  // before any file
     auto writer = std::make_shared<engine::StoreWriter>(dbPath(o.db));
     const int64_t runId =
         engine::createRun(*writer, engine::kSweepKind, params.toJson(), params.total());
     runToEnd(writer, runId, o.json, o.workers);
 }
+
+}  // namespace
 
 void addStoreCommands(CLI::App& app) {
     auto* runs = app.add_subcommand("runs", "List the runs in a result store with their status");
@@ -133,7 +126,8 @@ void addStoreCommands(CLI::App& app) {
         "sweep", "Store IR costs (MACs, params, per-layer bytes) of models or random variants");
     auto so = std::make_shared<SweepOptions>();
     addDbOption(sweep, so->db);
-    auto* models = sweep->add_option("--models", so->models, "Comma-separated zoo names or files");
+    auto* models = sweep->add_option("--models", so->models, "Comma-separated zoo names or files")
+                       ->delimiter(',');
     auto* random =
         sweep->add_option("--random", so->random, "Number of random EfficientNet-B0 variants")
             ->check(CLI::Range(int64_t(1), int64_t(100000000)));
@@ -160,13 +154,11 @@ void addStoreCommands(CLI::App& app) {
         // Resume never creates a store: a typo in --db is an error, not a new empty file.
         auto writer =
             std::make_shared<engine::StoreWriter>(dbPath(*resDb), store::OpenMode::ExistingOnly);
-        writer->call([&](store::ResultStore& s) { return s.requireRun(*resRun); });
+        // Read-only: a run another process owns (and may hold the write lock for) is refused
+        // at once by runToEnd's lease check, not after the writer's busy timeout.
+        store::StoreReader(writer->path()).requireRun(*resRun);
         runToEnd(writer, *resRun, *resJson, *resWorkers);
     });
 }
-
-const CommandRegistrar registrar(50, addStoreCommands);
-
-}  // namespace
 
 }  // namespace archscope::cli

@@ -146,6 +146,8 @@ void runMeasure(const MeasureArgs& a) {
     }
 }
 
+}  // namespace
+
 void addTorchCommands(CLI::App& app) {
     auto a = std::make_shared<MeasureArgs>();
     auto* cmd = app.add_subcommand(
@@ -167,9 +169,6 @@ void addTorchCommands(CLI::App& app) {
     cmd->callback([a] { runMeasure(*a); });
 }
 
-const CommandRegistrar registrar(40, addTorchCommands);
-
-}  // namespace
 }  // namespace archscope::cli
 
 #endif  // ARCHSCOPE_HAS_TORCH

@@ -59,6 +59,8 @@ nlohmann::json fitJson(const RuntimeFitResult& r) {
             {"evaluations", r.evaluations}};
 }
 
+// Long (~100 lines): the optional runtime fit, then the table, the JSON and the notes, each a
+// short block over the same results.
 void runValidate(const ValidateOptions& opt) {
     const bool asJson = opt.json;
     std::vector<ValidationTable> tables;
@@ -163,6 +165,8 @@ void runValidate(const ValidateOptions& opt) {
     for (const auto& line : skippedLines) std::cout << "skipped " << line << "\n";
 }
 
+}  // namespace
+
 void addValidateCommands(CLI::App& app) {
     auto* validate = app.add_subcommand(
         "validate",
@@ -185,7 +189,4 @@ void addValidateCommands(CLI::App& app) {
     validate->callback([o] { runValidate(*o); });
 }
 
-const CommandRegistrar registrar(35, addValidateCommands);
-
-}  // namespace
 }  // namespace archscope::cli

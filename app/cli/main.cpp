@@ -5,7 +5,7 @@
 
 #include "arch/error.h"
 #include "registry.h"
-#include "search/imagenet_predictor.h"
+#include "search/plugins.h"
 #include "util/json_input.h"
 #ifdef ARCHSCOPE_HAS_TORCH
 #include "torch/evaluator_registry.h"
@@ -34,11 +34,28 @@ int main(int argc, char** argv) {
                  "archscope-cli"};
     app.require_subcommand(1);
     app.set_version_flag("--version", versionText());
-    archscope::registerCoreEvaluators();  // imagenet accuracy (no LibTorch)
+    // Everything the binary can do is plugged in here, explicitly (no static registrars).
+    archscope::registerCorePlugins();  // run kinds search + lacs, the imagenet estimator
 #ifdef ARCHSCOPE_HAS_TORCH
     archscope::registerTorchEvaluators();  // proxy / zero-cost accuracy, cpu / cuda measurement
 #endif
-    archscope::cli::addRegisteredCommands(app);
+    namespace cli = archscope::cli;
+    cli::addArchCommands(app);
+    cli::addExportArchCommands(app);
+    cli::addHwCommands(app);
+    cli::addValidateCommands(app);
+    cli::addSearchCommands(app);
+#ifdef ARCHSCOPE_HAS_TORCH
+    cli::addTorchCommands(app);
+#endif
+    cli::addLacsCommands(app);
+#ifdef ARCHSCOPE_HAS_TORCH
+    cli::addCalibrateCommand(app);
+#endif
+    cli::addEstimateCommands(app);
+    cli::addStoreCommands(app);
+    cli::addCalibrateFromCommand(app);
+    cli::addImportCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,21 +1,27 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
 namespace archscope::cli {
 
-/// Each commands_*.cpp registers its subcommands with a static CommandRegistrar; main() adds
-/// them in `order` (so `--help` lists them in a stable, meaningful order).
-using CommandAdder = std::function<void(CLI::App&)>;
-
-struct CommandRegistrar {
-    CommandRegistrar(int order, CommandAdder adder);
-};
-
-void addRegisteredCommands(CLI::App& app);
+// One function per commands_<group>.cpp adds its subcommands; main() calls them in the order
+// `--help` lists them, so what the binary offers is read in one place.
+void addArchCommands(CLI::App& app);        ///< zoo, show
+void addExportArchCommands(CLI::App& app);  ///< export-arch
+void addHwCommands(CLI::App& app);          ///< profiles, runtimes, predict, compare
+void addValidateCommands(CLI::App& app);    ///< validate
+void addSearchCommands(CLI::App& app);      ///< search, spaces
+void addLacsCommands(CLI::App& app);        ///< lacs
+void addEstimateCommands(CLI::App& app);    ///< estimate
+void addStoreCommands(CLI::App& app);       ///< runs, export, sweep, resume
+void addCalibrateFromCommand(CLI::App& app);
+void addImportCommands(CLI::App& app);
+#ifdef ARCHSCOPE_HAS_TORCH
+void addTorchCommands(CLI::App& app);     ///< measure
+void addCalibrateCommand(CLI::App& app);  ///< calibrate (measures on this machine)
+#endif
 
 /// The help text of every --runtime option (lists the shipped runtimes).
 std::string runtimeOptionHelp();

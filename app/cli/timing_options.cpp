@@ -18,9 +18,11 @@ void addTimingOptions(CLI::App* cmd, TimingArgs& a) {
     cmd->add_option("--clock", a.clock,
                     "wall: elapsed time; thread-cpu: the measuring thread's CPU time (CPU at "
                     "--threads 1 only, robust on a loaded machine)")
+        ->check(CLI::IsMember({"wall", "thread-cpu"}))
         ->capture_default_str();
     cmd->add_option("--statistic", a.statistic,
                     "Which statistic of the timed passes is the latency: median, p10 or min")
+        ->check(CLI::IsMember({"median", "p10", "min"}))
         ->capture_default_str();
     cmd->add_flag("--default-allocator", a.defaultAllocator,
                   "Leave glibc malloc as it is (by default it keeps freed memory so that large "
@@ -32,6 +34,7 @@ MeasureOptions toMeasureOptions(const TimingArgs& a) {
     m.threads = a.threads;
     m.reps = a.reps;
     m.warmup = a.warmup;
+    // The options' validators already refused other words; this guards other callers.
     const auto clock = timingClockFromName(a.clock);
     if (!clock) throw ArchError("unknown --clock \"" + a.clock + "\"; use wall or thread-cpu");
     m.clock = *clock;

@@ -16,7 +16,7 @@
 #include "pages/modelspage.h"
 #include "pages/validationpage.h"
 #include "screenshot.h"
-#include "search/imagenet_predictor.h"
+#include "search/plugins.h"
 #include "session.h"
 
 namespace {
@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
     parser.addOptions({screenshot, view, model, db, hw, run});
     parser.process(app);
 
-    archscope::registerCoreEvaluators();  // imagenet accuracy (no LibTorch)
+    // Everything the GUI's jobs can use is plugged in here, explicitly (no static registrars).
+    archscope::registerCorePlugins();  // run kinds search + lacs, the imagenet estimator
 #ifdef ARCHSCOPE_HAS_TORCH
     archscope::registerTorchEvaluators();  // proxy / zero-cost accuracy, cpu / cuda measurement
 #endif

@@ -102,6 +102,7 @@ Network buildValidated(const NetworkSpec& spec);
 
 }  // namespace
 
+// Long (~80 lines) to read like the reference builder it reproduces, one rule after another.
 Network buildNetwork(const NetworkSpec& spec) {
     validate(spec);
     try {

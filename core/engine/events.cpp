@@ -32,8 +32,12 @@ struct ToJson {
                 {"hash", e.archHash},
                 {"macs", orNull(e.macs)},
                 {"params", orNull(e.params)},
-                {"latency_ms", orNull(e.latencyMs)},
-                {"accuracy", orNull(e.accuracy)},
+                {"latency_ms", orNull(e.latencyMs())},
+                {"latency_source", store::latencySourceName(e.latency.source)},
+                {"latency_method", e.latency.method},
+                {"accuracy", orNull(e.accuracyValue())},
+                {"estimator", e.accuracy ? e.accuracy->estimator : ""},
+                {"metric", e.accuracy ? e.accuracy->metric : ""},
                 {"method", e.method}};
     }
     nlohmann::json operator()(const Finished& e) const {

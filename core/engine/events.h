@@ -7,6 +7,8 @@
 #include <string>
 #include <variant>
 
+#include "store/figures.h"
+
 namespace archscope::engine {
 
 /// The job has begun (or resumed): `alreadyDone` evaluations were found in the store.
@@ -24,7 +26,8 @@ struct Progress {
     std::optional<double> etaSeconds;  ///< unknown until this session finished something
 };
 
-/// One evaluation was computed and handed to the store writer.
+/// One evaluation was computed and handed to the store writer. Latency and accuracy are typed
+/// (source, value, what they are); `method` is the whole text for people, never parsed.
 struct Result {
     int64_t runId = 0;
     int64_t seq = 0;
@@ -32,9 +35,14 @@ struct Result {
     std::string archHash;
     std::optional<int64_t> macs;
     std::optional<int64_t> params;
-    std::optional<double> latencyMs;
-    std::optional<double> accuracy;
+    store::LatencyFigure latency;                   ///< store::judgedLatency of the evaluation
+    std::optional<store::AccuracyFigure> accuracy;  ///< unset when none was estimated
     std::string method;
+
+    std::optional<double> latencyMs() const { return latency.value(); }
+    std::optional<double> accuracyValue() const {
+        return accuracy ? std::optional<double>(accuracy->value) : std::nullopt;
+    }
 };
 
 /// The job ended and everything it produced is committed. `cancelled`: stopped before the end.

@@ -66,7 +66,9 @@ int64_t createRun(StoreWriter& writer, const std::string& kind, const nlohmann::
 std::unique_ptr<JobController> controllerForRun(std::shared_ptr<StoreWriter> writer, int64_t runId,
                                                 EventSink sink, int workers) {
     // The lease first: a run another live process works on is refused before anything of it
-    // is read or written (the refusal rolls back and changes nothing).
+    // is written. A read-only look answers at once, even while the owner holds the write lock
+    // (WAL readers never wait); taking the lease in the writer's transaction is what decides.
+    store::requireNoOtherLiveOwner(store::StoreReader(writer->path()).requireRun(runId));
     const store::RunRecord run = writer->call([runId](store::ResultStore& s) {
         s.takeRunLease(runId);
         return s.requireRun(runId);

@@ -79,7 +79,7 @@ public:
                      item.hash,
                      item.evaluation.macs,
                      item.evaluation.params,
-                     std::nullopt,
+                     item.evaluation.latency(),  // a sweep counts costs: no latency
                      std::nullopt,
                      kIrCostMethod};
             ctx.writer().post([item = std::move(item)](store::ResultStore& s) mutable {

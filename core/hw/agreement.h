@@ -15,7 +15,5 @@ struct AgreementStats {
 };
 AgreementStats compareLatencies(const std::vector<double>& predicted,
                                 const std::vector<double>& measured);
-/// Kendall's tau-b of two equally long series; 0 when fewer than two pairs differ.
-double kendallTau(const std::vector<double>& a, const std::vector<double>& b);
 
 }  // namespace archscope

@@ -21,8 +21,6 @@
 namespace archscope {
 namespace {
 
-constexpr const char* kOpNames[kVectorOpCount] = {
-    "bn", "relu", "relu6", "swish", "sigmoid", "multiply", "add", "pool", "depthwise_mac"};
 constexpr std::string_view kOpPrefix = "vector.ops_per_element.";
 
 std::string formatValue(double v) {
@@ -54,6 +52,36 @@ std::array<double, kSlotCount> slotsOf(const Profile& p) {
     s[kPerStep] = p.runtime.perStepSeconds * 1e6;
     for (int c = 0; c < kOpClassCount; ++c) s[kClassEff0 + c] = p.runtime.efficiency[size_t(c)];
     return s;
+}
+
+/// The profile-file name of each slot: the one place that ties the Slot layout to names
+/// (fittableParameterNames lists them in slot order).
+std::string slotName(int slot) {
+    switch (slot) {
+        case kMatrixEff:
+            return "matrix.efficiency";
+        case kVectorEff:
+            return "vector.efficiency";
+        case kMemoryEff:
+            return "memory.efficiency";
+        case kPerFusedOp:
+            return "overhead.per_fused_op";
+        case kPerLaunch:
+            return "overhead.per_kernel_launch";
+        case kOverlap:
+            return "memory.overlap";
+        case kBandwidth:
+            return "memory.bandwidth";
+        case kWeightBandwidth:
+            return "memory.weight_bandwidth";
+        case kPerStep:
+            return "overhead.per_step";
+        default:
+            break;
+    }
+    if (slot >= kOps0 && slot < kOps0 + kVectorOpCount)
+        return std::string(kOpPrefix) + std::string(vectorOpName(VectorOp(slot - kOps0)));
+    return "efficiency." + std::string(opClassName(OpClass(slot - kClassEff0)));
 }
 
 int slotOf(std::string_view name) {
@@ -180,7 +208,8 @@ PreparedSample prepare(const Profile& base, const CalibrationSample& s, Dtype dt
     return out;
 }
 
-/// Evaluates predictions from the linear parts; the same arithmetic as model.cpp's finish().
+/// Evaluates predictions from the linear parts: scales them by the candidate parameters, then
+/// combines them with the model's own fusedOpSeconds.
 class FastModel {
 public:
     FastModel(const Profile& base, bool sharesUnits)
@@ -200,17 +229,13 @@ public:
         for (const auto& g : s.groups) {
             double vector = 0.0;
             for (int op = 0; op < kVectorOpCount; ++op) vector += g.vectorPerOp[op] * x[kOps0 + op];
-            const double matrix = g.matrix / x[kMatrixEff];
-            vector /= x[kVectorEff];
-            const double compute = m_shares ? matrix + vector : std::max(matrix, vector);
             const double memory =
                 (g.memory * (m_baseBandwidth / x[kBandwidth]) +
                  g.weightMemory * (m_baseWeightBandwidth / weightBandwidth) + g.onChipMemory) /
                 x[kMemoryEff];
             const double t =
-                (std::max(compute, memory) + (1.0 - x[kOverlap]) * std::min(compute, memory)) /
-                    x[kClassEff0 + g.opClass] +
-                overhead;
+                fusedOpSeconds(g.matrix / x[kMatrixEff], vector / x[kVectorEff], memory, overhead,
+                               m_shares, x[kOverlap], x[kClassEff0 + g.opClass]);
             total += t;
             if (stages && g.stage >= 0) (*stages)[g.stage] += t;
         }
@@ -275,15 +300,8 @@ int stageBlockIndex(std::string_view name) {
 }
 
 std::vector<std::string> fittableParameterNames() {
-    std::vector<std::string> names = {"matrix.efficiency", "vector.efficiency", "memory.efficiency",
-                                      "overhead.per_fused_op", "overhead.per_kernel_launch"};
-    for (const char* op : kOpNames) names.push_back(std::string(kOpPrefix) + op);
-    names.push_back("memory.overlap");
-    names.push_back("memory.bandwidth");
-    names.push_back("memory.weight_bandwidth");
-    names.push_back("overhead.per_step");
-    for (int c = 0; c < kOpClassCount; ++c)
-        names.push_back("efficiency." + std::string(opClassName(OpClass(c))));
+    std::vector<std::string> names;
+    for (int slot = 0; slot < kSlotCount; ++slot) names.push_back(slotName(slot));
     return names;
 }
 
@@ -409,6 +427,8 @@ std::vector<int> slotsFor(const std::vector<std::string>& names) {
 
 /// The bounded multi-start search shared by fitProfile and fitRuntime. `boundsBase` gives the
 /// bounds (only bandwidths depend on a profile); `start` the starting values of the slots.
+/// Long (~100 lines): the objective, the starts and the SBPLX/BOBYQA rounds share the encoded
+/// search vector and its bounds, which helpers would have to pass around as a bundle.
 CoreFit fitItems(const std::vector<FitItem>& items, const std::vector<int>& slots,
                  const Profile& boundsBase, const std::array<double, kSlotCount>& start,
                  const FitOptions& opts) {

@@ -245,15 +245,9 @@ public:
                                                    : offChip / m_.bandwidth;
         if (g.onChipBytes > 0.0) g.memorySeconds += g.onChipBytes / m_.onChipBandwidth;
         g.overheadSeconds = m_.overheadSeconds;
-        const double compute = m_.p.vector.sharesMatrixUnits
-                                   ? g.matrixSeconds + g.vectorSeconds
-                                   : std::max(g.matrixSeconds, g.vectorSeconds);
-        // The part of the shorter time that does not overlap the longer one adds to it; the
-        // runtime's kernels of this class reach only a fraction of that roofline time.
-        g.seconds = (std::max(compute, g.memorySeconds) +
-                     (1.0 - m_.p.memory.overlap) * std::min(compute, g.memorySeconds)) /
-                        g.runtimeEfficiency +
-                    g.overheadSeconds;
+        g.seconds =
+            fusedOpSeconds(g.matrixSeconds, g.vectorSeconds, g.memorySeconds, g.overheadSeconds,
+                           m_.p.vector.sharesMatrixUnits, m_.p.memory.overlap, g.runtimeEfficiency);
         const double times[4] = {g.matrixSeconds, g.vectorSeconds, g.memorySeconds,
                                  g.overheadSeconds};
         int arg = 3;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 #include <vector>
@@ -12,7 +13,30 @@ namespace archscope {
 
 /// What limits a fused op: the unit whose time is largest, or the fixed overhead.
 enum class Bound { Matrix = 0, Vector = 1, Memory = 2, Overhead = 3 };
+/// How many Bound values there are: the size of every per-bound array.
+inline constexpr int kBoundCount = 4;
 std::string_view boundName(Bound b);
+
+/// The compute units' time of one fused op: matrix and vector work in series where the vector
+/// work runs on the matrix units (CPU cores), in parallel otherwise.
+inline double computeSeconds(double matrixSeconds, double vectorSeconds,
+                             bool vectorSharesMatrixUnits) {
+    return vectorSharesMatrixUnits ? matrixSeconds + vectorSeconds
+                                   : std::max(matrixSeconds, vectorSeconds);
+}
+
+/// One fused op's time from its units' busy times: compute against memory, the part of the
+/// shorter one that does not overlap the longer added to it, scaled by the runtime's efficiency
+/// for the op's class, plus the fixed overhead. The model and the calibration fit both call this,
+/// so their arithmetic cannot drift apart.
+inline double fusedOpSeconds(double matrixSeconds, double vectorSeconds, double memorySeconds,
+                             double overheadSeconds, bool vectorSharesMatrixUnits, double overlap,
+                             double runtimeEfficiency) {
+    const double compute = computeSeconds(matrixSeconds, vectorSeconds, vectorSharesMatrixUnits);
+    return (std::max(compute, memorySeconds) + (1.0 - overlap) * std::min(compute, memorySeconds)) /
+               runtimeEfficiency +
+           overheadSeconds;
+}
 
 /// The cost of one fused op: a producer (conv, depthwise, pool, ...) plus the elementwise ops the
 /// profile's fusion rules fold into it. Times are for the whole chip running the layers' batch.
@@ -54,7 +78,7 @@ struct NetworkPrediction {
     double throughput = 0.0;      ///< images per second = batch / latency
     int batch = 1;
     int groups = 0;
-    std::array<double, 4> secondsByBound{};  ///< indexed by Bound
+    std::array<double, kBoundCount> secondsByBound{};  ///< indexed by Bound
 };
 
 /// How one convolution / FC lands on the matrix unit (per core), for explanations.

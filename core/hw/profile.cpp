@@ -20,6 +20,12 @@ std::string_view dtypeName(Dtype d) {
     return "?";
 }
 
+std::string_view vectorOpName(VectorOp op) {
+    static constexpr std::string_view kNames[kVectorOpCount] = {
+        "bn", "relu", "relu6", "swish", "sigmoid", "multiply", "add", "pool", "depthwise_mac"};
+    return kNames[int(op)];
+}
+
 std::optional<Dtype> dtypeFromName(std::string_view name) {
     for (int d = 0; d < kDtypeCount; ++d) {
         if (dtypeName(Dtype(d)) == name) return Dtype(d);

@@ -36,6 +36,8 @@ enum class MatrixMapping {
 /// Vector-unit work per element, one entry per elementwise kind (ops of one 32-bit lane).
 enum class VectorOp { BatchNorm, Relu, Relu6, Swish, Sigmoid, Multiply, Add, Pool, DepthwiseMac };
 inline constexpr int kVectorOpCount = 9;
+/// The op's key in profile files ("vector.ops_per_element.<name>"): "bn", ..., "depthwise_mac".
+std::string_view vectorOpName(VectorOp op);
 
 struct MatrixUnitSpec {
     MatrixMapping mapping = MatrixMapping::Systolic;

@@ -84,10 +84,9 @@ void readVector(ParameterReader& r, Profile& p) {
     v.laneChannels = r.count("vector.lane_channels", "channels");
     v.sharesMatrixUnits = r.flag("vector.shares_matrix_units");
     v.efficiency = r.number("vector.efficiency", "fraction", 0.0, true);
-    static const char* kOps[kVectorOpCount] = {
-        "bn", "relu", "relu6", "swish", "sigmoid", "multiply", "add", "pool", "depthwise_mac"};
     for (int i = 0; i < kVectorOpCount; ++i) {
-        v.opsPerElement[i] = r.number("vector.ops_per_element." + std::string(kOps[i]), "ops");
+        v.opsPerElement[i] =
+            r.number("vector.ops_per_element." + std::string(vectorOpName(VectorOp(i))), "ops");
     }
 }
 
@@ -116,6 +115,8 @@ Runtime legacyRuntime(const json& j, const std::string& where, const Profile& p)
 
 }  // namespace
 
+// Long (~95 lines) because it reads the file's sections in file order, each in a few lines; the
+// units (readMatrix, readVector, ...) already have their own functions.
 Profile profileFromJson(const json& j, const std::string& where) {
     if (!j.is_object()) throw ArchError("profile " + where + ": expected a JSON object");
     Profile p;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "agreement.h"
+#include "analysis/statistics.h"
 #include "arch/error.h"
 #include "arch/expand.h"
 #include "model.h"
@@ -83,13 +84,6 @@ public:
 private:
     std::string m_where;
 };
-
-double median(std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    const size_t mid = v.size() / 2;
-    return v.size() % 2 ? v[mid] : 0.5 * (v[mid - 1] + v[mid]);
-}
 
 }  // namespace
 
@@ -179,10 +173,10 @@ ValidationResult summarizeValidation(std::vector<ValidationPoint> points) {
         activations.push_back(double(p.activationElements));
         absError.push_back(100.0 * std::abs(p.predictedMs / p.measuredMs - 1.0));
     }
-    r.tauModel = kendallTau(predicted, measured);
-    r.tauMacs = kendallTau(macs, measured);
-    r.tauActivations = kendallTau(activations, measured);
-    r.medianAbsErrorPercent = median(absError);
+    r.tauModel = analysis::kendallTau(predicted, measured);
+    r.tauMacs = analysis::kendallTau(macs, measured);
+    r.tauActivations = analysis::kendallTau(activations, measured);
+    r.medianAbsErrorPercent = absError.empty() ? 0.0 : analysis::median(absError);
     r.points = std::move(points);
     return r;
 }

@@ -184,21 +184,20 @@ private:
         if (ev.targetMs > 0) e.method += "; target " + std::to_string(ev.targetMs) + " ms";
         if (ev.role == LacsRole::Member) e.method += "; phi " + std::to_string(ev.phi);
         if (acc) {
-            json settings = acc->settings;
-            settings["metric"] = acc->metric;
-            e.accuracy =
-                store::AccuracyEstimate{acc->value, acc->estimator, settings, acc->dataset};
+            e.accuracy = store::AccuracyEstimate{acc->value, acc->estimator, acc->settings,
+                                                 acc->dataset, acc->metric};
             e.method += "; accuracy: " + acc->metric + " from the " + acc->estimator + " estimator";
             e.costSeconds = acc->seconds;
         }
         e.costSeconds =
             e.costSeconds.value_or(0.0) +
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        engine::Result r{ctx.runId(),  ev.seq,
-                         ev.spec.name, networkHash(ev.spec),
-                         e.macs,       e.params,
-                         ev.latencyMs, acc ? std::optional<double>(acc->value) : std::nullopt,
-                         e.method};
+        engine::Result r{
+            ctx.runId(),  ev.seq,
+            ev.spec.name, networkHash(ev.spec),
+            e.macs,       e.params,
+            e.latency(),  e.accuracy ? std::optional(e.accuracy->figure()) : std::nullopt,
+            e.method};
         ctx.writer().post([e = std::move(e), spec = ev.spec](store::ResultStore& s) mutable {
             e.architectureId = s.internArchitecture(spec);
             s.insertEvaluation(e);
@@ -264,7 +263,7 @@ LacsReport lacsReportFromStore(const std::filesystem::path& db, int64_t runId) {
     for (const auto& e : reader.evaluations(runId)) {
         if (!e.seq) continue;
         accuracyOf[*e.seq] = e.accuracy ? std::optional<double>(e.accuracy->value) : std::nullopt;
-        if (e.accuracy && metric.empty()) metric = e.accuracy->settings.value("metric", "");
+        if (e.accuracy && metric.empty()) metric = e.accuracy->figure().metric;
     }
     LacsRecorder recorder;
     recorder.recall = [&](int64_t seq) -> std::optional<std::optional<double>> {

@@ -8,27 +8,27 @@
 
 namespace archscope {
 
-Candidate randomCandidate(const SearchSpace& space, std::mt19937_64& rng) {
+Candidate randomCandidate(const SearchSpace& space, SplitMix64& rng) {
     Candidate c;
     c.choices.resize(static_cast<size_t>(space.decisionCount()));
     for (int i = 0; i < space.decisionCount(); ++i) {
-        std::uniform_int_distribution<int> pick(0, space.choiceCount(i) - 1);
-        c.choices[static_cast<size_t>(i)] = static_cast<uint8_t>(pick(rng));
+        c.choices[static_cast<size_t>(i)] =
+            static_cast<uint8_t>(rng.below(uint64_t(space.choiceCount(i))));
     }
     return c;
 }
 
-Candidate mutate(const SearchSpace& space, const Candidate& parent, std::mt19937_64& rng) {
+Candidate mutate(const SearchSpace& space, const Candidate& parent, SplitMix64& rng) {
     std::vector<int> free;
     for (int i = 0; i < space.decisionCount(); ++i) {
         if (space.choiceCount(i) > 1) free.push_back(i);
     }
     Candidate child = parent;
     if (free.empty()) return child;
-    const int d = free[std::uniform_int_distribution<size_t>(0, free.size() - 1)(rng)];
+    const int d = free[size_t(rng.below(free.size()))];
     const int n = space.choiceCount(d);
     // A different choice: shift by 1..n-1.
-    const int shift = std::uniform_int_distribution<int>(1, n - 1)(rng);
+    const int shift = rng.between(1, n - 1);
     auto& v = child.choices[static_cast<size_t>(d)];
     v = static_cast<uint8_t>((v + shift) % n);
     return child;
@@ -39,7 +39,7 @@ namespace {
 class RandomSampler : public Sampler {
 public:
     explicit RandomSampler(const SearchSpace& space) : m_space(space) {}
-    Candidate propose(std::mt19937_64& rng) override { return randomCandidate(m_space, rng); }
+    Candidate propose(SplitMix64& rng) override { return randomCandidate(m_space, rng); }
     void observe(const Observation&) override {}
     std::string name() const override { return "random"; }
 
@@ -55,13 +55,13 @@ public:
             throw ArchError("evolution needs population >= 2 and 1 <= sample size <= population");
         }
     }
-    Candidate propose(std::mt19937_64& rng) override {
+    Candidate propose(SplitMix64& rng) override {
         if (static_cast<int>(m_population.size()) < m_populationSize) {
             return randomCandidate(m_space, rng);
         }
         std::vector<const Observation*> sample;
-        std::uniform_int_distribution<size_t> pick(0, m_population.size() - 1);
-        for (int i = 0; i < m_sampleSize; ++i) sample.push_back(&m_population[pick(rng)]);
+        for (int i = 0; i < m_sampleSize; ++i)
+            sample.push_back(&m_population[size_t(rng.below(m_population.size()))]);
         return mutate(m_space, winner(sample, rng)->candidate, rng);
     }
     void observe(const Observation& o) override {
@@ -72,7 +72,7 @@ public:
 
 private:
     const Observation* winner(const std::vector<const Observation*>& sample,
-                              std::mt19937_64& rng) const {
+                              SplitMix64& rng) const {
         if (m_mode == SelectionMode::Reward) {
             return *std::max_element(sample.begin(), sample.end(),
                                      [](auto* a, auto* b) { return a->fitness < b->fitness; });
@@ -86,7 +86,7 @@ private:
             }
             if (!dominated) nonDominated.push_back(a);
         }
-        return nonDominated[std::uniform_int_distribution<size_t>(0, nonDominated.size() - 1)(rng)];
+        return nonDominated[size_t(rng.below(nonDominated.size()))];
     }
 
     const SearchSpace& m_space;
@@ -98,18 +98,15 @@ private:
 
 class ReinforceSampler : public Sampler {
 public:
-    ReinforceSampler(const SearchSpace& space, double lr, double decay)
-        : m_space(space), m_lr(lr), m_decay(decay) {
+    ReinforceSampler(const SearchSpace& space, double lr, double decay) : m_lr(lr), m_decay(decay) {
         for (int i = 0; i < space.decisionCount(); ++i) {
             m_logits.emplace_back(static_cast<size_t>(space.choiceCount(i)), 0.0);
         }
     }
-    Candidate propose(std::mt19937_64& rng) override {
+    Candidate propose(SplitMix64& rng) override {
         Candidate c;
         for (const auto& logits : m_logits) {
-            const auto p = softmax(logits);
-            std::discrete_distribution<int> pick(p.begin(), p.end());
-            c.choices.push_back(static_cast<uint8_t>(pick(rng)));
+            c.choices.push_back(static_cast<uint8_t>(drawWeighted(rng, softmax(logits))));
         }
         return c;
     }
@@ -142,7 +139,6 @@ private:
         return p;
     }
 
-    const SearchSpace& m_space;
     double m_lr;
     double m_decay;
     std::vector<std::vector<double>> m_logits;

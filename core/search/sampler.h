@@ -2,11 +2,11 @@
 
 #include <deque>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "space.h"
+#include "util/splitmix64.h"
 
 namespace archscope {
 
@@ -25,7 +25,7 @@ struct Observation {
 class Sampler {
 public:
     virtual ~Sampler() = default;
-    virtual Candidate propose(std::mt19937_64& rng) = 0;
+    virtual Candidate propose(SplitMix64& rng) = 0;
     virtual void observe(const Observation& o) = 0;
     virtual std::string name() const = 0;
 };
@@ -49,7 +49,7 @@ std::unique_ptr<Sampler> makeReinforceSampler(const SearchSpace& space, double l
                                               double baselineDecay = 0.95);
 
 /// Mutates one decision that has more than one choice (a no-op if none has).
-Candidate mutate(const SearchSpace& space, const Candidate& parent, std::mt19937_64& rng);
-Candidate randomCandidate(const SearchSpace& space, std::mt19937_64& rng);
+Candidate mutate(const SearchSpace& space, const Candidate& parent, SplitMix64& rng);
+Candidate randomCandidate(const SearchSpace& space, SplitMix64& rng);
 
 }  // namespace archscope

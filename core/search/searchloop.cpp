@@ -126,11 +126,6 @@ std::pair<Candidate, NetworkSpec> SearchLoop::propose() {
     return {std::move(c), std::move(spec)};
 }
 
-const SearchStep& SearchLoop::replay(const Candidate& c, NetworkSpec spec, Metrics m) {
-    (void)m_sampler->propose(m_rng);
-    return record(c, std::move(spec), m);
-}
-
 std::optional<Metrics> SearchLoop::cached(const Candidate& c) const {
     auto it = m_seen.find(key(c));
     if (it == m_seen.end()) return std::nullopt;

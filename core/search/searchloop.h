@@ -4,7 +4,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,7 +60,7 @@ struct SearchStep {
 
 /// The search state machine: propose -> (caller evaluates) -> record. It owns the sampler, the
 /// RNG and the incremental front. Single-threaded: one job thread drives it. Resuming a run
-/// replays its stored steps through record(), which restores the sampler, the RNG and the
+/// replays its stored steps through propose() + record(), which restores the sampler, the RNG and the
 /// front exactly, since proposals depend only on the seed and the observed metrics.
 class SearchLoop {
 public:
@@ -81,10 +80,6 @@ public:
     /// Records the evaluated proposal; returns the step with its front changes.
     const SearchStep& record(const Candidate& c, NetworkSpec spec, Metrics m);
 
-    /// Replays a stored step of an interrupted run: advances the RNG as propose() would, then
-    /// records the stored candidate and metrics (stored values win over a re-proposal).
-    const SearchStep& replay(const Candidate& c, NetworkSpec spec, Metrics m);
-
     void setTargetMs(double targetMs);
     double targetMs() const { return m_reward.targetMs; }
     double fitnessOf(const Metrics& m) const;
@@ -97,7 +92,7 @@ private:
     SearchParams m_params;
     SearchSpace m_space;
     std::unique_ptr<Sampler> m_sampler;
-    std::mt19937_64 m_rng;
+    SplitMix64 m_rng;
     RewardConfig m_reward;
     ParetoFront m_front;
     std::vector<SearchStep> m_steps;

@@ -93,6 +93,7 @@ public:
             ctx.writer().call([runId](store::ResultStore& s) { return s.evaluations(runId); });
         std::map<int64_t, store::Evaluation> bySeq;
         for (auto& e : stored) {
+            if (e.accuracy && m_metric.empty()) m_metric = e.accuracy->metric;
             if (e.seq) bySeq.emplace(*e.seq, std::move(e));
         }
 
@@ -117,6 +118,7 @@ public:
         for (auto it = bySeq.lower_bound(0); it != bySeq.end(); ++it) {
             auto [c, spec] = loop.propose();
             if (it->first != loop.done()) break;  // a gap: continue from here
+            requireSameArchitecture(runId, it->second, spec);
             loop.record(c, spec, metricsOf(it->second));
         }
         // propose() above advanced the RNG once more than recorded when it broke on a gap;
@@ -149,11 +151,30 @@ public:
     }
 
 private:
+    /// A stored candidate's figures under the one rule (store::judgedLatency). A candidate
+    /// without latency or accuracy cannot be placed on the front, so resuming stops.
     Metrics metricsOf(const store::Evaluation& e) const {
-        Metrics m;
-        m.latencyMs = e.measured ? e.measured->medianMs : e.predictedMs.value_or(0.0);
-        m.accuracy = e.accuracy ? e.accuracy->value : 0.0;
-        return m;
+        const store::LatencyFigure latency = e.latency();
+        if (!latency.known() || !e.accuracy)
+            throw ArchError("cannot resume search run " + std::to_string(e.runId) +
+                            ": its stored candidate " + std::to_string(e.seq.value_or(0)) +
+                            " has no " + (latency.known() ? "accuracy" : "latency") +
+                            "; the database was edited or written by another tool. Start a new "
+                            "run (archscope-cli search) instead.");
+        return {latency.ms, e.accuracy->value};
+    }
+
+    /// The seed must re-propose exactly what was stored; anything else (another space file, a
+    /// changed sampler) would silently mix two searches.
+    static void requireSameArchitecture(int64_t runId, const store::Evaluation& stored,
+                                        const NetworkSpec& proposed) {
+        const std::string hash = networkHash(proposed);
+        if (hash == stored.archHash) return;
+        throw ArchError("cannot resume search run " + std::to_string(runId) + ": candidate " +
+                        std::to_string(stored.seq.value_or(0)) + " replays as architecture " +
+                        hash + " but the store holds " + stored.archHash +
+                        " (the search space file or this archscope's sampler changed since the "
+                        "run started). Start a new run with the same settings instead.");
     }
 
     Metrics referencePoint(engine::JobContext& ctx, int64_t seq, const NetworkSpec& spec,
@@ -202,9 +223,9 @@ private:
         }
         std::string latencyHow = "latency " + predictionMethod(m_profile);
         if (reuse) {
-            ev.metrics = *reuse;
-            e.accuracy = store::AccuracyEstimate{reuse->accuracy, m_params.accuracy, m_settings,
-                                                 m_settings.value("dataset", std::string())};
+            e.accuracy =
+                store::AccuracyEstimate{reuse->accuracy, m_params.accuracy, m_settings,
+                                        m_settings.value("dataset", std::string()), m_metric};
             if (m_measure)
                 e.measured = store::MeasuredLatency{
                     reuse->latencyMs, reuse->latencyMs, reuse->latencyMs, 0, {{"reused", true}}};
@@ -212,23 +233,21 @@ private:
                 "duplicate candidate: figures reused from its first evaluation; " + latencyHow;
         } else {
             const AccuracyResult acc = m_estimate(spec, stop);
-            json settings = acc.settings;
-            settings["metric"] = acc.metric;
-            e.accuracy = store::AccuracyEstimate{acc.value, acc.estimator, settings, acc.dataset};
-            ev.metrics.accuracy = acc.value;
-            ev.metrics.latencyMs = *e.predictedMs;
+            m_metric = acc.metric;
+            e.accuracy = store::AccuracyEstimate{acc.value, acc.estimator, acc.settings,
+                                                 acc.dataset, acc.metric};
             if (m_measure && !stop.stop_requested()) {
                 auto lock = engine::lockDevice(m_params.measureDevice);
                 const MeasuredResult mr = m_measure(spec, stop);
                 e.measured =
                     store::MeasuredLatency{mr.medianMs, mr.p10Ms, mr.p90Ms, mr.reps, mr.context};
-                ev.metrics.latencyMs = mr.medianMs;
                 latencyHow = "latency measured on " + m_params.measureDevice + " (median of " +
                              std::to_string(mr.reps) + "), also " + latencyHow;
             }
             e.method = latencyHow + "; accuracy: " + acc.metric + " from the " + acc.estimator +
                        " estimator";
         }
+        ev.metrics = {e.latency().ms, e.accuracy->value};  // the search judges what it stores
         e.costSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         return ev;
@@ -236,8 +255,8 @@ private:
 
     void post(engine::JobContext& ctx, Evaluated ev) {
         const store::Evaluation& e = ev.evaluation;
-        engine::Result r{ctx.runId(), *e.seq,   ev.spec.name,         networkHash(ev.spec),
-                         e.macs,      e.params, ev.metrics.latencyMs, ev.metrics.accuracy,
+        engine::Result r{ctx.runId(), *e.seq,   ev.spec.name, networkHash(ev.spec),
+                         e.macs,      e.params, e.latency(),  e.accuracy->figure(),
                          e.method};
         ctx.writer().post([ev = std::move(ev)](store::ResultStore& s) mutable {
             ev.evaluation.architectureId = s.internArchitecture(ev.spec);
@@ -271,6 +290,7 @@ private:
     json m_settings;
     EstimateFn m_estimate;
     MeasureFn m_measure;
+    std::string m_metric;  ///< the estimator's metric, for duplicates that reuse a figure
 };
 
 }  // namespace

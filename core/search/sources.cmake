@@ -9,4 +9,5 @@ target_sources(archscope_core PRIVATE
     search/imagenet_predictor.cpp
     search/searchrun.cpp
     search/lacsrun.cpp
+    search/plugins.cpp
 )

@@ -41,12 +41,6 @@ nlohmann::json layerToJson(const LayerCost& l) {
 
 }  // namespace
 
-std::string metricOf(const AccuracyEstimate& a) {
-    if (a.settings.is_object() && a.settings.contains("metric") && a.settings["metric"].is_string())
-        return a.settings["metric"].get<std::string>();
-    return a.estimator + " estimate";
-}
-
 const std::vector<std::string>& csvColumns() {
     static const std::vector<std::string> columns = {"run_id",
                                                      "evaluation_id",
@@ -117,7 +111,7 @@ void exportRunCsv(StoreReader& reader, int64_t runId, std::ostream& out) {
             e.measured ? cell(std::optional(e.measured->p90Ms)) : "",
             e.measured ? std::to_string(e.measured->reps) : "",
             e.accuracy ? cell(std::optional(e.accuracy->value)) : "",
-            e.accuracy ? csvQuoted(metricOf(*e.accuracy)) : "",
+            e.accuracy ? csvQuoted(e.accuracy->figure().metric) : "",
             e.accuracy ? csvQuoted(e.accuracy->estimator) : "",
             e.accuracy ? csvQuoted(e.accuracy->dataset) : "",
             cell(e.costSeconds),
@@ -169,7 +163,7 @@ nlohmann::json exportRunJson(StoreReader& reader, int64_t runId, bool withLayers
                              {"context", e.measured->context}};
         if (e.accuracy)
             j["accuracy"] = {{"value", e.accuracy->value},
-                             {"metric", metricOf(*e.accuracy)},
+                             {"metric", e.accuracy->figure().metric},
                              {"estimator", e.accuracy->estimator},
                              {"settings", e.accuracy->settings},
                              {"dataset", e.accuracy->dataset}};

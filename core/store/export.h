@@ -9,10 +9,6 @@
 namespace archscope::store {
 
 /// The CSV columns, in order (one row per evaluation; empty cell = not known).
-/// What an accuracy estimate's value is ("NASWOT score", "proxy top-1 on fashion-mnist (%)"),
-/// as its estimator recorded it; never the bare word "accuracy".
-std::string metricOf(const AccuracyEstimate& a);
-
 const std::vector<std::string>& csvColumns();
 
 /// One header line, then one line per evaluation of the run in insertion order (RFC 4180

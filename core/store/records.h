@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/figures.h"
 #include "store/lease.h"
 
 namespace archscope::store {
@@ -49,7 +50,11 @@ struct AccuracyEstimate {
     std::string estimator;    ///< "proxy", "zero-cost", "published", ...
     nlohmann::json settings;  ///< the estimator's settings (epochs, subset, seed, source...)
     std::string dataset;
+    std::string metric;  ///< what the value is: "top-1 accuracy (%)", "NASWOT score"
     bool operator==(const AccuracyEstimate&) const = default;
+
+    /// The light form; an estimate stored without a metric reads as "<estimator> estimate".
+    AccuracyFigure figure() const;
 };
 
 /// One operator's cost in an evaluation; predicted and/or measured time where known.
@@ -90,6 +95,8 @@ struct Evaluation {
 
     /// Equality of the stored content (ids, hash and timestamp excluded).
     bool sameContent(const Evaluation& o) const;
+    /// The latency this evaluation is judged by (judgedLatency: measured, else predicted).
+    LatencyFigure latency() const;
 };
 
 /// The light row the plots load: one per evaluation of a run.

@@ -91,8 +91,14 @@ const std::vector<Migration>& migrations() {
         {1, "runs, architectures, evaluations, layer costs, Pareto membership", kSchemaV1},
         // The runtime a predicted latency assumed ("pytorch-eager v1"); NULL before runtimes.
         {2, "evaluations.runtime", "ALTER TABLE evaluations ADD COLUMN runtime TEXT;"},
+        // What an accuracy value is ("NASWOT score"), typed; searches kept it in the settings.
+        {3, "evaluations.accuracy_metric",
+         "ALTER TABLE evaluations ADD COLUMN accuracy_metric TEXT;"
+         "UPDATE evaluations SET accuracy_metric = json_extract(accuracy_settings, '$.metric') "
+         "WHERE accuracy IS NOT NULL AND json_valid(accuracy_settings) "
+         "AND json_type(accuracy_settings, '$.metric') = 'text';"},
         // One owner per run (store/lease.h): the process working on it and its heartbeat.
-        {3, "runs.owner_pid, owner_host, heartbeat_unix (run leases)",
+        {4, "runs.owner_pid, owner_host, heartbeat_unix (run leases)",
          "ALTER TABLE runs ADD COLUMN owner_pid INTEGER;"
          "ALTER TABLE runs ADD COLUMN owner_host TEXT;"
          "ALTER TABLE runs ADD COLUMN heartbeat_unix INTEGER;"},

@@ -7,4 +7,5 @@ target_sources(archscope_core PRIVATE
     store/trace_import.cpp
     store/import.cpp
     store/measured_samples.cpp
+    store/figures.cpp
 )

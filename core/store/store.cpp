@@ -1,13 +1,11 @@
 #include "store/store.h"
 
-#include <chrono>
-#include <ctime>
-
 #include "arch/error.h"
 #include "arch/json.h"
 #include "store/lease.h"
 #include "store/schema.h"
 #include "util/resources.h"
+#include "util/timestamp.h"
 
 namespace archscope::store {
 namespace {
@@ -16,7 +14,8 @@ const char* kEvaluationColumns =
     "e.id, e.run_id, e.seq, e.architecture_id, a.hash, e.platform, e.profile_version, e.batch, "
     "e.dtype, e.macs, e.params, e.predicted_ms, e.measured_median_ms, e.measured_p10_ms, "
     "e.measured_p90_ms, e.measured_reps, e.measured_context, e.accuracy, e.accuracy_estimator, "
-    "e.accuracy_settings, e.accuracy_dataset, e.cost_s, e.method, e.created_at, e.runtime";
+    "e.accuracy_settings, e.accuracy_dataset, e.cost_s, e.method, e.created_at, e.runtime, "
+    "e.accuracy_metric";
 
 nlohmann::json parseJsonColumn(const Statement& s, int column) {
     if (s.isNull(column)) return nlohmann::json();
@@ -41,7 +40,8 @@ Evaluation readEvaluation(const Statement& s) {
         e.measured = MeasuredLatency{s.real(12), s.real(13), s.real(14), s.int64(15),
                                      parseJsonColumn(s, 16)};
     if (!s.isNull(17))
-        e.accuracy = AccuracyEstimate{s.real(17), s.text(18), parseJsonColumn(s, 19), s.text(20)};
+        e.accuracy = AccuracyEstimate{s.real(17), s.text(18), parseJsonColumn(s, 19), s.text(20),
+                                      s.optText(25).value_or("")};
     e.costSeconds = s.optReal(21);
     e.method = s.text(22);
     e.createdAt = s.text(23);
@@ -108,20 +108,6 @@ std::unique_ptr<Connection> openReader(const std::filesystem::path& path) {
 
 std::filesystem::path defaultDatabasePath() {
     return userDataDir() / "archscope.db";
-}
-
-std::string utcNow() {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-        1000;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(ms));
-    return buf;
 }
 
 bool Evaluation::sameContent(const Evaluation& o) const {
@@ -283,7 +269,7 @@ int64_t ResultStore::createRun(const std::string& kind, const nlohmann::json& pa
     q->bind(1, kind).bind(2, params.dump()).bind(3, kStatusRunning).bind(4, planned);
     // The creating process owns the new run until it stores a final status.
     const RunOwner self = thisProcess();
-    q->bind(5, utcNow()).bind(6, machine.dump());
+    q->bind(5, utcTimestamp(true)).bind(6, machine.dump());
     q->bind(7, self.pid).bind(8, self.host).bind(9, self.heartbeatUnix);
     q->run();
     return sqlite3_last_insert_rowid(connection().handle());
@@ -304,23 +290,26 @@ void ResultStore::setRunStatus(int64_t runId, const std::string& status,
     else
         q->bind(2, message);
     if (terminal)
-        q->bind(3, utcNow());
+        q->bind(3, utcTimestamp(true));
     else
         q->bindNull(3);
     q->bind(4, runId);
     q->run();
 }
 
-void ResultStore::takeRunLease(int64_t runId) {
-    const RunRecord run = requireRun(runId);
+void requireNoOtherLiveOwner(const RunRecord& run) {
     const int64_t now = unixNow();
     if (run.owner && !isThisProcess(*run.owner) && ownerAlive(*run.owner, now)) {
-        throw ArchError("run " + std::to_string(runId) + " is being worked on by pid " +
+        throw ArchError("run " + std::to_string(run.id) + " is being worked on by pid " +
                         std::to_string(run.owner->pid) + " on host " + run.owner->host +
                         " (heartbeat " + std::to_string(now - run.owner->heartbeatUnix) +
                         " s ago); it was left untouched. Wait for that process to end, or stop "
                         "it and `resume` takes the run over.");
     }
+}
+
+void ResultStore::takeRunLease(int64_t runId) {
+    requireNoOtherLiveOwner(requireRun(runId));
     const RunOwner self = thisProcess();
     StatementUse q(connection().prepare(
         "UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_unix = ? WHERE id = ?"));
@@ -363,14 +352,14 @@ int64_t ResultStore::internArchitecture(const std::string& hash, const std::stri
 
 void ResultStore::insertEvaluations(std::vector<Evaluation>& evaluations) {
     Transaction tx(connection());
-    const std::string now = utcNow();
+    const std::string now = utcTimestamp(true);
     for (auto& e : evaluations) insertOne(e, now);
     tx.commit();
 }
 
 void ResultStore::insertEvaluation(Evaluation& evaluation) {
     Transaction tx(connection());
-    insertOne(evaluation, utcNow());
+    insertOne(evaluation, utcTimestamp(true));
     tx.commit();
 }
 
@@ -380,8 +369,8 @@ void ResultStore::insertOne(Evaluation& e, const std::string& now) {
             "INSERT INTO evaluations(run_id, seq, architecture_id, platform, profile_version, "
             "batch, dtype, macs, params, predicted_ms, measured_median_ms, measured_p10_ms, "
             "measured_p90_ms, measured_reps, measured_context, accuracy, accuracy_estimator, "
-            "accuracy_settings, accuracy_dataset, cost_s, method, created_at, runtime) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "accuracy_settings, accuracy_dataset, cost_s, method, created_at, runtime, "
+            "accuracy_metric) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         q->bind(1, e.runId).bind(2, e.seq).bind(3, e.architectureId);
         q->bind(4, e.platform).bind(5, e.profileVersion).bind(6, e.batch).bind(7, e.dtype);
         q->bind(8, e.macs).bind(9, e.params).bind(10, e.predictedMs);
@@ -393,6 +382,7 @@ void ResultStore::insertOne(Evaluation& e, const std::string& now) {
         if (e.accuracy) {
             q->bind(16, e.accuracy->value).bind(17, e.accuracy->estimator);
             q->bind(18, e.accuracy->settings.dump()).bind(19, e.accuracy->dataset);
+            q->bind(24, e.accuracy->metric);
         }
         q->bind(20, e.costSeconds).bind(21, e.method).bind(22, now).bind(23, e.runtime);
         q->run();

@@ -13,8 +13,6 @@ namespace archscope::store {
 
 /// The default database: userDataDir()/archscope.db.
 std::filesystem::path defaultDatabasePath();
-/// Current time, ISO 8601 UTC with milliseconds ("2024-05-01T12:00:00.123Z").
-std::string utcNow();
 
 /// Read-only queries on a result store. Opens its own read-only connection, so in WAL mode it
 /// never blocks the writer and sees the last committed state at the start of each query.
@@ -62,6 +60,10 @@ protected:
 private:
     std::unique_ptr<Connection> m_conn;
 };
+
+/// Throws ArchError "run N is being worked on by pid P on host H" when another live process
+/// holds the run's lease (store/lease.h).
+void requireNoOtherLiveOwner(const RunRecord& run);
 
 /// Whether opening a writer may create the file.
 enum class OpenMode { CreateIfMissing, ExistingOnly };

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <random>
 #include <set>
 
 #include "arch/error.h"
@@ -14,6 +13,7 @@
 #include "search/sampler.h"
 #include "search/space.h"
 #include "torchnetwork.h"
+#include "util/splitmix64.h"
 #include "zoo/zoo.h"
 
 namespace archscope {
@@ -63,7 +63,7 @@ std::vector<Planned> plan(const CalibrationOptions& o) {
     for (const auto& m : o.holdoutModels) add(resolveModel(m), "zoo", true);
     if (o.randomFit + o.randomHoldout > 0) {
         const SearchSpace space = loadSearchSpace(o.space);
-        std::mt19937_64 rng(o.seed);
+        SplitMix64 rng(o.seed);  // portable: a seed names the same networks everywhere
         for (int i = 0; i < o.randomFit + o.randomHoldout; ++i) {
             const bool heldOut = i >= o.randomFit;
             const std::string name = o.space + "-s" + std::to_string(o.seed) + "-" +

@@ -14,9 +14,11 @@
 #include <numeric>
 #include <thread>
 
+#include "analysis/statistics.h"
 #include "arch/error.h"
 #include "internal/modules.h"
 #include "torchnetwork.h"
+#include "util/timestamp.h"
 
 // CUDA graphs need a CUDA LibTorch (sources.cmake defines ARCHSCOPE_TORCH_CUDA when
 // TORCH_CUDA_LIBRARIES is set) and the CUDA headers. Debian's libtorch-dev is CPU-only: it ships
@@ -38,15 +40,6 @@ using Clock = std::chrono::steady_clock;
 
 double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-std::string utcTimestamp() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
 }
 
 double threadCpuMs() {
@@ -214,17 +207,10 @@ LatencyStats summarizeLatencies(std::vector<double> samples) {
     LatencyStats s;
     s.reps = static_cast<int>(samples.size());
     if (samples.empty()) return s;
-    std::sort(samples.begin(), samples.end());
-    auto quantile = [&](double q) {
-        const double pos = q * double(samples.size() - 1);
-        const size_t lo = static_cast<size_t>(pos);
-        const size_t hi = std::min(lo + 1, samples.size() - 1);
-        return samples[lo] + (pos - double(lo)) * (samples[hi] - samples[lo]);
-    };
-    s.medianMs = quantile(0.5);
-    s.p10Ms = quantile(0.1);
-    s.p90Ms = quantile(0.9);
-    s.minMs = samples.front();
+    s.medianMs = analysis::median(samples);
+    s.p10Ms = analysis::quantile(samples, 0.1);
+    s.p90Ms = analysis::quantile(samples, 0.9);
+    s.minMs = *std::min_element(samples.begin(), samples.end());
     s.meanMs = std::accumulate(samples.begin(), samples.end(), 0.0) / double(samples.size());
     return s;
 }

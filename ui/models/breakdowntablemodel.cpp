@@ -67,9 +67,9 @@ QVariant BreakdownTableModel::data(const QModelIndex& index, int role) const {
     };
     switch (column) {
         case Name:
-            return r.name;
+            return QString::fromStdString(r.name);
         case Ops:
-            return r.ops;
+            return QString::fromStdString(r.ops);
         case Time:
             return micro(r.seconds);
         case Measured:

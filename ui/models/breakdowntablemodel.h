@@ -3,9 +3,13 @@
 #include <QAbstractTableModel>
 #include <vector>
 
-#include "opbreakdown.h"
+#include "analysis/breakdown.h"
 
 namespace archscope::ui {
+
+// The rows are computed in the core (the CLI's `show --by` prints the same table).
+using analysis::BreakdownRow;
+using analysis::Granularity;
 
 /// The breakdown table: per fused op (or block) time on each unit, utilizations, operational
 /// intensity, bound and, when stored, measured time. Qt::UserRole gives numbers for sorting.

@@ -144,7 +144,8 @@ QVariant CompareTableModel::data(const QModelIndex& index, int role) const {
         case B:
             return text(m_b, row);
         case Ratio:
-            return ratio ? tr("%1×").arg(QLocale().toString(ratio.value_or(0.0), 'f', 2)) : QString();
+            return ratio ? tr("%1×").arg(QLocale().toString(ratio.value_or(0.0), 'f', 2))
+                         : QString();
         default:
             return {};
     }
@@ -156,9 +157,9 @@ QVariant CompareTableModel::headerData(int section, Qt::Orientation orientation,
         case Metric:
             return tr("Metric");
         case A:
-            return m_empty ? tr("A") : tr("A\n%1").arg(m_a.name);
+            return m_empty ? tr("A") : tr("A\n%1").arg(QString::fromStdString(m_a.name));
         case B:
-            return m_empty ? tr("B") : tr("B\n%1").arg(m_b.name);
+            return m_empty ? tr("B") : tr("B\n%1").arg(QString::fromStdString(m_b.name));
         case Ratio:
             return tr("B ÷ A");
         default:

@@ -308,8 +308,11 @@ void BreakdownPage::recompute() {
 }
 
 void BreakdownPage::rebuildRows() {
-    auto rows = breakdownRows(m_layers, m_groups, m_platform->profile(), m_granularity);
-    applyMeasured(rows, m_layers, m_groups, m_granularity, m_measuredMs);
+    auto rows = analysis::breakdownRows(m_layers, m_groups, m_platform->profile(), m_granularity);
+    std::map<std::string, double> measuredMs;
+    for (auto it = m_measuredMs.cbegin(); it != m_measuredMs.cend(); ++it)
+        measuredMs[it.key().toStdString()] = it.value();
+    analysis::applyMeasured(rows, m_layers, m_groups, m_granularity, measuredMs);
     m_model->setRows(std::move(rows));
     m_selectedRow = -1;
     updateNote();
@@ -457,9 +460,10 @@ void BreakdownPage::rebuildPlot() {
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (int i = 0; i < int(rows.size()); ++i) {
         if (m_granularity != Granularity::FusedOp) {
-            ticker->addTick(i, rows[size_t(i)].name);
+            ticker->addTick(i, QString::fromStdString(rows[size_t(i)].name));
         } else if (i == 0 || rows[size_t(i)].block != rows[size_t(i - 1)].block) {
-            ticker->addTick(i, scopeName(rows[size_t(i)].block, Granularity::Block));
+            ticker->addTick(i, QString::fromStdString(
+                                   analysis::scopeName(rows[size_t(i)].block, Granularity::Block)));
         }
     }
     m_plot->xAxis->setTicker(ticker);
@@ -515,7 +519,8 @@ void BreakdownPage::showExplanation(int row) {
     const BreakdownRow& r = m_model->row(row);
     const Profile& p = m_platform->profile();
     QString text =
-        tr("%1: %2 predicted").arg(r.name, QString::fromStdString(formatSeconds(r.seconds)));
+        tr("%1: %2 predicted")
+            .arg(QString::fromStdString(r.name), QString::fromStdString(formatSeconds(r.seconds)));
     if (r.measuredSeconds) {
         text +=
             tr(", %1 measured (%2)")

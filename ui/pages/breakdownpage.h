@@ -8,7 +8,7 @@
 #include "arch/layer.h"
 #include "arch/network.h"
 #include "hw/model.h"
-#include "models/opbreakdown.h"
+#include "models/breakdowntablemodel.h"
 #include "models/storequeries.h"
 
 class QComboBox;

@@ -251,7 +251,7 @@ void ComparePage::updatePair() {
     const Profile& p = m_platform->profile();
     NetworkSummary a = summarizeNetwork(*specA, p, m_platform->batch(), m_platform->dtype());
     NetworkSummary b = summarizeNetwork(*specB, p, m_platform->batch(), m_platform->dtype());
-    m_why->setHtml(explainDifference(a, b) +
+    m_why->setHtml(explanationHtml(analysis::explainDifference(a, b)) +
                    tr("<p style='color:#555'>All figures %1. Per-op numbers: open the Breakdown "
                       "view with either network.</p>")
                        .arg(m_platform->method().toHtmlEscaped()));
@@ -310,15 +310,16 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     // Legend entries telling A (solid) from B (hatched).
     for (int n = 0; n < 2; ++n) {
         auto* sample = new QCPBars(plot->xAxis, plot->yAxis);
-        sample->setName(n == 0 ? tr("left, solid: A %1").arg(a.name)
-                               : tr("right, hatched: B %1").arg(b.name));
+        sample->setName(n == 0 ? tr("left, solid: A %1").arg(QString::fromStdString(a.name))
+                               : tr("right, hatched: B %1").arg(QString::fromStdString(b.name)));
         const QColor ink(50, 50, 50);
         sample->setPen(QPen(ink));
         sample->setBrush(n == 0 ? QBrush(ink) : QBrush(ink, Qt::BDiagPattern));
     }
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (size_t i = 0; i < stages.size(); ++i)
-        ticker->addTick(double(i), scopeName(stages[i], Granularity::Stage));
+        ticker->addTick(double(i),
+                        QString::fromStdString(analysis::scopeName(stages[i], Granularity::Stage)));
     plot->xAxis->setTicker(ticker);
     plot->xAxis->setSubTicks(false);
     plot->xAxis->setLabel(tr("stage (stem, block-string stages, head)"));
@@ -417,24 +418,10 @@ std::vector<std::string> ComparePage::seriesProfiles() const {
     return platformSeries()[size_t(std::max(0, m_series->currentIndex()))].profiles;
 }
 
-std::vector<double> ComparePage::familySpeedups(const std::string& family) const {
-    auto* self = const_cast<ComparePage*>(this);  // fills caches only
-    const auto names = seriesProfiles();
-    std::vector<double> out;
-    for (const std::string& name : names) {
-        const Profile& base = self->profileNamed(names.front());
-        const Profile& p = self->profileNamed(name);
-        // Geometric mean over the levels the family defines (B5..B7 for the -h- families).
-        const std::vector<int> levels = familyLevels(family);
-        double logSum = 0.0;
-        for (int level : levels) {
-            const std::string net = familyMemberName(family, level);
-            logSum += std::log(self->latencyOf(net, base, base.defaultDtype) /
-                               self->latencyOf(net, p, p.defaultDtype));
-        }
-        out.push_back(std::exp(logSum / double(levels.size())));
-    }
-    return out;
+std::vector<double> ComparePage::familySpeedups(const std::string& family) {
+    std::vector<Profile> platforms;
+    for (const std::string& name : seriesProfiles()) platforms.push_back(profileNamed(name));
+    return analysis::familySpeedups(family, platforms, m_platform->batch());
 }
 
 void ComparePage::updateSpeedupPlot() {

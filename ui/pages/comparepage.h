@@ -45,7 +45,7 @@ public:
     QCustomPlot* familyPlot() const { return m_familyPlot; }
     QCustomPlot* speedupPlot() const { return m_speedupPlot; }
     /// Geometric-mean speed-up of a family on each platform of the series vs its first one.
-    std::vector<double> familySpeedups(const std::string& family) const;
+    std::vector<double> familySpeedups(const std::string& family);
     std::vector<std::string> seriesProfiles() const;
 
 private:

@@ -337,8 +337,8 @@ void FlopsPage::updateScatter() {
         }
         if (measured->data()->isEmpty()) plot->removeGraph(measured);
     }
-    const LogLogFit fit = fitLogLog(macs, seconds);
-    const double rho = spearman(macs, seconds);
+    const analysis::LogLogFit fit = analysis::fitLogLog(macs, seconds);
+    const double rho = analysis::spearman(macs, seconds);
     if (fit.n >= 2) {
         auto* line = plot->addGraph();
         line->setName(tr("log-log fit, R² = %1").arg(QLocale().toString(fit.r2, 'f', 2)));
@@ -348,7 +348,7 @@ void FlopsPage::updateScatter() {
         }
     }
     // Name the pair that makes the point: similar MACs, very different latency.
-    const SpreadPair pair = largestSpreadAtSimilarX(macs, seconds, 0.25);
+    const analysis::SpreadPair pair = analysis::largestSpreadAtSimilarX(macs, seconds, 0.25);
     QString pairText;
     if (pair.ratio > 0) {
         auto name = [&](int i) {

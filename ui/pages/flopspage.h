@@ -4,8 +4,8 @@
 #include <QWidget>
 #include <vector>
 
+#include "analysis/statistics.h"
 #include "arch/network.h"
-#include "models/latencystats.h"
 #include "models/storequeries.h"
 
 class QComboBox;

@@ -17,15 +17,6 @@
 namespace archscope::ui {
 namespace {
 
-QString metricFromMethod(const std::string& method) {
-    // "...; accuracy: NASWOT score from the zero-cost estimator"
-    const QString m = QString::fromStdString(method);
-    const int start = m.indexOf(QStringLiteral("accuracy: "));
-    if (start < 0) return {};
-    const int end = m.indexOf(QStringLiteral(" from the "), start);
-    return m.mid(start + 10, end < 0 ? -1 : end - start - 10);
-}
-
 ParetoRunData loadStoredRun(const QString& dbPath, qint64 runId) {
     ParetoRunData data;
     data.runId = runId;
@@ -35,15 +26,15 @@ ParetoRunData loadStoredRun(const QString& dbPath, qint64 runId) {
             ParetoPoint p;
             p.seq = e.seq.value_or(0);
             p.hash = QString::fromStdString(e.archHash);
-            p.latencyMs = e.measured ? e.measured->medianMs : e.predictedMs.value_or(NAN);
-            p.accuracy = e.accuracy ? e.accuracy->value : NAN;
+            const store::LatencyFigure latency = e.latency();
+            // Without both figures a point has no place on the plane (never at 0 ms).
+            if (!latency.known() || !e.accuracy) continue;
+            p.latencyMs = latency.ms;
+            p.accuracy = e.accuracy->value;
             p.macs = e.macs.value_or(0);
-            if (e.accuracy && data.metric.isEmpty()) {
-                data.metric = QString::fromStdString(e.accuracy->settings.value("metric", ""));
-            }
-            data.latencySource =
-                e.measured ? QStringLiteral("measured") : QStringLiteral("predicted");
-            if (std::isnan(p.latencyMs) || std::isnan(p.accuracy)) continue;
+            if (data.metric.isEmpty())
+                data.metric = QString::fromStdString(e.accuracy->figure().metric);
+            data.latencySource = QString::fromUtf8(store::latencySourceName(latency.source));
             data.points.push_back(p);
         }
         // Names come with the architectures (stored once per distinct network).
@@ -172,11 +163,12 @@ void ParetoPage::clear(qint64 runId) {
 }
 
 void ParetoPage::addResult(const archscope::engine::Result& r) {
-    if (r.runId != m_runId || !r.latencyMs || !r.accuracy) return;
-    const QString metric = metricFromMethod(r.method);
-    if (!metric.isEmpty()) m_metric = metric;
+    if (r.runId != m_runId || !r.latency.known() || !r.accuracy) return;
+    if (!r.accuracy->metric.empty()) m_metric = QString::fromStdString(r.accuracy->metric);
+    m_plot->xAxis->setLabel(
+        tr("latency (ms, %1)").arg(QString::fromUtf8(store::latencySourceName(r.latency.source))));
     addPoint({r.seq, QString::fromStdString(r.name), QString::fromStdString(r.archHash),
-              *r.latencyMs, *r.accuracy, r.macs.value_or(0)});
+              r.latency.ms, r.accuracy->value, r.macs.value_or(0)});
     scheduleReplot();
 }
 

@@ -164,11 +164,17 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
                                                   .toString(QStringLiteral("H:mm:ss"))));
     });
     connect(m_bridge, &JobBridge::result, this, [this](const engine::Result& r) {
-        log(tr("#%1 %2: %3 ms, accuracy %4")
-                .arg(r.seq)
-                .arg(QString::fromStdString(r.name))
-                .arg(r.latencyMs.value_or(0.0), 0, 'f', 4)
-                .arg(r.accuracy.value_or(0.0), 0, 'f', 3));
+        const QString latency =
+            r.latency.known()
+                ? tr("%1 ms %2")
+                      .arg(r.latency.ms, 0, 'f', 4)
+                      .arg(QString::fromUtf8(store::latencySourceName(r.latency.source)))
+                : tr("no latency");
+        const QString accuracy = r.accuracy ? tr("%1 %2")
+                                                  .arg(QString::fromStdString(r.accuracy->metric))
+                                                  .arg(r.accuracy->value, 0, 'f', 3)
+                                            : tr("no accuracy");
+        log(tr("#%1 %2: %3, %4").arg(r.seq).arg(QString::fromStdString(r.name), latency, accuracy));
     });
     connect(m_bridge, &JobBridge::finished, this, [this](qint64 run, qint64 n, bool cancelled) {
         log(cancelled ? tr("run %1 cancelled with %2 evaluations stored (resume it from History)")

@@ -2,9 +2,20 @@
 
 #include <vector>
 
-namespace archscope::ui {
+namespace archscope::analysis {
 
-/// Spearman's rank correlation of x and y (ties get their average rank); 0 for < 2 points.
+/// The q-quantile (0..1) of `values`, linear between order statistics (numpy's default);
+/// quantile(v, 0.5) is the median. NaN for an empty series.
+double quantile(std::vector<double> values, double q);
+/// The median: the middle value, or the mean of the two middle values. NaN when empty.
+double median(std::vector<double> values);
+
+/// Kendall's tau-b of two equally long series (ties counted as Kendall 1945 does); 0 when fewer
+/// than two pairs differ.
+double kendallTau(const std::vector<double>& a, const std::vector<double>& b);
+/// Pearson's correlation; 0 when either series is constant or fewer than two points.
+double pearson(const std::vector<double>& x, const std::vector<double>& y);
+/// Spearman's rank correlation (ties get their average rank); 0 for < 2 points.
 double spearman(const std::vector<double>& x, const std::vector<double>& y);
 
 /// Least-squares fit of log10(y) = intercept + slope * log10(x) over positive pairs.
@@ -26,4 +37,4 @@ struct SpreadPair {
 SpreadPair largestSpreadAtSimilarX(const std::vector<double>& x, const std::vector<double>& y,
                                    double tolerance);
 
-}  // namespace archscope::ui
+}  // namespace archscope::analysis

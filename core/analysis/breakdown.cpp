@@ -1,10 +1,11 @@
-#include "opbreakdown.h"
+// The per-unit breakdown of a prediction by fused op, block or stage: what the Breakdown and
+// Compare views draw and `show --by` prints.
+#include "analysis/breakdown.h"
 
-#include <QObject>
-#include <QStringList>
 #include <algorithm>
+#include <set>
 
-namespace archscope::ui {
+namespace archscope::analysis {
 namespace {
 
 int keyOf(const Layer& anchor, Granularity granularity) {
@@ -18,7 +19,7 @@ void addGroup(BreakdownRow& row, const GroupCost& g, bool shares) {
     row.overheadSeconds += g.overheadSeconds;
     row.seconds += g.seconds;
     const auto split = criticalSplit(g, shares);
-    for (int i = 0; i < 4; ++i) row.criticalSeconds[i] += split[i];
+    for (int i = 0; i < kBoundCount; ++i) row.criticalSeconds[size_t(i)] += split[size_t(i)];
     row.usefulMacs += g.usefulMacs;
     row.flops += g.flops;
     row.bytes += g.bytes;
@@ -38,21 +39,29 @@ void finish(BreakdownRow& row) {
     row.bound = Bound(std::max_element(c.begin(), c.end()) - c.begin());
 }
 
-QString membersOf(const std::vector<Layer>& layers, const GroupCost& g) {
-    QStringList parts;
+std::string membersOf(const std::vector<Layer>& layers, const GroupCost& g) {
+    std::string parts;
     for (int i = g.firstLayer; i <= g.lastLayer; ++i) {
-        parts << QString::fromUtf8(opKindName(layers[size_t(i)].kind).data());
+        if (!parts.empty()) parts += " + ";
+        parts += opKindName(layers[size_t(i)].kind);
     }
-    return parts.join(QStringLiteral(" + "));
+    return parts;
 }
 
 }  // namespace
 
-std::array<double, 4> criticalSplit(const GroupCost& g, bool vectorSharesMatrixUnits) {
-    std::array<double, 4> out{};
+std::optional<Granularity> parseGranularity(const std::string& word) {
+    if (word == "op") return Granularity::FusedOp;
+    if (word == "block") return Granularity::Block;
+    if (word == "stage") return Granularity::Stage;
+    return std::nullopt;
+}
+
+std::array<double, kBoundCount> criticalSplit(const GroupCost& g, bool vectorSharesMatrixUnits) {
+    std::array<double, kBoundCount> out{};
     out[int(Bound::Overhead)] = g.overheadSeconds;
-    const double compute = vectorSharesMatrixUnits ? g.matrixSeconds + g.vectorSeconds
-                                                   : std::max(g.matrixSeconds, g.vectorSeconds);
+    const double compute =
+        computeSeconds(g.matrixSeconds, g.vectorSeconds, vectorSharesMatrixUnits);
     if (g.memorySeconds >= compute) {
         out[int(Bound::Memory)] = g.memorySeconds;
     } else if (vectorSharesMatrixUnits) {
@@ -66,12 +75,10 @@ std::array<double, 4> criticalSplit(const GroupCost& g, bool vectorSharesMatrixU
     return out;
 }
 
-QString scopeName(int index, Granularity granularity) {
-    if (index == -1) return QStringLiteral("stem");
-    if (index == -2) return QStringLiteral("head");
-    return (granularity == Granularity::Stage ? QStringLiteral("stage%1")
-                                              : QStringLiteral("block%1"))
-        .arg(index);
+std::string scopeName(int index, Granularity granularity) {
+    if (index == -1) return "stem";
+    if (index == -2) return "head";
+    return (granularity == Granularity::Stage ? "stage" : "block") + std::to_string(index);
 }
 
 std::vector<BreakdownRow> breakdownRows(const std::vector<Layer>& layers,
@@ -91,8 +98,9 @@ std::vector<BreakdownRow> breakdownRows(const std::vector<Layer>& layers,
             row.firstGroup = int(gi);
             row.block = anchor.block;
             row.stage = anchor.stage;
+            row.firstOp = std::string(opKindName(anchor.kind));
             row.name = granularity == Granularity::FusedOp
-                           ? QString::fromStdString(anchor.name)
+                           ? anchor.name
                            : scopeName(keyOf(anchor, granularity), granularity);
             rows.push_back(row);
         }
@@ -102,7 +110,8 @@ std::vector<BreakdownRow> breakdownRows(const std::vector<Layer>& layers,
         if (granularity == Granularity::FusedOp) {
             row.ops = membersOf(layers, g);
         } else {
-            row.ops = QObject::tr("%n fused op(s)", nullptr, row.lastGroup - row.firstGroup + 1);
+            const int n = row.fusedOps();
+            row.ops = std::to_string(n) + (n == 1 ? " fused op" : " fused ops");
         }
     }
     for (BreakdownRow& row : rows) finish(row);
@@ -111,29 +120,28 @@ std::vector<BreakdownRow> breakdownRows(const std::vector<Layer>& layers,
 
 void applyMeasured(std::vector<BreakdownRow>& rows, const std::vector<Layer>& layers,
                    const std::vector<GroupCost>& groups, Granularity granularity,
-                   const QHash<QString, double>& measuredMs) {
+                   const std::map<std::string, double>& measuredMs) {
     for (BreakdownRow& row : rows) {
         row.measuredSeconds.reset();
-        if (measuredMs.isEmpty()) continue;
+        if (measuredMs.empty()) continue;
         // Layer-level times first; scope-level ones (XProf gives only those) when no layer has
         // one. Never both, so nothing is counted twice.
         double layerSum = 0.0, scopeSum = 0.0;
         bool anyLayer = false, anyScope = false;
-        QList<int> blocksSeen;
+        std::set<int> blocksSeen;
         for (int gi = row.firstGroup; gi <= row.lastGroup; ++gi) {
             const GroupCost& g = groups[size_t(gi)];
             for (int li = g.firstLayer; li <= g.lastLayer; ++li) {
                 const Layer& l = layers[size_t(li)];
-                const auto it = measuredMs.constFind(QString::fromStdString(l.name));
-                if (it != measuredMs.constEnd()) {
-                    layerSum += *it;
+                if (const auto it = measuredMs.find(l.name); it != measuredMs.end()) {
+                    layerSum += it->second;
                     anyLayer = true;
                 }
-                if (granularity == Granularity::FusedOp || blocksSeen.contains(l.block)) continue;
-                blocksSeen << l.block;
-                const auto scope = measuredMs.constFind(scopeName(l.block, Granularity::Block));
-                if (scope != measuredMs.constEnd()) {
-                    scopeSum += *scope;
+                if (granularity == Granularity::FusedOp || !blocksSeen.insert(l.block).second)
+                    continue;
+                const auto scope = measuredMs.find(scopeName(l.block, Granularity::Block));
+                if (scope != measuredMs.end()) {
+                    scopeSum += scope->second;
                     anyScope = true;
                 }
             }
@@ -146,4 +154,4 @@ void applyMeasured(std::vector<BreakdownRow>& rows, const std::vector<Layer>& la
     }
 }
 
-}  // namespace archscope::ui
+}  // namespace archscope::analysis
