@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev zlib1g-dev libnlopt-dev
   dataset-fashion-mnist
   python3-torch
-  appstream
+  appstream help2man
   clang libclang-rt-14-dev
   fonts-dejavu-core
 )

@@ -55,9 +55,13 @@ private Q_SLOTS:
     void installedFiles_data() {
         QTest::addColumn<QString>("file");
         QTest::newRow("cli") << "bin/archscope-cli";
+        QTest::newRow("copyright") << "share/doc/archscope/copyright";
+        QTest::newRow("changelog") << "share/doc/archscope/changelog.gz";
+        QTest::newRow("cli man page") << "share/man/man1/archscope-cli.1.gz";
 #ifdef ARCHSCOPE_GUI_PATH
         const QString id = QStringLiteral(ARCHSCOPE_APP_ID);
         QTest::newRow("gui") << "bin/archscope";
+        QTest::newRow("gui man page") << "share/man/man1/archscope.1.gz";
         QTest::newRow("desktop") << "share/applications/" + id + ".desktop";
         QTest::newRow("metainfo") << "share/metainfo/" + id + ".metainfo.xml";
         QTest::newRow("svg icon") << "share/icons/hicolor/scalable/apps/" + id + ".svg";
@@ -84,6 +88,23 @@ private Q_SLOTS:
         const QStringList installed =
             QDir(path("share/archscope/" + folder)).entryList({"*.json"}, QDir::Files, QDir::Name);
         QCOMPARE(installed, shipped);
+    }
+
+    /// The man page is the CLI's own help: every command the top-level help lists is in it.
+    void manPageComesFromTheHelp() {
+        Run help = runProgram(path("bin/archscope-cli"), {"--help"}, cleanEnvironment());
+        QCOMPARE(help.exitCode, 0);
+        Run page = runProgram("gzip", {"-dc", path("share/man/man1/archscope-cli.1.gz")});
+        QCOMPARE(page.exitCode, 0);
+        QVERIFY(page.out.contains(".TH "));  // a roff man page
+        for (const char* command : {"search", "compare", "calibrate", "lacs"}) {
+            QVERIFY2(help.out.contains(command), command);
+            QVERIFY2(page.out.contains(command), command);
+        }
+        QVERIFY(page.out.contains(ARCHSCOPE_VERSION));
+        QFile copyright(path("share/doc/archscope/copyright"));
+        QVERIFY(copyright.open(QIODevice::ReadOnly));
+        QVERIFY(copyright.readAll().contains("License: Apache-2.0"));
     }
 
     void installedCliRuns() {

@@ -11,6 +11,7 @@
 
 #include "arch/error.h"
 #include "arch/json.h"
+#include "store/run_state.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "zoo/zoo.h"
@@ -146,6 +147,28 @@ private Q_SLOTS:
         QCOMPARE(back[0].accuracy->figure().metric, std::string("NASWOT score"));
         QCOMPARE(back[1].accuracy->metric, std::string());
         QCOMPARE(back[1].accuracy->figure().metric, std::string("published estimate"));
+    }
+
+    // A version-3 file has no status history; migration 4 adds run_events, its runs read as their
+    // status alone, and every status change from then on is logged.
+    void version3FileGetsRunEvents() {
+        const auto p = file("v3.db");
+        std::string sql;
+        for (const auto& m : migrations())
+            if (m.version <= 3) sql += m.sql;
+        sql +=
+            "PRAGMA user_version=3;"
+            "INSERT INTO runs(id, kind, status, started_at) VALUES(1, 'search', 'cancelled', 'x');";
+        rawExec(p, sql.c_str());
+        ResultStore s(p);
+        QVERIFY(s.statusHistory(1).empty());
+        QCOMPARE(describeRunState(s.requireRun(1), s.statusHistory(1)).text,
+                 std::string("cancelled"));
+        s.setRunStatus(1, kStatusRunning);
+        s.setRunStatus(1, kStatusFinished);
+        const auto history = s.statusHistory(1);
+        QCOMPARE(history.size(), size_t(2));
+        QCOMPARE(history.back().status, std::string(kStatusFinished));
     }
 
     // The one rule: measured wins, else predicted, else none (never a 0 ms latency).
@@ -377,6 +400,64 @@ private Q_SLOTS:
         QCOMPARE(r.message, std::string("boom"));
         QVERIFY(r.endedAt);
         QVERIFY_THROWS_EXCEPTION(ArchError, s.requireRun(run + 100));
+    }
+
+    void statusHistoryTellsAResumedRun() {
+        ResultStore s(file("history.db"));
+        const int64_t run = s.createRun("test", {}, {});
+        s.setRunStatus(run, kStatusRunning);
+        s.setRunStatus(run, kStatusPaused);
+        s.setRunStatus(run, kStatusRunning);
+        QCOMPARE(describeRunState(s.requireRun(run), s.statusHistory(run)).text,
+                 std::string("running"));  // a pause is not a resume
+        s.setRunStatus(run, kStatusCancelled);
+        s.setRunStatus(run, kStatusRunning);  // resume after cancel
+        // The cancel ended the lease and nobody took it again: the owner is gone, so the run reads
+        // as interrupted and its story says so.
+        QCOMPARE(describeRunState(s.requireRun(run), s.statusHistory(run)).text,
+                 std::string("cancelled → resumed → interrupted"));
+        s.setRunStatus(run, kStatusRunning);  // that process died; resumed again
+        s.setRunStatus(run, kStatusFinished);
+        const auto history = s.statusHistory(run);
+        QCOMPARE(history.size(), size_t(8));
+        QCOMPARE(history.front().status, std::string(kStatusCreated));
+        const RunState state = describeRunState(s.requireRun(run), history);
+        QCOMPARE(state.resumes, 2);
+        QCOMPARE(state.text, std::string("cancelled → resumed → interrupted → resumed → finished"));
+        s.setRunStatus(run + 100, kStatusFailed);  // no such run: nothing logged, no throw
+        QVERIFY(s.statusHistory(run + 100).empty());
+        // A run stored before the history existed reads as its status alone.
+        QCOMPARE(describeRunState(s.requireRun(run), {}).text, std::string("finished"));
+    }
+
+    void bestOfRunPrefersTheFrontAndAccuracy() {
+        QVERIFY(!bestOfRun({}));
+        std::vector<PlotRow> rows = {{1, "a", 2.0, std::nullopt, 70.0, {}, false},
+                                     {2, "b", 1.0, 3.0, 75.0, {}, true},
+                                     {3, "c", 0.5, std::nullopt, 75.0, {}, true},
+                                     {4, "d", 9.0, std::nullopt, 90.0, {}, false}};
+        // Row 4 is off the stored front (a reference): not a candidate. Of the two front rows
+        // with 75, the faster wins; row 2's latency is its measured 3.0, not the predicted 1.0.
+        auto best = bestOfRun(rows);
+        QCOMPARE(best->evaluationId, int64_t(3));
+        QCOMPARE(best->latencyMs.value_or(0), 0.5);
+        for (auto& r : rows) r.onFront = false, r.accuracy.reset();
+        best = bestOfRun(rows);  // no front, no accuracy: the fastest
+        QCOMPARE(best->evaluationId, int64_t(3));
+        QVERIFY(!best->accuracy);
+    }
+
+    void evaluationsAfterAnIdAreTheNewOnes() {
+        ResultStore s(file("after.db"));
+        const int64_t run = s.createRun("test", {}, {});
+        const int64_t arch = s.internArchitecture(*zooSpec("efficientnet-b0"));
+        std::vector<Evaluation> evals;
+        for (int i = 0; i < 5; ++i) evals.push_back(fullEvaluation(run, arch, i));
+        s.insertEvaluations(evals);
+        const auto after = s.evaluationsAfter(run, evals[2].id);
+        QCOMPARE(after.size(), size_t(2));
+        QCOMPARE(after[0].id, evals[3].id);
+        QVERIFY(s.evaluationsAfter(run, evals[4].id).empty());
     }
 
     void readerIsNotBlockedByAnOpenWriteTransaction() {

@@ -40,8 +40,16 @@ private Q_SLOTS:
         page.setGranularity(Granularity::FusedOp);
         QCOMPARE(model->rowCount(), page.prediction().groups);
         const QString bound = model->index(5, BreakdownTableModel::BoundColumn).data().toString();
-        QVERIFY2(QStringList({"matrix", "vector", "memory", "overhead"}).contains(bound),
-                 qPrintable(bound));
+        // On a TPU the table speaks TPU words; on a GPU its own.
+        QVERIFY2(QStringList({"MXU", "VPU", "HBM", "overhead"}).contains(bound), qPrintable(bound));
+        QCOMPARE(model->headerData(BreakdownTableModel::MatrixUtil, Qt::Horizontal, Qt::DisplayRole)
+                     .toString(),
+                 QString("MXU %"));
+        QVERIFY(page.setPlatform("a100"));
+        QCOMPARE(model->headerData(BreakdownTableModel::VectorUtil, Qt::Horizontal, Qt::DisplayRole)
+                     .toString(),
+                 QString("CUDA cores %"));
+        QVERIFY(page.setPlatform("tpuv3"));
         QVERIFY(model->index(5, BreakdownTableModel::Time).data(Qt::UserRole).toDouble() > 0);
         // Selecting a row explains it.
         page.selectRow(5);

@@ -58,6 +58,19 @@ private Q_SLOTS:
                     .contains("efficientnet-x-tpu-b0"));
     }
 
+    void defaultsFollowThePlatformUntilChosen() {
+        ComparePage page;
+        QVERIFY(page.setPlatform("a100"));
+        QCOMPARE(page.tableModel()->b().name, std::string("efficientnet-x-gpu-b0"));
+        QCOMPARE(page.seriesProfiles().front(), std::string("v100"));  // the GPU chain
+        QVERIFY(page.setPlatform("tpuv3"));
+        QCOMPARE(page.tableModel()->b().name, std::string("efficientnet-x-tpu-b0"));
+        QCOMPARE(page.seriesProfiles().front(), std::string("tpuv2"));
+        QVERIFY(page.setNetworks("efficientnet-b0", "efficientnet-b1"));  // the user's choice stays
+        QVERIFY(page.setPlatform("a100"));
+        QCOMPARE(page.tableModel()->b().name, std::string("efficientnet-b1"));
+    }
+
     void switchingNetworksAndPlatforms() {
         ComparePage page;
         QAbstractItemModelTester tester(page.tableModel(),

@@ -69,6 +69,37 @@ private Q_SLOTS:
         QVERIFY(!page.selectModel("nope"));
     }
 
+    void clickingAPointSelectsItsNetwork() {
+        // Each zoo point, clicked where it is drawn, selects its own network for the roofline
+        // (found by the point, not by matching a graph's data index or its MACs as a float).
+        FlopsPage page;
+        page.resize(1100, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.scatterPlot()->replot();
+        int clicked = 0;
+        for (const NetworkPoint& p : page.zooPoints()) {
+            const QPoint pixel(
+                int(std::lround(page.scatterPlot()->xAxis->coordToPixel(p.macsPerImage / 1e9))),
+                int(std::lround(
+                    page.scatterPlot()->yAxis->coordToPixel(p.predictedSeconds * 1e3))));
+            if (!page.scatterPlot()->viewport().contains(pixel)) continue;
+            QTest::mouseClick(page.scatterPlot(), Qt::LeftButton, {}, pixel);
+            // Points may overlap: the one clicked must be this network or one drawn on it.
+            const QString chosen = page.rooflineNetwork();
+            for (const NetworkPoint& q : page.zooPoints()) {
+                if (q.name != chosen) continue;
+                const double dx =
+                    page.scatterPlot()->xAxis->coordToPixel(q.macsPerImage / 1e9) - pixel.x();
+                const double dy =
+                    page.scatterPlot()->yAxis->coordToPixel(q.predictedSeconds * 1e3) - pixel.y();
+                QVERIFY2(std::hypot(dx, dy) <= 10.0, qPrintable(p.name + " -> " + chosen));
+            }
+            clicked += chosen == p.name;
+        }
+        QVERIFY2(clicked >= 30, qPrintable(QString::number(clicked)));  // most are apart
+    }
+
     void storedRunLoadsOffTheGuiThread() {
         QTemporaryDir dir;
         const QString db = makeStore(dir);

@@ -1,6 +1,9 @@
 #include "mainwindow.h"
 
+#include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -11,20 +14,25 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QtConcurrent>
+#include <cmath>
 
 #include "fileactions.h"
 #include "jobbridge.h"
+#include "lecturepanel.h"
 #include "pages/breakdownpage.h"
 #include "pages/comparepage.h"
 #include "pages/flopspage.h"
+#include "pages/graphpage.h"
 #include "pages/historypage.h"
 #include "pages/lacspage.h"
 #include "pages/modelspage.h"
 #include "pages/paretopage.h"
 #include "pages/runpage.h"
 #include "pages/spacepage.h"
+#include "pages/trialspage.h"
 #include "pages/validationpage.h"
 #include "plots/plotstyle.h"
+#include "plots/qcp.h"
 #include "session.h"
 #include "store/store.h"
 
@@ -40,12 +48,16 @@ MainWindow::MainWindow(QWidget* parent)
       m_space(new SpacePage),
       m_run(new RunPage(m_session, m_bridge)),
       m_pareto(new ParetoPage),
+      m_trials(new TrialsPage),
       m_history(new HistoryPage(m_session)),
       m_breakdown(new BreakdownPage),
       m_compare(new ComparePage),
       m_flops(new FlopsPage),
+      m_graph(new GraphPage),
       m_validation(new ValidationPage),
-      m_lacs(new LacsPage) {
+      m_lacs(new LacsPage),
+      m_lecture(new LecturePanel),
+      m_lectureDock(new QDockWidget(tr("Lecture"))) {
     setWindowTitle(tr("Archscope — platform-aware architecture explorer"));
     m_nav->setFixedWidth(160);
     m_nav->setSpacing(2);
@@ -53,9 +65,11 @@ MainWindow::MainWindow(QWidget* parent)
     addPage(QStringLiteral("space"), tr("Search space"), m_space);
     addPage(QStringLiteral("run"), tr("Run"), m_run);
     addPage(QStringLiteral("pareto"), tr("Pareto front"), m_pareto);
+    addPage(QStringLiteral("trials"), tr("Trials"), m_trials);
     addPage(QStringLiteral("breakdown"), tr("Per-layer breakdown"), m_breakdown);
     addPage(QStringLiteral("compare"), tr("Compare"), m_compare);
     addPage(QStringLiteral("flops"), tr("FLOPs vs latency"), m_flops);
+    addPage(QStringLiteral("graph"), tr("Network graph"), m_graph);
     addPage(QStringLiteral("history"), tr("History"), m_history);
     addPage(QStringLiteral("validation"), tr("Validation"), m_validation);
     addPage(QStringLiteral("lacs"), tr("LACS"), m_lacs);
@@ -79,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_run, &RunPage::runStarted, this, [this](qint64 runId, double) {
         m_pareto->clear(runId);
+        m_trials->showRun(m_session->databasePath(), runId);
         statusBar()->showMessage(
             tr("Run %1 started; its front grows on the Pareto page").arg(runId), 8000);
     });
@@ -103,8 +118,24 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_pareto, &ParetoPage::exportRequested, this,
             [this](qint64 runId, qint64 seq, const QString&) { openCandidate(runId, seq, true); });
     wireAnalysisPages();
+    m_lectureDock->setObjectName(QStringLiteral("lecture"));
+    m_lectureDock->setWidget(m_lecture);
+    m_lectureDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::LeftDockWidgetArea, m_lectureDock);
+    m_lectureDock->hide();
+    connect(m_lecture, &LecturePanel::stepRequested, this, &MainWindow::applyLectureStep);
+    connect(m_lecture, &LecturePanel::exportPlotsRequested, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Export the plots to"));
+        if (folder.isEmpty()) return;
+        QString error;
+        const QStringList files = exportCurrentPlots(folder, &error);
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Export failed"), error);
+        else
+            statusBar()->showMessage(tr("Wrote %1").arg(files.join(QStringLiteral(", "))), 10000);
+    });
     buildMenus();
-    resize(1400, 860);
+    resize(1280, 800);  // the smallest window every view is laid out for
 }
 
 void MainWindow::buildMenus() {
@@ -139,6 +170,11 @@ void MainWindow::buildMenus() {
                     [this] { exportArchitectureInteractive(this, m_models->currentSpec()); });
     file->addSeparator();
     file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* lecture = view->addAction(tr("Lecture mode (guided tour, large fonts)"));
+    lecture->setCheckable(true);
+    lecture->setShortcut(QKeySequence(Qt::Key_F9));
+    connect(lecture, &QAction::toggled, this, &MainWindow::setLectureMode);
 }
 
 void MainWindow::wireAnalysisPages() {
@@ -152,6 +188,7 @@ void MainWindow::wireAnalysisPages() {
         m_breakdown->setPlatform(name);
         m_compare->setPlatform(name);
         m_flops->setPlatform(name);
+        m_graph->setPlatform(name);
     };
     auto applyDatabase = [this](const QString& path) {
         m_breakdown->setDatabasePath(path);
@@ -161,6 +198,62 @@ void MainWindow::wireAnalysisPages() {
     applyDatabase(m_session->databasePath());
     connect(m_session, &Session::profileChanged, this, applyProfile);
     connect(m_session, &Session::databaseChanged, this, applyDatabase);
+}
+
+void MainWindow::setLectureMode(bool on) {
+    if (on == m_lectureMode) return;
+    m_lectureMode = on;
+    // What the audience reads grows (plot text 1.4x, the tour's text); the controls keep their
+    // size, and the tour takes the navigation list's place, so every view still fits 1280x800.
+    const double factor = on ? 1.4 : 1.0 / 1.4;
+    const auto scaledBy = [](QFont f, double by) {
+        f.setPointSizeF(f.pointSizeF() * by);
+        return f;
+    };
+    const auto scaled = [&](const QFont& f) { return scaledBy(f, factor); };
+    for (QCustomPlot* plot : findChildren<QCustomPlot*>()) {
+        for (QCPAxis* axis : plot->axisRect()->axes()) {
+            axis->setTickLabelFont(scaled(axis->tickLabelFont()));
+            axis->setLabelFont(scaled(axis->labelFont()));
+        }
+        // Legends sit inside the axis rect: they grow less, or they cover the data.
+        plot->legend->setFont(scaledBy(plot->legend->font(), std::sqrt(factor)));
+        for (int i = 0; i < plot->itemCount(); ++i)
+            if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
+                text->setFont(scaled(text->font()));
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    m_nav->setVisible(!on);
+    m_lectureDock->setVisible(on);
+    if (on && m_lecture->current() < 0) m_lecture->goTo(0);
+}
+
+void MainWindow::applyLectureStep(const LectureStep& step) {
+    if (!step.profile.isEmpty()) m_session->setProfileName(step.profile);
+    if (!step.model.isEmpty()) {
+        m_models->selectModel(step.model);  // the breakdown follows the Models page
+        m_flops->selectModel(step.model);
+    }
+    showPage(step.page);
+}
+
+QStringList MainWindow::exportCurrentPlots(const QString& folder, QString* error) {
+    QStringList written;
+    const QString page = currentPage();
+    if (page == QLatin1String("graph")) {
+        const QString path = QDir(folder).filePath(QStringLiteral("graph.svg"));
+        if (!m_graph->exportTo(path, error)) return {};
+        return {path};
+    }
+    int i = 0;
+    for (QCustomPlot* plot : m_stack->currentWidget()->findChildren<QCustomPlot*>()) {
+        if (!plot->isVisible()) continue;
+        const QString path = QDir(folder).filePath(QStringLiteral("%1-%2.svg").arg(page).arg(++i));
+        if (!exportPlot(plot, path, error)) return {};
+        written << path;
+    }
+    if (written.isEmpty() && error) *error = tr("the %1 view has no plot").arg(page);
+    return written;
 }
 
 MainWindow::~MainWindow() {
@@ -186,12 +279,14 @@ QString MainWindow::currentPage() const {
 
 void MainWindow::openRun(qint64 runId) {
     m_pareto->loadRun(m_session->databasePath(), runId);
+    m_trials->showRun(m_session->databasePath(), runId);
     showPage(QStringLiteral("pareto"));
 }
 
 void MainWindow::resumeRun(qint64 runId) {
     // Load what is stored first, then follow the resumed run live, so no point is lost between.
     m_pareto->loadRun(m_session->databasePath(), runId);
+    m_trials->showRun(m_session->databasePath(), runId);
     auto connection = std::make_shared<QMetaObject::Connection>();
     *connection =
         connect(m_pareto, &ParetoPage::loaded, this, [this, runId, connection](qint64 loaded, int) {

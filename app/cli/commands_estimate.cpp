@@ -32,6 +32,9 @@ struct EstimateArgs {
     ProxySettings proxy;
     ZeroCostSettings zeroCost;
 #endif
+    std::string supernet;                 // --accuracy supernet: the trained supernet file
+    int bnImages = 64, testImages = 128;  // SupernetEvalSettings' defaults
+    bool dataGiven = false;
     std::string recipe = "autoaugment";
     double lambda = 10.0;
     bool report = false;
@@ -75,13 +78,50 @@ void runImagenetReport(const EstimateArgs& a) {
               << " %\n";
 }
 
-/// Estimators from the core's registry (imagenet): no dataset to load, no LibTorch.
+/// The estimator's settings from the command line (registry estimators).
+nlohmann::json registrySettings(const EstimateArgs& a) {
+    if (a.accuracy != "supernet") return {{"recipe", a.recipe}, {"lambda", a.lambda}};
+    nlohmann::json s = {{"file", a.supernet},
+                        {"bn_images", a.bnImages},
+                        {"test_images", a.testImages},
+                        {"threads", a.threads}};
+    if (a.dataGiven) s["data"] = a.data;  // else the folder the supernet was trained on
+    return s;
+}
+
+/// Supernet estimates with what they cost and the file's recorded trust check.
+void printSupernetTable(const std::vector<NetworkSpec>& specs,
+                        const std::vector<AccuracyResult>& results, double loadSeconds) {
+    Table table({"model", results.front().metric, "ms"}, {false, true, true});
+    double total = 0.0;
+    for (size_t i = 0; i < results.size(); ++i) {
+        table.addRow({specs[i].name, formatFixed(results[i].value, 2),
+                      formatFixed(results[i].seconds * 1e3, 1)});
+        total += results[i].seconds;
+    }
+    table.print(std::cout);
+    std::cout << "\nloaded in " << formatFixed(loadSeconds, 2) << " s; "
+              << formatFixed(total / double(results.size()) * 1e3, 1) << " ms a network ("
+              << formatFixed(60.0 * double(results.size()) / total, 0) << " a minute)\n";
+    const nlohmann::json check =
+        results.front().settings.at("supernet").value("check", nlohmann::json());
+    if (check.is_object()) {
+        std::cout << "trust: Kendall tau " << formatFixed(check.value("kendall_tau", 0.0), 3)
+                  << " against stand-alone proxy training on " << check.value("archs", 0)
+                  << " architectures (checked " << check.value("checked", "") << ")\n";
+    } else {
+        std::cout << "trust: unchecked; run `archscope-cli supernet --check FILE` to measure how "
+                     "well it ranks\n";
+    }
+}
+
+/// Estimators from the registry that load once and then score each network: imagenet (no
+/// LibTorch) and supernet.
 void runRegistryEstimate(const EstimateArgs& a) {
     std::vector<NetworkSpec> specs;
     for (const auto& name : a.models) specs.push_back(resolveModel(name));
     const AccuracyEstimatorKind& kind = findAccuracyEstimator(a.accuracy);
-    const nlohmann::json settings =
-        kind.resolveSettings({{"recipe", a.recipe}, {"lambda", a.lambda}});
+    const nlohmann::json settings = kind.resolveSettings(registrySettings(a));
     const auto loadStart = std::chrono::steady_clock::now();
     const EstimateFn estimate = kind.make(settings);
     const double loadSeconds =
@@ -109,6 +149,10 @@ void runRegistryEstimate(const EstimateArgs& a) {
     }
     std::cout << "estimator: " << a.accuracy << " (" << results.front().metric << ")\n"
               << "settings:  " << settings.dump() << "\n\n";
+    if (a.accuracy == "supernet") {
+        printSupernetTable(specs, results, loadSeconds);
+        return;
+    }
     Table table({"model", "top-1 (%)", "+/- (1 sd)", "outside data", "published"},
                 {false, true, true, false, true});
     for (size_t i = 0; i < results.size(); ++i) {
@@ -132,7 +176,7 @@ void runEstimate(EstimateArgs& a) {
         return;
     }
     if (a.models.empty()) throw ArchError("estimate: give at least one model");
-    if (a.accuracy == "imagenet") {
+    if (a.accuracy == "imagenet" || a.accuracy == "supernet") {
         runRegistryEstimate(a);
         return;
     }
@@ -144,7 +188,7 @@ void runEstimate(EstimateArgs& a) {
     const bool proxy = a.accuracy == "proxy";
     if (!proxy && a.accuracy != "zero-cost")
         throw ArchError("unknown --accuracy \"" + a.accuracy +
-                        "\"; use imagenet, proxy or zero-cost");
+                        "\"; use imagenet, proxy, zero-cost or supernet");
     a.proxy.dataFolder = a.zeroCost.dataFolder = a.data;
     a.proxy.seed = a.zeroCost.seed = a.seed;
     a.proxy.threads = a.zeroCost.threads = a.threads;
@@ -216,7 +260,8 @@ void addEstimateCommands(CLI::App& app) {
         "Estimate accuracy: predicted ImageNet top-1 (imagenet), proxy training (LibTorch) or the "
         "NASWOT zero-cost score");
     cmd->add_option("models", a->models, "Zoo names or architecture .json files");
-    cmd->add_option("--accuracy", a->accuracy, "imagenet, proxy or zero-cost")->required();
+    cmd->add_option("--accuracy", a->accuracy, "imagenet, proxy, zero-cost or supernet")
+        ->required();
     cmd->add_option("--recipe", a->recipe, "imagenet: training recipe to predict for")
         ->capture_default_str();
     cmd->add_option("--lambda", a->lambda, "imagenet: ridge penalty (standardized features)")
@@ -224,8 +269,9 @@ void addEstimateCommands(CLI::App& app) {
         ->capture_default_str();
     cmd->add_flag("--report", a->report,
                   "imagenet: leave-one-family-out and leave-one-out errors of the predictor");
-    cmd->add_option("--data", a->data, "Dataset folder: MNIST IDX (gz or raw) or CIFAR-10 binary")
-        ->capture_default_str();
+    auto* data = cmd->add_option("--data", a->data,
+                                 "Dataset folder: MNIST IDX (gz or raw) or CIFAR-10 binary")
+                     ->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of weights, data order and minibatch")
         ->capture_default_str();
     cmd->add_option("--threads", a->threads, "Intra-op threads (0 = all logical CPUs)")
@@ -264,9 +310,21 @@ void addEstimateCommands(CLI::App& app) {
                     "zero-cost: input side (0 = the model's own resolution)")
         ->check(CLI::Range(0, 2048));
     cmd->add_flag("--gaussian", z.gaussianInput, "zero-cost: Gaussian noise instead of images");
+    cmd->add_option("--supernet", a->supernet,
+                    "supernet: the trained supernet file (archscope-cli supernet --out FILE)");
+    cmd->add_option("--bn-images", a->bnImages,
+                    "supernet: training images its BatchNorm statistics are recomputed on")
+        ->check(CLI::Range(2, 100000))
+        ->capture_default_str();
+    cmd->add_option("--test-images", a->testImages, "supernet: test images scored")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
 #endif
     cmd->add_flag("--json", a->json, "One JSON document on stdout");
-    cmd->callback([a] { runEstimate(*a); });
+    cmd->callback([a, data] {
+        a->dataGiven = data->count() > 0;
+        runEstimate(*a);
+    });
 }
 
 }  // namespace archscope::cli

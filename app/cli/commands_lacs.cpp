@@ -199,7 +199,7 @@ void addLacsCommands(CLI::App& app) {
     lacs->add_option("--base", l->base, "Zoo name or architecture .json file")->required();
     lacs->add_option("--hw", l->hw, "Platform profile")->required();
     lacs->add_option("--runtime", l->runtime, runtimeOptionHelp());
-    lacs->add_option("--accuracy", l->accuracy, "Accuracy estimator: imagenet, proxy or zero-cost");
+    lacs->add_option("--accuracy", l->accuracy, "Accuracy estimator: imagenet, proxy or zero-cost (supernet scores only its space's networks, not scaled members)");
     lacs->add_option("--accuracy-settings", l->settings, "Estimator settings as a JSON object");
     l->stepsOption = lacs->add_option("--steps", l->steps, "Family members B1..B<steps>")
                          ->check(CLI::Range(1, 12));

@@ -19,6 +19,9 @@
 #include "store/store.h"
 #include "table.h"
 #include "zoo/zoo.h"
+#ifdef ARCHSCOPE_HAS_TORCH
+#include "torch/supernet.h"
+#endif
 
 namespace archscope::cli {
 namespace {
@@ -27,13 +30,30 @@ using nlohmann::json;
 
 struct SearchOptions {
     std::string db, space = "efficientnet-x", hw, runtime, measure, accuracy = "zero-cost",
-                    algo = "evolution", objective = "pareto", dtype, settings;
+                    algo = "evolution", objective = "pareto", dtype, settings, supernet;
     std::vector<std::string> references;  ///< --references a,b (CLI11 splits at the commas)
     int budget = 100, batch = 1, population = 50, tournament = 10;
     uint64_t seed = 0;
     double targetMs = 0.0;
     bool json = false;
 };
+
+/// A supernet scores only the networks of the space it was trained on: refuse another space
+/// before the run is created.
+void checkSupernetSpace(const std::string& file, const std::string& spaceName) {
+#ifdef ARCHSCOPE_HAS_TORCH
+    if (file.empty()) return;  // the estimator's own message says what is missing
+    const json meta = supernetInfo(file);
+    if (meta.value("space", json()) != searchSpaceToJson(loadSearchSpace(spaceName)))
+        throw ArchError("supernet \"" + file + "\" was trained on space \"" +
+                        meta.value("space_name", std::string()) + "\", not on --space \"" +
+                        spaceName + "\"; train one for it with `archscope-cli supernet --space " +
+                        spaceName + " --out FILE`");
+#else
+    (void)file;
+    (void)spaceName;
+#endif
+}
 
 /// The run's front as a JSON document and as a table: arch, latency, accuracy, estimator.
 void printFront(const std::filesystem::path& db, int64_t runId, bool asJson) {
@@ -119,6 +139,15 @@ void runSearch(const SearchOptions& o) {
     p.measureDevice = o.measure;
     p.accuracy = o.accuracy;
     p.accuracySettings = parseAccuracySettings(o.settings);
+    if (!o.supernet.empty()) {
+        if (o.accuracy != "supernet") throw ArchError("--supernet is for --accuracy supernet");
+        p.accuracySettings["file"] = o.supernet;
+    }
+    if (o.accuracy == "supernet") {
+        checkSupernetSpace(p.accuracySettings.value("file", std::string()), o.space);
+        // Zoo networks are not paths of a space's supernet: the space's base is the reference.
+        if (o.references.empty()) p.references.clear();
+    }
     if (!o.references.empty()) p.references = o.references;
     // Every argument checked before the store is opened: a bad one creates no file.
     engine::validateRunParams(kSearchKind, p.toJson());
@@ -176,7 +205,10 @@ void addSearchCommands(CLI::App& app) {
                      "Measure latency with LibTorch instead of predicting it")
         ->check(CLI::IsMember({"cpu", "cuda"}));
     search->add_option("--accuracy", o->accuracy,
-                       "Accuracy estimator: imagenet, proxy or zero-cost");
+                       "Accuracy estimator: imagenet, proxy, zero-cost or supernet");
+    search->add_option("--supernet", o->supernet,
+                       "--accuracy supernet: the trained supernet of --space "
+                       "(archscope-cli supernet --space S --out FILE)");
     search->add_option("--accuracy-settings", o->settings, "Estimator settings as a JSON object");
     search->add_option("--algo", o->algo, "evolution, reinforce or random")
         ->check(CLI::IsMember({"evolution", "reinforce", "random"}));

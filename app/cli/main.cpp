@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
     // Everything the binary can do is plugged in here, explicitly (no static registrars).
     archscope::registerCorePlugins();  // run kinds search + lacs, the imagenet estimator
 #ifdef ARCHSCOPE_HAS_TORCH
-    archscope::registerTorchEvaluators();  // proxy / zero-cost accuracy, cpu / cuda measurement
+    archscope::registerTorchEvaluators();  // proxy / zero-cost / supernet accuracy, cpu / cuda
+                                           // measurement
 #endif
     namespace cli = archscope::cli;
     cli::addArchCommands(app);
@@ -53,6 +54,9 @@ int main(int argc, char** argv) {
     cli::addCalibrateCommand(app);
 #endif
     cli::addEstimateCommands(app);
+#ifdef ARCHSCOPE_HAS_TORCH
+    cli::addSupernetCommands(app);
+#endif
     cli::addStoreCommands(app);
     cli::addCalibrateFromCommand(app);
     cli::addImportCommands(app);

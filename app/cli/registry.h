@@ -21,6 +21,7 @@ void addImportCommands(CLI::App& app);
 #ifdef ARCHSCOPE_HAS_TORCH
 void addTorchCommands(CLI::App& app);     ///< measure
 void addCalibrateCommand(CLI::App& app);  ///< calibrate (measures on this machine)
+void addSupernetCommands(CLI::App& app);  ///< supernet (train, --info, --check)
 #endif
 
 /// The help text of every --runtime option (lists the shipped runtimes).

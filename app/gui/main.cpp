@@ -11,10 +11,14 @@
 #include "torch/evaluator_registry.h"
 #include "torch/measure.h"
 #endif
+#include "hw/profile_io.h"
 #include "mainwindow.h"
+#include "models/trialstablemodel.h"
 #include "pages/lacspage.h"
 #include "pages/modelspage.h"
+#include "pages/trialspage.h"
 #include "pages/validationpage.h"
+#include "runfollower.h"
 #include "screenshot.h"
 #include "search/plugins.h"
 #include "session.h"
@@ -63,7 +67,10 @@ int main(int argc, char** argv) {
     QCommandLineOption run(QStringLiteral("run"),
                            QStringLiteral("A stored run to open in the Pareto view (with --db)."),
                            QStringLiteral("ID"));
-    parser.addOptions({screenshot, view, model, db, hw, run});
+    QCommandLineOption lecture(QStringLiteral("lecture"),
+                               QStringLiteral("Start in lecture mode: the guided tour beside the "
+                                              "views, large fonts (View menu, F9)."));
+    parser.addOptions({screenshot, view, model, db, hw, run, lecture});
     parser.process(app);
 
     // Everything the GUI's jobs can use is plugged in here, explicitly (no static registrars).
@@ -71,11 +78,23 @@ int main(int argc, char** argv) {
 #ifdef ARCHSCOPE_HAS_TORCH
     archscope::registerTorchEvaluators();  // proxy / zero-cost accuracy, cpu / cuda measurement
 #endif
+    if (parser.isSet(hw)) {
+        // The same check as the CLI's --hw: a profile that does not load is an error, not tpuv3.
+        try {
+            archscope::loadProfile(parser.value(hw).toStdString());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "archscope: error: --hw %s: %s\n", qPrintable(parser.value(hw)),
+                         e.what());
+            return 2;
+        }
+    }
     archscope::ui::MainWindow window;
     if (parser.isSet(db)) window.session()->setDatabasePath(parser.value(db));
     if (parser.isSet(hw)) window.session()->setProfileName(parser.value(hw));
     if (parser.isSet(run)) window.openRun(parser.value(run).toLongLong());
-    if (!window.showPage(parser.value(view))) {
+    // The tour opens its first step; an explicit --view still wins.
+    if (parser.isSet(lecture)) window.setLectureMode(true);
+    if ((!parser.isSet(lecture) || parser.isSet(view)) && !window.showPage(parser.value(view))) {
         std::fprintf(stderr, "archscope: error: unknown view \"%s\"; known: %s\n",
                      qPrintable(parser.value(view)), qPrintable(window.pageIds().join(", ")));
         return 2;
@@ -101,6 +120,18 @@ int main(int argc, char** argv) {
             QEventLoop loop;
             QObject::connect(lacs, &archscope::ui::LacsPage::computed, &loop, &QEventLoop::quit);
             QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        // Trials and Pareto read a --run through the store on a worker: wait for the first batch.
+        archscope::ui::TrialsPage* trials = window.trialsPage();
+        if (parser.isSet(run) && trials->model()->rowCount() == 0) {
+            QEventLoop loop;
+            QObject::connect(trials, &archscope::ui::TrialsPage::updated, &loop, &QEventLoop::quit);
+            QObject::connect(trials->follower(), &archscope::ui::RunFollower::failed, &loop,
+                             &QEventLoop::quit);
+            QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+            loop.exec();
+            QTimer::singleShot(400, &loop, &QEventLoop::quit);  // one throttled replot
             loop.exec();
         }
         QString error;

@@ -9,4 +9,5 @@ target_sources(archscope_core PRIVATE
     hw/validation.cpp
     hw/runtime.cpp
     hw/runtime_io.cpp
+    hw/blocksummary.cpp
 )

@@ -9,5 +9,7 @@ target_sources(archscope_core PRIVATE
     search/imagenet_predictor.cpp
     search/searchrun.cpp
     search/lacsrun.cpp
+    search/importance.cpp
+    search/trials.cpp
     search/plugins.cpp
 )

@@ -45,4 +45,13 @@ LatencyFigure Evaluation::latency() const {
     return judgedLatency(measured, predictedMs, how);
 }
 
+LatencyFigure PlotRow::latency() const {
+    std::optional<MeasuredLatency> measured;
+    if (measuredMs) {
+        measured.emplace();
+        measured->medianMs = *measuredMs;  // the light row keeps only the median
+    }
+    return judgedLatency(measured, predictedMs, {});
+}
+
 }  // namespace archscope::store

@@ -19,6 +19,16 @@ inline constexpr const char* kStatusPaused = "paused";
 inline constexpr const char* kStatusFinished = "finished";
 inline constexpr const char* kStatusCancelled = "cancelled";
 inline constexpr const char* kStatusFailed = "failed";
+/// Only in the status history (run_events): the run was created.
+inline constexpr const char* kStatusCreated = "created";
+
+/// One entry of a run's status history.
+struct RunStatusEvent {
+    std::string at;  ///< ISO 8601 UTC
+    std::string status;
+    std::string message;
+    bool operator==(const RunStatusEvent&) const = default;
+};
 
 struct RunRecord {
     int64_t id = 0;
@@ -108,6 +118,9 @@ struct PlotRow {
     std::optional<double> accuracy;
     std::optional<int64_t> macs;
     bool onFront = false;
+
+    /// The latency this row is judged by: judgedLatency, the rule Evaluation::latency() uses.
+    LatencyFigure latency() const;
 };
 
 }  // namespace archscope::store

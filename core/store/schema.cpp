@@ -97,8 +97,14 @@ const std::vector<Migration>& migrations() {
          "UPDATE evaluations SET accuracy_metric = json_extract(accuracy_settings, '$.metric') "
          "WHERE accuracy IS NOT NULL AND json_valid(accuracy_settings) "
          "AND json_type(accuracy_settings, '$.metric') = 'text';"},
+        // Every status change with its time, so History can tell a resumed run from one that
+        // ran through (runs.status keeps only the last).
+        {4, "run_events: the status history of each run",
+         "CREATE TABLE run_events(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+         "at TEXT NOT NULL, status TEXT NOT NULL, message TEXT); "
+         "CREATE INDEX run_events_run ON run_events(run_id);"},
         // One owner per run (store/lease.h): the process working on it and its heartbeat.
-        {4, "runs.owner_pid, owner_host, heartbeat_unix (run leases)",
+        {5, "runs.owner_pid, owner_host, heartbeat_unix (run leases)",
          "ALTER TABLE runs ADD COLUMN owner_pid INTEGER;"
          "ALTER TABLE runs ADD COLUMN owner_host TEXT;"
          "ALTER TABLE runs ADD COLUMN heartbeat_unix INTEGER;"},

@@ -10,8 +10,8 @@
 namespace archscope::store {
 
 /// The schema version this build writes and understands (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 4;
-/// PRAGMA application_id of an Archscope store ("ARCS"); 0 in stores made before version 4.
+inline constexpr int kSchemaVersion = 5;
+/// PRAGMA application_id of an Archscope store ("ARCS"); 0 in stores made before version 5.
 inline constexpr int32_t kApplicationId = 0x41524353;
 
 /// A numbered migration: the SQL that takes a database from version `version - 1` to `version`.

@@ -7,5 +7,6 @@ target_sources(archscope_core PRIVATE
     store/trace_import.cpp
     store/import.cpp
     store/measured_samples.cpp
+    store/run_state.cpp
     store/figures.cpp
 )

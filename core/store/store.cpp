@@ -173,12 +173,26 @@ int64_t StoreReader::evaluationCount(int64_t runId) {
 }
 
 std::vector<Evaluation> StoreReader::evaluations(int64_t runId) {
-    StatementUse q(m_conn->prepare(std::string("SELECT ") + kEvaluationColumns +
-                                   " FROM evaluations e JOIN architectures a ON a.id = "
-                                   "e.architecture_id WHERE e.run_id = ? ORDER BY e.id"));
-    q->bind(1, runId);
+    return evaluationsAfter(runId, 0);
+}
+
+std::vector<Evaluation> StoreReader::evaluationsAfter(int64_t runId, int64_t afterId) {
+    StatementUse q(
+        m_conn->prepare(std::string("SELECT ") + kEvaluationColumns +
+                        " FROM evaluations e JOIN architectures a ON a.id = "
+                        "e.architecture_id WHERE e.run_id = ? AND e.id > ? ORDER BY e.id"));
+    q->bind(1, runId).bind(2, afterId);
     std::vector<Evaluation> out;
     while (q->step()) out.push_back(readEvaluation(*q));
+    return out;
+}
+
+std::vector<RunStatusEvent> StoreReader::statusHistory(int64_t runId) {
+    StatementUse q(m_conn->prepare(
+        "SELECT at, status, message FROM run_events WHERE run_id = ? ORDER BY rowid"));
+    q->bind(1, runId);
+    std::vector<RunStatusEvent> out;
+    while (q->step()) out.push_back({q->text(0), q->text(1), q->optText(2).value_or("")});
     return out;
 }
 
@@ -269,10 +283,25 @@ int64_t ResultStore::createRun(const std::string& kind, const nlohmann::json& pa
     q->bind(1, kind).bind(2, params.dump()).bind(3, kStatusRunning).bind(4, planned);
     // The creating process owns the new run until it stores a final status.
     const RunOwner self = thisProcess();
-    q->bind(5, utcTimestamp(true)).bind(6, machine.dump());
+    const std::string now = utcTimestamp(true);
+    q->bind(5, now).bind(6, machine.dump());
     q->bind(7, self.pid).bind(8, self.host).bind(9, self.heartbeatUnix);
     q->run();
-    return sqlite3_last_insert_rowid(connection().handle());
+    const int64_t id = sqlite3_last_insert_rowid(connection().handle());
+    logStatus(id, kStatusCreated, {}, now);
+    return id;
+}
+
+void ResultStore::logStatus(int64_t runId, const std::string& status, const std::string& message,
+                            const std::string& at) {
+    StatementUse q(connection().prepare(
+        "INSERT INTO run_events(run_id, at, status, message) VALUES(?,?,?,?)"));
+    q->bind(1, runId).bind(2, at).bind(3, status);
+    if (message.empty())
+        q->bindNull(4);
+    else
+        q->bind(4, message);
+    q->run();
 }
 
 void ResultStore::setRunStatus(int64_t runId, const std::string& status,
@@ -295,6 +324,8 @@ void ResultStore::setRunStatus(int64_t runId, const std::string& status,
         q->bindNull(3);
     q->bind(4, runId);
     q->run();
+    if (sqlite3_changes(connection().handle()) > 0)
+        logStatus(runId, status, message, utcTimestamp(true));
 }
 
 void requireNoOtherLiveOwner(const RunRecord& run) {

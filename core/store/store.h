@@ -38,6 +38,11 @@ public:
     int64_t evaluationCount(int64_t runId);
     /// All evaluations of a run in insertion order, without layers.
     std::vector<Evaluation> evaluations(int64_t runId);
+    /// The evaluations stored after evaluation id `afterId` (what a live view has not seen yet).
+    std::vector<Evaluation> evaluationsAfter(int64_t runId, int64_t afterId);
+    /// Every status the run has had, oldest first ("created", "running", "cancelled", ...).
+    /// Empty for runs stored before schema 4.
+    std::vector<RunStatusEvent> statusHistory(int64_t runId);
     std::vector<LayerCost> layerCosts(int64_t evaluationId);
     /// The light rows for plotting a run (no JSON parsing).
     std::vector<PlotRow> plotRows(int64_t runId);
@@ -108,6 +113,8 @@ public:
 
 private:
     void insertOne(Evaluation& evaluation, const std::string& now);
+    void logStatus(int64_t runId, const std::string& status, const std::string& message,
+                   const std::string& at);
 };
 
 }  // namespace archscope::store

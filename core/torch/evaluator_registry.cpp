@@ -9,6 +9,7 @@
 #include "measure.h"
 #include "proxy_train.h"
 #include "search/evaluators.h"
+#include "supernet.h"
 #include "zero_cost.h"
 
 namespace archscope {
@@ -102,6 +103,43 @@ EstimateFn makeProxy(const json& s) {
     };
 }
 
+SupernetEvalSettings supernetFrom(const json& s) {
+    SupernetEvalSettings e;
+    e.bnImages = s.value("bn_images", e.bnImages);
+    e.testImages = s.value("test_images", e.testImages);
+    e.threads = s.value("threads", e.threads);
+    if (s.contains("data")) e.dataFolder = s.at("data").get<std::string>();
+    return e;
+}
+
+std::string supernetFile(const json& s) {
+    const std::string file = s.value("file", std::string());
+    if (file.empty())
+        throw ArchError(
+            "--accuracy supernet needs the supernet file (--supernet FILE, or "
+            "{\"file\": ...} in the settings); train one with `archscope-cli supernet "
+            "--space S --out FILE`");
+    return file;
+}
+
+json supernetJson(const json& s) {
+    const SupernetEvalSettings e = supernetFrom(s);
+    json j = {{"file", supernetFile(s)},
+              {"bn_images", e.bnImages},
+              {"test_images", e.testImages},
+              {"threads", e.threads}};
+    if (!e.dataFolder.empty()) j["data"] = e.dataFolder.string();
+    return j;
+}
+
+EstimateFn makeSupernet(const json& s) {
+    auto evaluator = std::make_shared<const SupernetEvaluator>(supernetFile(s), supernetFrom(s));
+    return [evaluator](const NetworkSpec& spec, std::stop_token stop) {
+        // The trust check (rank agreement with proxy training) travels in the settings.
+        return toResult(evaluator->estimate(spec, stop));
+    };
+}
+
 MeasureFn makeMeasurer(TorchDevice device, const json& s) {
     TorchOptions options;
     options.device = device;
@@ -148,6 +186,11 @@ void registerTorchEvaluators() {
         registerAccuracyEstimator(
             {"proxy", "top-1 after short real training at proxy scale on Fashion-MNIST", makeProxy,
              [](const json& s) { return proxyJson(proxyFrom(s)); }});
+        registerAccuracyEstimator(
+            {"supernet",
+             "top-1 on the proxy dataset with weights inherited from a trained weight-sharing "
+             "supernet of the search space (archscope-cli supernet)",
+             makeSupernet, supernetJson});
         registerLatencyMeasurer(
             {"cpu", [](const json& s) { return makeMeasurer(TorchDevice::Cpu, s); }});
         registerLatencyMeasurer(

@@ -8,20 +8,18 @@
 namespace archscope::ui {
 
 QColor boundColor(Bound b) {
-    switch (b) {
-        case Bound::Matrix:
-            return UnitColors::matrix();
-        case Bound::Vector:
-            return UnitColors::vector();
-        case Bound::Memory:
-            return UnitColors::memory();
-        case Bound::Overhead:
-            return UnitColors::overhead();
-    }
-    return UnitColors::overhead();
+    return unitColor(b);
 }
 
 BreakdownTableModel::BreakdownTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void BreakdownTableModel::setPlatform(const Profile& profile) {
+    for (int k = 0; k < kBoundCount; ++k)
+        m_units[size_t(k)] = QString::fromStdString(unitName(profile, Bound(k)));
+    Q_EMIT headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, BoundColumn), index(rowCount() - 1, BoundColumn));
+}
 
 void BreakdownTableModel::setRows(std::vector<BreakdownRow> rows) {
     beginResetModel();
@@ -92,7 +90,7 @@ QVariant BreakdownTableModel::data(const QModelIndex& index, int role) const {
             return number ? QVariant(r.operationalIntensity())
                           : QVariant(locale.toString(r.operationalIntensity(), 'f', 1));
         case BoundColumn:
-            return QString::fromUtf8(boundName(r.bound).data());
+            return m_units[size_t(r.bound)];
         default:
             return {};
     }
@@ -107,11 +105,11 @@ QVariant BreakdownTableModel::headerData(int section, Qt::Orientation orientatio
             case Measured:
                 return tr("Measured time from the result store, when one exists");
             case Matrix:
-                return tr("Matrix-unit (MXU / tensor core) busy time");
+                return tr("Matrix-unit (%1) busy time").arg(m_units[0]);
             case Vector:
-                return tr("Vector-unit (VPU / CUDA core) busy time");
+                return tr("Vector-unit (%1) busy time").arg(m_units[1]);
             case Memory:
-                return tr("Memory (HBM / DRAM) transfer time");
+                return tr("Memory (%1) transfer time").arg(m_units[2]);
             case Overhead:
                 return tr("Fixed cost per fused op and kernel launch (profile)");
             case MatrixUtil:
@@ -139,17 +137,17 @@ QVariant BreakdownTableModel::headerData(int section, Qt::Orientation orientatio
         case Measured:
             return tr("Measured (µs)");
         case Matrix:
-            return tr("Matrix (µs)");
+            return tr("%1 (µs)").arg(m_units[0]);
         case Vector:
-            return tr("Vector (µs)");
+            return tr("%1 (µs)").arg(m_units[1]);
         case Memory:
             return tr("Memory (µs)");
         case Overhead:
             return tr("Overhead (µs)");
         case MatrixUtil:
-            return tr("MXU %");
+            return tr("%1 %").arg(m_units[0]);
         case VectorUtil:
-            return tr("VPU %");
+            return tr("%1 %").arg(m_units[1]);
         case MemoryUtil:
             return tr("Mem BW %");
         case Intensity:

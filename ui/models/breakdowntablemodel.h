@@ -1,9 +1,11 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <array>
 #include <vector>
 
 #include "analysis/breakdown.h"
+#include "hw/blocksummary.h"
 
 namespace archscope::ui {
 
@@ -37,6 +39,9 @@ public:
     explicit BreakdownTableModel(QObject* parent = nullptr);
 
     void setRows(std::vector<BreakdownRow> rows);
+    /// The platform's words for its units (hw/blocksummary.h unitName), used in the headers and
+    /// the Bound column: "MXU %" on a TPU, "Tensor Cores %" on a GPU.
+    void setPlatform(const Profile& profile);
     const std::vector<BreakdownRow>& rows() const { return m_rows; }
     const BreakdownRow& row(int i) const { return m_rows[size_t(i)]; }
 
@@ -47,6 +52,8 @@ public:
 
 private:
     std::vector<BreakdownRow> m_rows;
+    std::array<QString, kBoundCount> m_units{QStringLiteral("matrix"), QStringLiteral("vector"),
+                                             QStringLiteral("memory"), QStringLiteral("overhead")};
 };
 
 /// The colour of a bound (the unit colours of plotstyle.h).

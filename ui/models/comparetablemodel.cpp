@@ -4,11 +4,21 @@
 #include <QFont>
 #include <QLocale>
 
+#include "hw/blocksummary.h"
 #include "hw/explain.h"
 
 namespace archscope::ui {
 
 CompareTableModel::CompareTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void CompareTableModel::setPlatform(const Profile& profile) {
+    QStringList units;
+    for (Bound b : {Bound::Matrix, Bound::Vector, Bound::Memory})
+        units << QString::fromStdString(unitName(profile, b));
+    if (units == m_units) return;
+    m_units = units;
+    Q_EMIT dataChanged(index(0, Metric), index(RowCount - 1, Metric));
+}
 
 void CompareTableModel::setNetworks(NetworkSummary a, NetworkSummary b) {
     m_a = std::move(a);
@@ -137,6 +147,9 @@ QVariant CompareTableModel::data(const QModelIndex& index, int role) const {
                 QT_TR_NOOP("Fused ops"),
                 QT_TR_NOOP("Published top-1"),
             };
+            if (row >= MatrixBound && row <= MemoryBound)
+                return tr("  bound by %1").arg(m_units.value(row - MatrixBound));
+            if (row == MatrixUtilization) return tr("%1 utilization").arg(m_units.value(0));
             return tr(names[row]);
         }
         case A:

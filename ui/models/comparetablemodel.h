@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <QStringList>
 
 #include "networksummary.h"
 
@@ -30,6 +31,8 @@ public:
     explicit CompareTableModel(QObject* parent = nullptr);
 
     void setNetworks(NetworkSummary a, NetworkSummary b);
+    /// The platform's words for its units in the row labels ("bound by MXU" on a TPU).
+    void setPlatform(const Profile& profile);
     const NetworkSummary& a() const { return m_a; }
     const NetworkSummary& b() const { return m_b; }
 
@@ -45,6 +48,8 @@ private:
 
     NetworkSummary m_a;
     NetworkSummary m_b;
+    QStringList m_units{QStringLiteral("matrix unit"), QStringLiteral("vector unit"),
+                        QStringLiteral("memory")};
     bool m_empty = true;
 };
 

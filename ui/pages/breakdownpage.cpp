@@ -16,6 +16,7 @@
 
 #include "arch/expand.h"
 #include "arch/json.h"
+#include "hw/blocksummary.h"
 #include "hw/explain.h"
 #include "models/breakdowntablemodel.h"
 #include "plots/plotmenu.h"
@@ -27,10 +28,11 @@
 namespace archscope::ui {
 namespace {
 
-const char* const kUnitNames[4] = {QT_TRANSLATE_NOOP("BreakdownPage", "matrix unit"),
-                                   QT_TRANSLATE_NOOP("BreakdownPage", "vector unit"),
-                                   QT_TRANSLATE_NOOP("BreakdownPage", "memory"),
-                                   QT_TRANSLATE_NOOP("BreakdownPage", "fixed overhead")};
+/// The platform's own word for a unit ("MXU", "Tensor Cores", "FMA units"...).
+QString unitLabel(const Profile& p, int bound) {
+    return Bound(bound) == Bound::Overhead ? QObject::tr("fixed overhead")
+                                           : QString::fromStdString(unitName(p, Bound(bound)));
+}
 
 QCPBars* makeBars(QCustomPlot* plot, const QColor& color, const QString& name) {
     auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
@@ -66,6 +68,7 @@ BreakdownPage::BreakdownPage(QWidget* parent)
       m_model(new BreakdownTableModel(this)),
       m_table(new QTableView),
       m_explain(new QPlainTextEdit) {
+    m_model->setPlatform(m_platform->profile());
     for (const std::string& name : zooModelNames())
         m_network->addItem(QString::fromStdString(name));
     m_network->setToolTip(
@@ -78,7 +81,7 @@ BreakdownPage::BreakdownPage(QWidget* parent)
     m_barsBox->addItem(tr("busy time per unit (side by side)"), int(BarMode::Units));
     // Long item texts: the combo may shrink (eliding) so the control row fits the window.
     m_barsBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_barsBox->setMinimumContentsLength(11);
+    m_barsBox->setMinimumContentsLength(30);
     m_barsBox->setToolTip(
         tr("A fused op takes max(matrix, vector, memory) + overhead: the units overlap.\n"
            "Stacked: the bar is the op's time, coloured by the unit that bounds it.\n"
@@ -87,18 +90,24 @@ BreakdownPage::BreakdownPage(QWidget* parent)
     connect(exportButton, &QPushButton::clicked, this,
             [this] { exportPlotInteractively(m_plot, QStringLiteral("breakdown")); });
 
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Network")));
-    controls->addWidget(m_network);
-    controls->addSpacing(12);
-    controls->addWidget(m_platform);
-    controls->addSpacing(12);
-    controls->addWidget(new QLabel(tr("Rows")));
-    controls->addWidget(m_rowsBox);
-    controls->addWidget(new QLabel(tr("Bars")));
-    controls->addWidget(m_barsBox);
-    controls->addStretch(1);
-    controls->addWidget(exportButton);
+    // Two rows: in one, the network, platform and view controls need ~1230 px, more than a
+    // 1280x800 window leaves beside the navigation list.
+    auto* controls = new QVBoxLayout;
+    auto* what = new QHBoxLayout;
+    what->addWidget(new QLabel(tr("Network")));
+    what->addWidget(m_network);
+    what->addSpacing(12);
+    what->addWidget(m_platform);
+    what->addStretch(1);
+    auto* how = new QHBoxLayout;
+    how->addWidget(new QLabel(tr("Rows")));
+    how->addWidget(m_rowsBox);
+    how->addWidget(new QLabel(tr("Bars")));
+    how->addWidget(m_barsBox);
+    how->addStretch(1);
+    how->addWidget(exportButton);
+    controls->addLayout(what);
+    controls->addLayout(how);
 
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::RichText);
@@ -141,7 +150,8 @@ BreakdownPage::BreakdownPage(QWidget* parent)
     mono.setStyleHint(QFont::TypeWriter);
     m_explain->setFont(mono);
     m_explain->setReadOnly(true);
-    m_explain->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Wrapped: at 1280x800 the pane is narrower than its longest lines, and nothing may hide.
+    m_explain->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_explain->setPlaceholderText(
         tr("Select a bar or a row to see why it takes the time it does."));
 
@@ -176,6 +186,7 @@ BreakdownPage::BreakdownPage(QWidget* parent)
         if (spec && spec->name != m_spec.name) setNetwork(*spec);
     });
     connect(m_platform, &PlatformSelector::changed, this, [this] {
+        m_model->setPlatform(m_platform->profile());
         m_measuredMs.clear();
         m_measuredSource.clear();
         recompute();
@@ -283,10 +294,9 @@ void BreakdownPage::recompute() {
     const QLocale locale;
     const double total = m_prediction.latencySeconds;
     QStringList split;
-    for (int b = 0; b < 4; ++b) {
+    for (int b = 0; b < kBoundCount; ++b) {
         split << tr("<span style='color:%1'>■</span> %2 %3%")
-                     .arg(boundColor(Bound(b)).name(),
-                          QString::fromUtf8(boundName(Bound(b)).data()))
+                     .arg(boundColor(Bound(b)).name(), unitLabel(p, b))
                      .arg(total > 0 ? qRound(100.0 * m_prediction.secondsByBound[size_t(b)] / total)
                                     : 0);
     }
@@ -392,8 +402,8 @@ void BreakdownPage::rebuildPlot() {
     const bool millis = maxSeconds >= 1e-3;
     const double scale = millis ? 1e3 : 1e6;
     const QString unit = millis ? tr("ms") : tr("µs");
-    const QColor colors[4] = {UnitColors::matrix(), UnitColors::vector(), UnitColors::memory(),
-                              UnitColors::overhead()};
+    QColor colors[kBoundCount];
+    for (int u = 0; u < kBoundCount; ++u) colors[u] = unitColor(Bound(u));
 
     QVector<double> keys;
     for (int i = 0; i < int(rows.size()); ++i) keys << i;
@@ -406,12 +416,12 @@ void BreakdownPage::rebuildPlot() {
     QString title;
     if (m_barMode == BarMode::Critical) {
         QCPBars* below = nullptr;
-        for (int u = 0; u < 4; ++u) {
+        for (int u = 0; u < kBoundCount; ++u) {
             QVector<double> values;
             for (const auto& r : rows) values << r.criticalSeconds[size_t(u)] * scale;
-            auto* bars =
-                makeBars(m_plot, colors[u],
-                         u < 3 ? tr("bound by %1").arg(tr(kUnitNames[u])) : tr(kUnitNames[u]));
+            const QString word = unitLabel(m_platform->profile(), u);
+            auto* bars = makeBars(m_plot, colors[u],
+                                  Bound(u) == Bound::Overhead ? word : tr("bound by %1").arg(word));
             bars->setData(keys, values, true);
             bars->setWidth(anyMeasured ? 0.42 : 0.75);
             if (below)
@@ -425,14 +435,15 @@ void BreakdownPage::rebuildPlot() {
             tr("Each bar is the predicted time, split by the unit that bounds each fused op "
                "(+ its fixed overhead)");
     } else {
-        for (int u = 0; u < 4; ++u) {
+        for (int u = 0; u < kBoundCount; ++u) {
             QVector<double> values;
             for (const auto& r : rows) {
-                const double s[4] = {r.matrixSeconds, r.vectorSeconds, r.memorySeconds,
-                                     r.overheadSeconds};
+                const double s[kBoundCount] = {r.matrixSeconds, r.vectorSeconds, r.memorySeconds,
+                                               r.overheadSeconds};
                 values << s[u] * scale;
             }
-            auto* bars = makeBars(m_plot, colors[u], tr("%1 busy").arg(tr(kUnitNames[u])));
+            auto* bars =
+                makeBars(m_plot, colors[u], tr("%1 busy").arg(unitLabel(m_platform->profile(), u)));
             bars->setData(keys, values, true);
             bars->setWidth(anyMeasured ? 0.16 : 0.2);
             bars->setBarsGroup(group);
@@ -474,14 +485,7 @@ void BreakdownPage::rebuildPlot() {
                                 : tr("%1s in execution order").arg(per));
     m_plot->legend->setVisible(true);
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    if (m_plot->plotLayout()->rowCount() == 1) {
-        m_plot->plotLayout()->insertRow(0);
-        QFont font = m_plot->font();
-        font.setPointSize(11);
-        font.setBold(true);
-        m_plot->plotLayout()->addElement(0, 0, new QCPTextElement(m_plot, QString(), font));
-    }
-    static_cast<QCPTextElement*>(m_plot->plotLayout()->element(0, 0))->setText(title);
+    setPlotTitle(m_plot, title);
     m_table->setColumnHidden(BreakdownTableModel::Measured, !anyMeasured);
 
     m_highlight = new QCPItemRect(m_plot);

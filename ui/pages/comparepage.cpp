@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "arch/expand.h"
+#include "hw/blocksummary.h"
 #include "hw/profile_io.h"
 #include "hw/runtime_io.h"
 #include "models/breakdowntablemodel.h"
@@ -22,6 +23,7 @@
 #include "plots/plotmenu.h"
 #include "plots/plotstyle.h"
 #include "plots/qcp.h"
+#include "widgets/platformdefaults.h"
 #include "widgets/platformselector.h"
 #include "zoo/zoo.h"
 
@@ -164,27 +166,66 @@ ComparePage::ComparePage(QWidget* parent)
         updatePair();
         updateFamilies();
     });
+    connect(m_b, &QComboBox::activated, this, [this] { m_bChosen = true; });
+    connect(m_series, &QComboBox::activated, this, [this] { m_seriesChosen = true; });
     connect(m_platform, &PlatformSelector::changed, this, [this] {
+        followPlatformDefaults();
         updatePair();
         updateFamilies();
         updateSpeedupPlot();
     });
     connect(m_log, &QCheckBox::toggled, this, [this] { updateFamilies(); });
+    connect(m_familyPlot, &QCustomPlot::beforeReplot, this, [this] { separateLevelLabels(); });
     connect(m_series, &QComboBox::currentIndexChanged, this, [this] { updateSpeedupPlot(); });
 
-    // The core demo without reading docs: TPUv3, EfficientNet-B0 vs EfficientNet-X-TPU-B0.
+    // The core demo without reading docs: EfficientNet-B0 vs the platform's EfficientNet-X-B0
+    // (X-TPU and the TPU chain on TPUv3, X-GPU and the GPU chain on a GPU).
     {
-        const QSignalBlocker blockA(m_a), blockB(m_b);
+        const QSignalBlocker blockA(m_a);
         m_a->setCurrentText(QStringLiteral("efficientnet-b0"));
-        m_b->setCurrentText(QStringLiteral("efficientnet-x-tpu-b0"));
     }
+    followPlatformDefaults();
     updatePair();
     updateFamilies();
     updateSpeedupPlot();
 }
 
+void ComparePage::followPlatformDefaults() {
+    const Profile& p = m_platform->profile();
+    if (!m_bChosen) {
+        const QSignalBlocker block(m_b);
+        m_b->setCurrentText(platformXMember(p));
+    }
+    if (!m_seriesChosen) {
+        const QSignalBlocker block(m_series);
+        m_series->setCurrentIndex(p.kind == "gpu" ? 1 : 0);
+    }
+}
+
+void ComparePage::separateLevelLabels() {
+    // Six families end near each other at B7: lift a label until it clears those placed before
+    // it. Padding moves the text in pixels and keeps it anchored to its point under zoom.
+    std::vector<QRectF> placed;
+    for (QCPItemText* label : m_levelLabels) {
+        const QPointF anchor = label->position->pixelPosition();
+        const QRectF text = QFontMetricsF(label->font()).boundingRect(label->text());
+        int lift = 0;
+        QRectF box;
+        for (int tries = 0; tries < 12; ++tries, lift += int(text.height())) {
+            box = QRectF(anchor.x() - 6 - text.width(), anchor.y() - 2 - lift - text.height(),
+                         text.width(), text.height());
+            if (std::none_of(placed.begin(), placed.end(),
+                             [&](const QRectF& r) { return r.intersects(box); }))
+                break;
+        }
+        label->setPadding(QMargins(0, 0, 6, 2 + lift));
+        placed.push_back(box);
+    }
+}
+
 bool ComparePage::setNetworks(const QString& a, const QString& b) {
     if (m_a->findText(a) < 0 || m_b->findText(b) < 0) return false;
+    m_bChosen = true;
     {
         const QSignalBlocker blockA(m_a), blockB(m_b);
         m_a->setCurrentText(a);
@@ -204,6 +245,7 @@ void ComparePage::setLogAxes(bool on) {
 }
 
 void ComparePage::setSeries(int index) {
+    m_seriesChosen = true;
     m_series->setCurrentIndex(index);
 }
 
@@ -256,6 +298,7 @@ void ComparePage::updatePair() {
                       "view with either network.</p>")
                        .arg(m_platform->method().toHtmlEscaped()));
     updateStagePlot(a, b);
+    m_model->setPlatform(p);
     m_model->setNetworks(std::move(a), std::move(b));
 }
 
@@ -281,9 +324,12 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     const double scale = millis ? 1e3 : 1e6;
     const QColor colors[4] = {UnitColors::matrix(), UnitColors::vector(), UnitColors::memory(),
                               UnitColors::overhead()};
-    const char* const unitNames[4] = {QT_TR_NOOP("bound by matrix unit"),
-                                      QT_TR_NOOP("bound by vector unit"),
-                                      QT_TR_NOOP("bound by memory"), QT_TR_NOOP("fixed overhead")};
+    const Profile& profile = m_platform->profile();
+    const auto unitLabel = [&profile](int u) {
+        return Bound(u) == Bound::Overhead
+                   ? tr("fixed overhead")
+                   : tr("bound by %1").arg(QString::fromStdString(unitName(profile, Bound(u))));
+    };
     const double offsets[2] = {-0.2, 0.2};
     const NetworkSummary* nets[2] = {&a, &b};
     for (int n = 0; n < 2; ++n) {
@@ -301,7 +347,7 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
             // A solid, B hatched: the same unit colours, told apart by the fill.
             bars->setBrush(n == 0 ? QBrush(colors[u]) : QBrush(colors[u], Qt::BDiagPattern));
             bars->setData(keys, values);
-            bars->setName(tr(unitNames[u]));
+            bars->setName(unitLabel(u));
             if (n == 1) plot->legend->removeItem(plot->legend->itemCount() - 1);
             if (below) bars->moveAbove(below);
             below = bars;
@@ -330,15 +376,9 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     plot->legend->setVisible(true);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     plot->plotLayout()->setRowSpacing(0);
-    if (plot->plotLayout()->rowCount() == 1) {
-        plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(
-            0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
-    }
-    static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Time per stage on %1 (%2), stacked by the unit bounding each op")
-                      .arg(m_platform->profileName(),
-                           QString::fromStdString(m_platform->profile().runtime.name)));
+    setPlotTitle(plot, tr("Time per stage on %1 (%2), stacked by the unit bounding each op")
+                           .arg(m_platform->profileName(),
+                                QString::fromStdString(m_platform->profile().runtime.name)));
     plot->replot();
 }
 
@@ -346,6 +386,7 @@ void ComparePage::updateFamilies() {
     QCustomPlot* plot = m_familyPlot;
     plot->clearPlottables();
     plot->clearItems();
+    m_levelLabels.clear();
     const Profile& p = m_platform->profile();
     const Dtype dtype = m_platform->dtype();
     const bool log = m_log->isChecked();
@@ -378,6 +419,7 @@ void ComparePage::updateFamilies() {
                 label->setText(shortLevel(level));
                 label->setColor(color.darker(120));
                 label->setFont(QFont(font().family(), 9));
+                m_levelLabels.push_back(label);
             }
         }
     }
@@ -389,7 +431,7 @@ void ComparePage::updateFamilies() {
     ring->setData(ringX, ringY);
     plot->xAxis->setLabel(
         tr("GMACs per image (log)").replace(log ? QString() : tr(" (log)"), QString()));
-    plot->yAxis->setLabel(tr("predicted latency per batch of %1 (ms)").arg(m_platform->batch()));
+    plot->yAxis->setLabel(tr("latency per batch of %1 (ms)").arg(m_platform->batch()));
     if (log) {
         setLogAxis(plot->xAxis, xmin / 1.4, xmax * 1.4);
         setLogAxis(plot->yAxis, ymin / 1.4, ymax * 1.4);
@@ -403,14 +445,9 @@ void ComparePage::updateFamilies() {
     }
     plot->legend->setVisible(true);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    if (plot->plotLayout()->rowCount() == 1) {
-        plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(
-            0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
-    }
-    static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Families on %1 (%2): latency vs MACs")
-                      .arg(QString::fromStdString(p.name), QString::fromStdString(p.runtime.name)));
+    setPlotTitle(plot,
+                 tr("Families on %1 (%2): latency vs MACs")
+                     .arg(QString::fromStdString(p.name), QString::fromStdString(p.runtime.name)));
     plot->replot();
 }
 
@@ -470,13 +507,7 @@ void ComparePage::updateSpeedupPlot() {
                   .arg(runtime)
                   .arg(m_platform->batch()));
     plot->yAxis->setLabel(tr("speed-up vs %1 (×)").arg(QString::fromStdString(names.front())));
-    if (plot->plotLayout()->rowCount() == 1) {
-        plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(
-            0, 0, new QCPTextElement(plot, QString(), QFont(font().family(), 11, QFont::Bold)));
-    }
-    static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))
-        ->setText(tr("Speed-up across platforms (geometric mean over B0..B7)"));
+    setPlotTitle(plot, tr("Speed-up, geometric mean of B0..B7"));
     plot->legend->setVisible(true);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     plot->replot();

@@ -12,6 +12,7 @@
 class QCheckBox;
 class QComboBox;
 class QCustomPlot;
+class QCPItemText;
 class QLabel;
 class QTableView;
 class QTextBrowser;
@@ -49,6 +50,10 @@ public:
     std::vector<std::string> seriesProfiles() const;
 
 private:
+    /// B and the speed-up series follow the platform until the user picks them.
+    void followPlatformDefaults();
+    /// Lifts the family plot's B0/B7 labels apart where they would overlap.
+    void separateLevelLabels();
     void updatePair();
     void updateFamilies();
     void updateStagePlot(const NetworkSummary& a, const NetworkSummary& b);
@@ -72,6 +77,9 @@ private:
     std::map<std::string, std::vector<Layer>> m_layerCache;
     int m_cacheBatch = 0;
     std::map<std::string, Profile> m_profiles;
+    std::vector<QCPItemText*> m_levelLabels;  ///< owned by the family plot
+    bool m_bChosen = false;
+    bool m_seriesChosen = false;
 };
 
 }  // namespace archscope::ui

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "arch/expand.h"
+#include "hw/blocksummary.h"
 #include "hw/explain.h"
 #include "models/breakdowntablemodel.h"
 #include "plots/logaxis.h"
@@ -36,17 +37,6 @@ QColor colorOfFamily(const QString& family) {
     return FamilyColors::forFamily(family.toStdString());
 }
 
-QCPTextElement* titleOf(QCustomPlot* plot) {
-    if (plot->plotLayout()->rowCount() == 1) {
-        plot->plotLayout()->insertRow(0);
-        QFont font = plot->font();
-        font.setPointSize(11);
-        font.setBold(true);
-        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), font));
-    }
-    return static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
-}
-
 }  // namespace
 
 FlopsPage::FlopsPage(QWidget* parent)
@@ -60,6 +50,10 @@ FlopsPage::FlopsPage(QWidget* parent)
       m_roofline(new QCustomPlot) {
     m_runs->addItem(tr("none (no result store open)"), qint64(0));
     m_runs->setEnabled(false);
+    // Run labels are long ("run 3 · search · finished · 303 evaluations"): elide, so a loaded
+    // store does not push the window wider than 1280 px.
+    m_runs->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_runs->setMinimumContentsLength(16);
     m_runs->setToolTip(
         tr("Add the networks of a stored run (predicted on this platform; "
            "measured where the store has it)"));
@@ -113,33 +107,16 @@ FlopsPage::FlopsPage(QWidget* parent)
         m_runId = m_runs->currentData().toLongLong();
         requestRunPoints();
     });
-    connect(m_scatter, &QCustomPlot::plottableClick, this,
-            [this](QCPAbstractPlottable* plottable, int dataIndex, QMouseEvent*) {
-                auto* graph = qobject_cast<QCPGraph*>(plottable);
-                if (!graph) return;
-                const auto point = graph->data()->at(dataIndex);
-                for (const NetworkPoint& p : m_zoo) {
-                    if (std::abs(p.macsPerImage / 1e9 - point->key) <
-                        1e-9 * std::max(1.0, point->key)) {
-                        selectModel(p.name);
-                        return;
-                    }
-                }
-            });
+    // A click picks the network under the mouse by its own point, never by matching a graph's
+    // (sorted) data index or its float coordinates back to a network.
+    connect(m_scatter, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        if (event->button() != Qt::LeftButton) return;
+        if (const NetworkPoint* p = networkAt(event->position()); p && !p->fromStore)
+            selectModel(p->name);
+    });
     // Hover: the name and figures of the nearest network or fused op.
     connect(m_scatter, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        const QPointF pos = event->position();
-        const NetworkPoint* best = nullptr;
-        double bestDistance = 10.0;  // pixels
-        for (const auto* list : {&m_zoo, &m_run.points}) {
-            for (const NetworkPoint& p : *list) {
-                const double dx = m_scatter->xAxis->coordToPixel(p.macsPerImage / 1e9) - pos.x();
-                const double dy =
-                    m_scatter->yAxis->coordToPixel(p.predictedSeconds * 1e3) - pos.y();
-                const double d = std::hypot(dx, dy);
-                if (d < bestDistance) bestDistance = d, best = &p;
-            }
-        }
+        const NetworkPoint* best = networkAt(event->position());
         if (!best) return QToolTip::hideText();
         QToolTip::showText(
             event->globalPosition().toPoint(),
@@ -388,11 +365,25 @@ void FlopsPage::updateScatter() {
         setLogAxis(plot->yAxis, ymin / 1.5, ymax * 1.5);
     }
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    titleOf(plot)->setText(tr("MACs vs latency on %1 (%2, %3)")
-                               .arg(QString::fromStdString(m_platform->profile().name),
-                                    QString::fromStdString(m_platform->profile().runtime.name),
-                                    QString::fromUtf8(dtypeName(m_platform->dtype()).data())));
+    setPlotTitle(plot, tr("MACs vs latency on %1 (%2, %3)")
+                           .arg(QString::fromStdString(m_platform->profile().name),
+                                QString::fromStdString(m_platform->profile().runtime.name),
+                                QString::fromUtf8(dtypeName(m_platform->dtype()).data())));
     plot->replot();
+}
+
+const NetworkPoint* FlopsPage::networkAt(const QPointF& pos) const {
+    const NetworkPoint* best = nullptr;
+    double bestDistance = 10.0;  // pixels
+    for (const auto* list : {&m_zoo, &m_run.points}) {
+        for (const NetworkPoint& p : *list) {
+            const double dx = m_scatter->xAxis->coordToPixel(p.macsPerImage / 1e9) - pos.x();
+            const double dy = m_scatter->yAxis->coordToPixel(p.predictedSeconds * 1e3) - pos.y();
+            const double d = std::hypot(dx, dy);
+            if (d < bestDistance) bestDistance = d, best = &p;
+        }
+    }
+    return best;
 }
 
 void FlopsPage::updateRoofline() {
@@ -408,13 +399,10 @@ void FlopsPage::updateRoofline() {
     const Roofline roof = rooflineOf(p, dtype);
     const double tera = 1e12;
 
-    const char* const boundNames[4] = {
-        QT_TR_NOOP("matrix-bound ops"), QT_TR_NOOP("vector-bound ops"),
-        QT_TR_NOOP("memory-bound ops"), QT_TR_NOOP("overhead-bound ops")};
-    QCPGraph* byBound[4];
-    for (int b = 0; b < 4; ++b) {
+    QCPGraph* byBound[kBoundCount];
+    for (int b = 0; b < kBoundCount; ++b) {
         byBound[b] = plot->addGraph();
-        byBound[b]->setName(tr(boundNames[b]));
+        byBound[b]->setName(tr("%1-bound ops").arg(QString::fromStdString(unitName(p, Bound(b)))));
         byBound[b]->setLineStyle(QCPGraph::lsNone);
         const QColor c = boundColor(Bound(b));
         byBound[b]->setScatterStyle(
@@ -428,7 +416,7 @@ void FlopsPage::updateRoofline() {
         xmax = std::max(xmax, g.operationalIntensity);
         ymin = std::min(ymin, g.achievedFlopsPerSecond);
     }
-    for (int b = 0; b < 4; ++b) {
+    for (int b = 0; b < kBoundCount; ++b) {
         if (byBound[b]->data()->isEmpty())
             plot->legend->removeItem(plot->legend->itemWithPlottable(byBound[b]));
     }
@@ -442,11 +430,25 @@ void FlopsPage::updateRoofline() {
     memoryRoof->addData(xmin, roof.bytesPerSecond * xmin / tera);
     memoryRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
     auto* matrixRoof = plot->addGraph();
-    matrixRoof->setName(tr("matrix-unit peak: %1 TFLOP/s")
+    matrixRoof->setName(tr("%1 peak: %2 TFLOP/s")
+                            .arg(QString::fromStdString(unitName(p, Bound::Matrix)))
                             .arg(QLocale().toString(roof.matrixFlopsPerSecond / tera, 'f', 1)));
     matrixRoof->setPen(QPen(UnitColors::matrix(), 2.5));
     matrixRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
     matrixRoof->addData(xmax, roof.matrixFlopsPerSecond / tera);
+    // The vector unit's ceiling: elementwise and depthwise ops never reach the matrix roof.
+    // One FLOP per lane-op (an FMA on it would count two: depthwise may reach twice this).
+    if (roof.vectorOpsPerSecond > 0 && roof.bytesPerSecond > 0) {
+        auto* vectorRoof = plot->addGraph();
+        vectorRoof->setName(tr("%1 peak: %2 TOP/s (1 FLOP per lane-op)")
+                                .arg(QString::fromStdString(unitName(p, Bound::Vector)))
+                                .arg(QLocale().toString(roof.vectorOpsPerSecond / tera, 'f', 1)));
+        vectorRoof->setPen(QPen(UnitColors::vector(), 2.0, Qt::DashLine));
+        const double vectorRidge = roof.vectorOpsPerSecond / roof.bytesPerSecond;
+        vectorRoof->addData(std::max(xmin, vectorRidge), roof.vectorOpsPerSecond / tera);
+        vectorRoof->addData(xmax, roof.vectorOpsPerSecond / tera);
+        ymin = std::min(ymin, roof.vectorOpsPerSecond / 4.0);
+    }
     auto* ridge = new QCPItemText(plot);
     ridge->position->setCoords(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
     ridge->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
@@ -459,10 +461,10 @@ void FlopsPage::updateRoofline() {
     setLogAxis(plot->xAxis, xmin, xmax);
     setLogAxis(plot->yAxis, ymin / tera / 2.0, roof.matrixFlopsPerSecond / tera * 3.0);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    titleOf(plot)->setText(tr("Roofline of %1's %2 fused ops (batch %3)")
-                               .arg(m_network->currentText())
-                               .arg(groups.size())
-                               .arg(m_platform->batch()));
+    setPlotTitle(plot, tr("Roofline of %1's %2 fused ops (batch %3)")
+                           .arg(m_network->currentText())
+                           .arg(groups.size())
+                           .arg(m_platform->batch()));
     plot->replot();
 }
 

@@ -50,6 +50,8 @@ Q_SIGNALS:
     void runPointsLoaded();
 
 private:
+    /// The network whose point lies nearest `pos` (scatter pixels, within 10 px), or null.
+    const NetworkPoint* networkAt(const QPointF& pos) const;
     void updateZoo();
     void updateScatter();
     void updateRoofline();

@@ -11,9 +11,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "models/runstablemodel.h"
 #include "session.h"
 #include "store/export.h"
+#include "store/run_state.h"
 #include "store/store.h"
 
 namespace archscope::ui {
@@ -30,12 +30,14 @@ HistoryPage::HistoryPage(Session* session, QWidget* parent)
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(RunsTableModel::Summary, QHeaderView::Stretch);
+    m_view->setWordWrap(false);
+    m_view->setTextElideMode(Qt::ElideRight);
     m_view->setAlternatingRowColors(true);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* refreshButton = new QPushButton(tr("Refresh"));
-    auto* open = new QPushButton(tr("Open in Pareto view"));
+    auto* open = new QPushButton(tr("Open (Pareto, Trials)"));
     auto* resume = new QPushButton(tr("Resume"));
     auto* exportCsv = new QPushButton(tr("Export CSV…"));
     auto* exportJson = new QPushButton(tr("Export JSON…"));
@@ -78,7 +80,10 @@ HistoryPage::HistoryPage(Session* session, QWidget* parent)
     connect(exportPlotButton, &QPushButton::clicked, this, &HistoryPage::exportPlot);
     connect(&m_loader, &QFutureWatcher<Loaded>::finished, this, [this] {
         Loaded loaded = m_loader.result();
+        const qint64 selected = selectedRun();
         m_model->setRuns(std::move(loaded.runs));
+        for (int row = 0; row < m_model->rowCount(); ++row)  // keep the selection across refreshes
+            if (selected && m_model->runAt(row)->id == selected) m_view->selectRow(row);
         m_message->setText(
             loaded.error.isEmpty()
                 ? tr("%1 runs in %2").arg(m_model->rowCount()).arg(m_session->databasePath())
@@ -86,6 +91,12 @@ HistoryPage::HistoryPage(Session* session, QWidget* parent)
         Q_EMIT refreshed(m_model->rowCount());
     });
     connect(session, &Session::databaseChanged, this, &HistoryPage::refresh);
+    // Another process may be writing a run: follow it while it is active and the page shown.
+    m_autoRefresh.setInterval(2000);
+    connect(&m_autoRefresh, &QTimer::timeout, this, [this] {
+        if (isVisible() && m_model->anyActive() && !m_loader.isRunning()) refresh();
+    });
+    m_autoRefresh.start();
     refresh();
 }
 
@@ -103,12 +114,27 @@ void HistoryPage::refresh() {
         }
         try {
             store::StoreReader reader(db.toStdString());
-            out.runs = reader.listRuns();
+            for (store::RunRecord& run : reader.listRuns()) {
+                RunRow row;
+                row.state = store::describeRunState(run, reader.statusHistory(run.id));
+                row.best = store::bestOfRun(reader.plotRows(run.id));
+                if (run.params.is_object() && run.params.contains("accuracy") &&
+                    run.params["accuracy"].is_string())
+                    row.metric = QStringLiteral("(%1)").arg(
+                        QString::fromStdString(run.params["accuracy"].get<std::string>()));
+                row.run = std::move(run);
+                out.runs.push_back(std::move(row));
+            }
         } catch (const std::exception& e) {
             out.error = QObject::tr("Cannot read %1: %2").arg(db, QString::fromUtf8(e.what()));
         }
         return out;
     }));
+}
+
+void HistoryPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (!m_loader.isRunning()) refresh();
 }
 
 QString HistoryPage::message() const {

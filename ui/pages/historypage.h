@@ -1,22 +1,25 @@
 #pragma once
 
 #include <QFutureWatcher>
+#include <QTimer>
 #include <QWidget>
 #include <vector>
 
-#include "store/records.h"
+#include "models/runstablemodel.h"
 
 class QLabel;
 class QTableView;
 
 namespace archscope::ui {
 
-class RunsTableModel;
 class Session;
 
-/// The runs of the current result store: reopen one in the Pareto view, resume an interrupted
-/// one, export its evaluations (CSV / JSON) or its plot (PNG / PDF / SVG). Queries run on a
-/// worker thread; a corrupt or newer database is reported here and never modified.
+/// The runs of the current result store with how each went (finished / cancelled → resumed →
+/// finished / failed / running), its best evaluation, duration and settings: reopen one in the
+/// Pareto and Trials views, resume an interrupted one, export its evaluations (CSV / JSON) or its
+/// plot (PNG / PDF / SVG). Queries run on a worker thread; while a run is active (here or in
+/// another process writing the same store) the list refreshes itself every 2 s while shown. A
+/// corrupt or newer database is reported here and never modified.
 class HistoryPage : public QWidget {
     Q_OBJECT
 public:
@@ -35,9 +38,13 @@ Q_SIGNALS:
     void exportPlot();
     void refreshed(int runs);
 
+protected:
+    /// Re-reads the list whenever the page is shown: another process may have started a run.
+    void showEvent(QShowEvent* event) override;
+
 private:
     struct Loaded {
-        std::vector<store::RunRecord> runs;
+        std::vector<RunRow> runs;
         QString error;
     };
     Session* m_session;
@@ -45,6 +52,7 @@ private:
     QTableView* m_view;
     QLabel* m_message;
     QFutureWatcher<Loaded> m_loader;
+    QTimer m_autoRefresh;
 };
 
 }  // namespace archscope::ui

@@ -45,10 +45,6 @@ LacsOutcome computeLacs(LacsRunParams p, QString base, QString estimator, std::s
     return out;
 }
 
-QCPTextElement* titleOf(QCustomPlot* plot) {
-    return static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
-}
-
 /// A short vertical bar: a member's latency target, drawn at the member's estimate.
 QCPScatterStyle targetTick(const QColor& color) {
     QPainterPath path;
@@ -110,11 +106,7 @@ LacsPage::LacsPage(QWidget* parent)
         applyPlotStyle(plot);
         plot->setMinimumSize(320, 260);
         plot->legend->setVisible(true);
-        plot->plotLayout()->insertRow(0);
-        QFont font = plot->font();
-        font.setPointSize(11);
-        font.setBold(true);
-        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), font));
+        setPlotTitle(plot, QString());
     }
     addExportMenu(m_family, QStringLiteral("lacs-family"), [this] { updateFamilyPlot(); });
     addExportMenu(m_search, QStringLiteral("lacs-search"), [this] { updateSearchPlot(); });
@@ -320,9 +312,9 @@ void LacsPage::updateFamilyPlot() {
     plot->xAxis->setLabel(tr("predicted latency per batch (ms, log)"));
     plot->yAxis->setLabel(metricLabel(rep));
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
-    titleOf(plot)->setText(r.family.empty()
-                               ? tr("The family: run LACS")
-                               : tr("%1 scaled by LACS vs the FLOPs rule").arg(m_outcome.base));
+    setPlotTitle(plot, r.family.empty()
+                           ? tr("The family: run LACS")
+                           : tr("%1 scaled by LACS vs the FLOPs rule").arg(m_outcome.base));
     plot->replot();
 }
 
@@ -380,12 +372,12 @@ void LacsPage::updateSearchPlot() {
     plot->yAxis->setLabel(metricLabel(rep));
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     const QLocale locale;
-    titleOf(plot)->setText(
-        r.grid.empty()
-            ? tr("The (α, β, γ) search for B1")
-            : tr("B1's step: α %1, β %2, γ %3 (target %4 ms)")
-                  .arg(locale.toString(r.alpha, 'f', 2), locale.toString(r.beta, 'f', 2),
-                       locale.toString(r.gamma, 'f', 2), locale.toString(r.targetMs, 'g', 4)));
+    setPlotTitle(plot, r.grid.empty() ? tr("The (α, β, γ) search for B1")
+                                      : tr("B1's step: α %1, β %2, γ %3 (target %4 ms)")
+                                            .arg(locale.toString(r.alpha, 'f', 2),
+                                                 locale.toString(r.beta, 'f', 2),
+                                                 locale.toString(r.gamma, 'f', 2),
+                                                 locale.toString(r.targetMs, 'g', 4)));
     plot->replot();
 }
 

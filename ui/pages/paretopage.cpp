@@ -9,48 +9,24 @@
 #include <QtConcurrent>
 #include <cmath>
 
+#include "plots/orderscatter.h"
 #include "plots/plotstyle.h"
 #include "plots/qcp.h"
-#include "search/searchrun.h"
-#include "store/store.h"
+#include "runfollower.h"
 
 namespace archscope::ui {
 namespace {
 
-ParetoRunData loadStoredRun(const QString& dbPath, qint64 runId) {
-    ParetoRunData data;
-    data.runId = runId;
-    try {
-        store::StoreReader reader(dbPath.toStdString());
-        for (const auto& e : reader.evaluations(runId)) {
-            ParetoPoint p;
-            p.seq = e.seq.value_or(0);
-            p.hash = QString::fromStdString(e.archHash);
-            const store::LatencyFigure latency = e.latency();
-            // Without both figures a point has no place on the plane (never at 0 ms).
-            if (!latency.known() || !e.accuracy) continue;
-            p.latencyMs = latency.ms;
-            p.accuracy = e.accuracy->value;
-            p.macs = e.macs.value_or(0);
-            if (data.metric.isEmpty())
-                data.metric = QString::fromStdString(e.accuracy->figure().metric);
-            data.latencySource = QString::fromUtf8(store::latencySourceName(latency.source));
-            data.points.push_back(p);
-        }
-        // Names come with the architectures (stored once per distinct network).
-        QHash<QString, QString> names;
-        for (const auto& a : reader.architecturesOfRun(runId)) {
-            names.insert(QString::fromStdString(a.hash), QString::fromStdString(a.name));
-        }
-        const store::RunRecord run = reader.requireRun(runId);
-        for (auto& p : data.points) {
-            const auto reference = searchReferenceName(run.params, p.seq);
-            p.name = reference ? QString::fromStdString(*reference) : names.value(p.hash, p.hash);
-        }
-    } catch (const std::exception& e) {
-        data.error = QString::fromUtf8(e.what());
-    }
-    return data;
+/// A trial as a point; false for one without both figures (it cannot be placed).
+bool toPoint(const Trial& t, ParetoPoint* p) {
+    if (!t.latencyMs || !t.accuracy) return false;
+    *p = {t.seq.value_or(0),
+          QString::fromStdString(t.name),
+          QString::fromStdString(t.archHash),
+          *t.latencyMs,
+          *t.accuracy,
+          t.macs.value_or(0)};
+    return true;
 }
 
 }  // namespace
@@ -59,13 +35,11 @@ ParetoPage::ParetoPage(QWidget* parent)
     : QWidget(parent),
       m_plot(new QCustomPlot),
       m_logX(new QCheckBox(tr("Log latency axis"))),
-      m_summary(new QLabel) {
+      m_summary(new QLabel),
+      m_follower(new RunFollower(this)) {
     applyPlotStyle(m_plot);
-    m_candidates = m_plot->addGraph();
-    m_candidates->setName(tr("candidates"));
-    m_candidates->setLineStyle(QCPGraph::lsNone);
-    m_candidates->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(70, 110, 160, 110), 5));
+    m_candidates = std::make_unique<OrderScatter>(
+        m_plot, tr("candidates (colour: evaluation order, dark → light)"), 8, 5.0);
     m_frontGraph = m_plot->addGraph();
     m_frontGraph->setName(tr("Pareto front"));
     m_frontGraph->setLineStyle(QCPGraph::lsStepRight);
@@ -134,26 +108,38 @@ ParetoPage::ParetoPage(QWidget* parent)
         }
         Q_EMIT candidateActivated(m_runId, p.seq, p.name);
     });
-    connect(&m_loader, &QFutureWatcher<ParetoRunData>::finished, this, [this] {
-        const ParetoRunData data = m_loader.result();
-        if (data.runId != m_runId) return;  // a newer request replaced this one
-        if (!data.error.isEmpty()) {
-            m_summary->setText(tr("Cannot load run %1: %2").arg(data.runId).arg(data.error));
-            return;
-        }
-        if (!data.metric.isEmpty()) m_metric = data.metric;
-        for (const auto& p : data.points) addPoint(p);
-        m_plot->xAxis->setLabel(tr("latency (ms, %1)").arg(data.latencySource));
-        m_rescale = true;
-        scheduleReplot();
-        Q_EMIT loaded(data.runId, int(data.points.size()));
+    connect(m_follower, &RunFollower::trialsArrived, this,
+            [this](qint64 runId, const std::vector<Trial>& trials) {
+                if (runId != m_runId) return;
+                const bool first = !m_followed;
+                m_followed = true;
+                for (const Trial& t : trials) {
+                    ParetoPoint p;
+                    if (m_seqs.contains(t.seq.value_or(0)) || !toPoint(t, &p)) continue;
+                    if (!t.metric.empty()) m_metric = QString::fromStdString(t.metric);
+                    m_plot->xAxis->setLabel(
+                        tr("latency (ms, %1)")
+                            .arg(QString::fromUtf8(store::latencySourceName(t.latencySource))));
+                    addPoint(p);
+                }
+                scheduleReplot();
+                if (first) Q_EMIT loaded(runId, int(m_points.size()));
+            });
+    connect(m_follower, &RunFollower::failed, this, [this](qint64 runId, const QString& error) {
+        if (runId == m_runId)
+            m_summary->setText(tr("Cannot load run %1: %2").arg(runId).arg(error));
     });
     clear(0);
 }
 
+ParetoPage::~ParetoPage() = default;
+
 void ParetoPage::clear(qint64 runId) {
+    m_follower->stop();
+    m_followed = false;
     m_runId = runId;
     m_points.clear();
+    m_seqs.clear();
     m_front.clear();
     m_rescale = true;
     m_summary->setText(runId ? tr("Run %1").arg(runId)
@@ -175,7 +161,7 @@ void ParetoPage::addResult(const archscope::engine::Result& r) {
 void ParetoPage::loadRun(const QString& dbPath, qint64 runId) {
     clear(runId);
     m_summary->setText(tr("Loading run %1…").arg(runId));
-    m_loader.setFuture(QtConcurrent::run(loadStoredRun, dbPath, runId));
+    m_follower->follow(dbPath, runId);
 }
 
 void ParetoPage::setLogLatency(bool log) {
@@ -188,6 +174,8 @@ void ParetoPage::setLogLatency(bool log) {
 }
 
 void ParetoPage::addPoint(const ParetoPoint& p) {
+    if (m_seqs.contains(p.seq)) return;  // the live events and the store may both bring it
+    m_seqs.insert(p.seq);
     m_points.push_back(p);
     if (p.seq >= 0) m_front.insert({m_points.size() - 1, p.latencyMs, p.accuracy});
     m_dirty = true;
@@ -203,7 +191,7 @@ void ParetoPage::rebuildGraphs() {
         (p.seq < 0 ? rx : cx).push_back(p.latencyMs);
         (p.seq < 0 ? ry : cy).push_back(p.accuracy);
     }
-    m_candidates->setData(cx, cy);
+    m_candidates->setPoints(cx, cy);
     m_references->setData(rx, ry);
     QVector<double> fx, fy;
     for (const auto& f : m_front.points()) {

@@ -1,10 +1,11 @@
 #pragma once
 
-#include <QFutureWatcher>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 #include <QVector>
 #include <QWidget>
+#include <memory>
 
 #include "engine/events.h"
 #include "search/pareto.h"
@@ -13,6 +14,11 @@ class QCheckBox;
 class QCustomPlot;
 class QCPGraph;
 class QLabel;
+
+namespace archscope::ui {
+class OrderScatter;
+class RunFollower;
+}  // namespace archscope::ui
 
 namespace archscope::ui {
 
@@ -26,27 +32,21 @@ struct ParetoPoint {
     qint64 macs = 0;
 };
 
-/// Loaded off the GUI thread: a stored run's points and its labels.
-struct ParetoRunData {
-    qint64 runId = 0;
-    QVector<ParetoPoint> points;
-    QString metric;
-    QString latencySource;
-    QString error;
-};
-
 /// The live Pareto front: every candidate as a point, the front as a step line, reference
-/// networks as labelled markers. Follows a running search (points arrive as events; replots are
-/// throttled to one per 40 ms) or shows a stored run (loaded on a worker thread). Hover shows a
-/// candidate's summary; a click asks to open it in the breakdown view.
+/// networks as labelled markers; candidates are coloured by evaluation order. Follows this
+/// window's search (points arrive as events; replots are throttled to one per 40 ms) or a
+/// stored run through a RunFollower, which keeps reading while another process writes it.
+/// Hover shows a candidate's summary; a click asks to open it in the breakdown view.
 class ParetoPage : public QWidget {
     Q_OBJECT
 public:
     explicit ParetoPage(QWidget* parent = nullptr);
+    ~ParetoPage() override;
 
     void clear(qint64 runId);
     void addResult(const archscope::engine::Result& r);
-    /// Loads a stored run on a worker thread (the latest request wins).
+    /// Loads a stored run on a worker thread and follows it while it runs (the latest request
+    /// wins).
     void loadRun(const QString& dbPath, qint64 runId);
     void setLogLatency(bool log);
 
@@ -69,7 +69,7 @@ private:
     int nearestPoint(const QPoint& pixel, double maxDistance) const;
 
     QCustomPlot* m_plot;
-    QCPGraph* m_candidates;
+    std::unique_ptr<OrderScatter> m_candidates;
     QCPGraph* m_frontGraph;
     QCPGraph* m_references;
     QCheckBox* m_logX;
@@ -82,8 +82,9 @@ private:
     QString m_metric = QStringLiteral("accuracy");
     QVector<ParetoPoint> m_points;
     ParetoFront m_front;
-    QFutureWatcher<ParetoRunData> m_loader;
-    quint64 m_loadToken = 0;
+    QSet<qint64> m_seqs;  ///< the candidates shown, by seq
+    RunFollower* m_follower;
+    bool m_followed = false;  ///< the follower's first batch has arrived
 };
 
 }  // namespace archscope::ui

@@ -81,9 +81,7 @@ ValidationPage::ValidationPage(QWidget* parent)
     m_plot->setMinimumSize(360, 260);
     m_plot->setMouseTracking(true);
     m_plot->legend->setVisible(true);
-    m_plot->plotLayout()->insertRow(0);
-    m_plot->plotLayout()->addElement(
-        0, 0, new QCPTextElement(m_plot, QString(), QFont(font().family(), 11, QFont::Bold)));
+    setPlotTitle(m_plot, QString());
     addExportMenu(m_plot, QStringLiteral("validation"), [this] { updateScatter(); });
     m_details->setOpenExternalLinks(true);
 
@@ -218,11 +216,10 @@ void ValidationPage::updateScatter() {
     QCustomPlot* plot = m_plot;
     plot->clearPlottables();
     plot->clearItems();
-    auto* title = static_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
     const ValidationEntry* e = m_model->entry(m_selected);
     if (!e || !e->outcome.skipped.empty()) {
-        title->setText(e ? tr("%1: skipped").arg(QString::fromStdString(e->table.name))
-                         : tr("Select a table"));
+        setPlotTitle(plot, e ? tr("%1: skipped").arg(QString::fromStdString(e->table.name))
+                             : tr("Select a table"));
         plot->replot();
         return;
     }
@@ -262,10 +259,11 @@ void ValidationPage::updateScatter() {
     setLogAxis(plot->yAxis, lo, hi);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     const QLocale locale;
-    title->setText(tr("%1: τ %2 (MACs %3), median |error| %4 %")
-                       .arg(QString::fromStdString(e->table.name),
-                            locale.toString(r.tauModel, 'f', 2), locale.toString(r.tauMacs, 'f', 2),
-                            locale.toString(r.medianAbsErrorPercent, 'f', 1)));
+    setPlotTitle(
+        plot, tr("%1: τ %2 (MACs %3), median |error| %4 %")
+                  .arg(QString::fromStdString(e->table.name), locale.toString(r.tauModel, 'f', 2),
+                       locale.toString(r.tauMacs, 'f', 2),
+                       locale.toString(r.medianAbsErrorPercent, 'f', 1)));
     plot->replot();
 }
 

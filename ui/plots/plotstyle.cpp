@@ -1,10 +1,25 @@
 #include "plotstyle.h"
 
 #include <QSvgGenerator>
+#include "hw/model.h"
 #include "qcp.h"
 #include "zoo/zoo.h"
 
 namespace archscope::ui {
+
+QColor unitColor(Bound bound) {
+    switch (bound) {
+        case Bound::Matrix:
+            return UnitColors::matrix();
+        case Bound::Vector:
+            return UnitColors::vector();
+        case Bound::Memory:
+            return UnitColors::memory();
+        case Bound::Overhead:
+            break;
+    }
+    return UnitColors::overhead();
+}
 
 QColor FamilyColors::forModel(const QString& name) {
     if (name.startsWith(QStringLiteral("efficientnet-x"))) return efficientNetX();
@@ -37,6 +52,21 @@ void applyPlotStyle(QCustomPlot* plot) {
     plot->legend->setBrush(QColor(255, 255, 255, 220));
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
     plot->setAntialiasedElements(QCP::aeAll);
+}
+
+void setPlotTitle(QCustomPlot* plot, const QString& title) {
+    constexpr const char* kTitleProperty = "archscopeTitle";
+    auto* element = qobject_cast<QCPTextElement*>(plot->property(kTitleProperty).value<QObject*>());
+    if (!element) {
+        QFont font = plot->font();
+        font.setPointSize(11);
+        font.setBold(true);
+        plot->plotLayout()->insertRow(0);
+        element = new QCPTextElement(plot, title, font);
+        plot->plotLayout()->addElement(0, 0, element);
+        plot->setProperty(kTitleProperty, QVariant::fromValue<QObject*>(element));
+    }
+    element->setText(title);
 }
 
 bool exportPlot(QCustomPlot* plot, const QString& path, QString* error) {

@@ -7,6 +7,10 @@
 
 class QCustomPlot;
 
+namespace archscope {
+enum class Bound;  // hw/model.h
+}
+
 namespace archscope::ui {
 
 /// One colour per hardware unit, the same in every view (breakdown bars, roofline, legends).
@@ -17,6 +21,9 @@ struct UnitColors {
     static QColor overhead() { return QColor(0x7f, 0x7f, 0x7f); }  ///< fixed per-op cost: grey
     static QColor measured() { return QColor(0xd6, 0x27, 0x28); }  ///< measured figures: red
 };
+
+/// The colour of the unit a Bound stands for (matrix, vector, memory, overhead).
+QColor unitColor(Bound bound);
 
 /// Colours for model families, the same in every view.
 struct FamilyColors {
@@ -32,6 +39,10 @@ struct FamilyColors {
 
 /// Readable defaults: fonts, grid, margins, interactions (drag/zoom on both axes).
 void applyPlotStyle(QCustomPlot* plot);
+
+/// Gives a plot a bold title row above its axis rect (once; later calls only set the text).
+/// QCustomPlot has no title of its own: it is a text element in layout row 0.
+void setPlotTitle(QCustomPlot* plot, const QString& title);
 
 /// Saves a plot as PNG, PDF, SVG or JPEG by the file's suffix; false with a reason.
 bool exportPlot(QCustomPlot* plot, const QString& path, QString* error);

@@ -31,8 +31,9 @@ PlatformSelector::PlatformSelector(QWidget* parent, int defaultBatch)
     m_batchBox->setRange(1, 4096);
     m_batchBox->setValue(defaultBatch);
     m_batchBox->setToolTip(
-        tr("Images per forward pass; 1 = single-image latency, large = "
-           "throughput regime"));
+        tr("Images per forward pass; 1 = single-image latency, large = throughput regime.\n"
+           "This view starts at %1; archscope-cli's --batch and searches default to 1.")
+            .arg(defaultBatch));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(new QLabel(tr("Platform")));

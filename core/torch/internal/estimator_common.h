@@ -7,20 +7,11 @@
 #include <vector>
 
 #include "../dataset.h"
+#include "util/splitmix64.h"
 
 namespace archscope::torchnet {
 
-/// SplitMix64 (Steele et al. 2014): a tiny generator whose sequence is the same on every
-/// standard library, unlike std::shuffle's use of distributions.
-class SplitMix64 {
-public:
-    explicit SplitMix64(uint64_t seed) : m_state(seed) {}
-    uint64_t next();
-    uint64_t below(uint64_t n) { return next() % n; }  ///< bias < n / 2^64: negligible here
-
-private:
-    uint64_t m_state;
-};
+using archscope::SplitMix64;  // the project's portable generator (util/splitmix64.h)
 
 /// 0..n-1 in an order fixed by `seed` (Fisher-Yates with SplitMix64).
 std::vector<int64_t> seededPermutation(int64_t n, uint64_t seed);
