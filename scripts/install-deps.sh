@@ -12,6 +12,7 @@ packages=(
   dataset-fashion-mnist
   python3-torch
   appstream help2man
+  clang libclang-rt-14-dev
   fonts-dejavu-core
 )
 

@@ -253,6 +253,48 @@ private Q_SLOTS:
         QCOMPARE(writer.call([](store::ResultStore& s) { return int(s.listRuns().size()); }), 0);
     }
 
+    void writerErrorBelongsToTheWriteThatCausedIt() {
+        StoreWriter writer(freshDb());
+        std::atomic<bool> go{false};
+        std::exception_ptr otherError;
+        int64_t otherRun = 0;
+        // Another thread's good write shares a batch with this thread's failing one.
+        std::thread other([&] {
+            while (!go) std::this_thread::yield();
+            writer.post([&](store::ResultStore& s) { otherRun = s.createRun("x", {}, {}); });
+            try {
+                writer.flush();
+            } catch (...) {
+                otherError = std::current_exception();
+            }
+        });
+        writer.post([](store::ResultStore&) { throw ArchError("disk on fire"); });
+        go = true;
+        other.join();
+        QVERIFY_THROWS_EXCEPTION(ArchError, writer.flush());  // this thread's error, here
+        QVERIFY(!otherError);                                 // never handed to the other
+        QVERIFY(otherRun > 0);                                // whose write was kept
+        QCOMPARE(writer.call([](store::ResultStore& s) { return int(s.listRuns().size()); }), 1);
+    }
+
+    void pauseNeverLandsOnAFinishedRun() {
+        // pause() races the job thread's final status: whatever the interleaving, a run whose
+        // job finished is stored finished, never paused.
+        auto writer = std::make_shared<StoreWriter>(freshDb());
+        for (int attempt = 0; attempt < 20; ++attempt) {
+            const int64_t run = createRun(
+                *writer, kSweepKind, SweepParams::forRandom(3, uint64_t(attempt), 1).toJson(), 3);
+            Recorder rec;
+            auto c = controllerForRun(writer, run, rec.sink(), 1);
+            c->start();
+            while (!c->done()) c->pause(), c->resume(), c->pause();
+            c->wait();
+            const auto status =
+                writer->call([run](store::ResultStore& s) { return s.requireRun(run).status; });
+            QCOMPARE(status, std::string(store::kStatusFinished));
+        }
+    }
+
     void writerOpenErrorIsRethrown() {
         const auto p = freshDb();
         { std::ofstream(p) << "this is not a database, it is a text file of some length"; }

@@ -164,6 +164,41 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(ArchError,
                                  expandLayers(buildNetwork(tiny("r1_k3_s11_e6_i16_o16")), 0));
     }
+
+    /// Networks at the edge of the caps: the costs are either exact and non-negative or an
+    /// ArchError naming the network; never a wrapped number (issue 16: -197e15 parameters).
+    void costsNeverWrap_data() {
+        QTest::addColumn<QString>("block");
+        QTest::addColumn<double>("width");
+        QTest::addColumn<int>("resolution");
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<bool>("fits");
+        QTest::newRow("issue 16 params")
+            << "r1_k3_s11_e64_i1048576_o1048576" << 100.0 << 224 << 1 << false;
+        QTest::newRow("wide at the channel cap")
+            << "r1_k31_s11_e64_i262144_o262144" << 1.0 << 4096 << 65536 << false;
+        QTest::newRow("large but exact") << "r1_k3_s11_e6_i1024_o1024" << 1.0 << 512 << 64 << true;
+    }
+    void costsNeverWrap() {
+        QFETCH(QString, block);
+        QFETCH(double, width);
+        QFETCH(int, resolution);
+        QFETCH(int, batch);
+        QFETCH(bool, fits);
+        NetworkSpec s = tiny(block.toStdString());
+        s.name = "edge";
+        s.scaling.width = width;
+        s.scaling.resolution = resolution;
+        try {
+            const auto cost = totalCost(expandLayers(buildNetwork(s), batch));
+            QVERIFY(fits);
+            QVERIFY(cost.macs > 0 && cost.params > 0 && cost.activationElements > 0);
+            QVERIFY(cost.macs <= kMaxCost);
+        } catch (const ArchError& e) {
+            QVERIFY2(!fits, e.what());
+            QVERIFY2(std::string(e.what()).find("network \"edge\"") != std::string::npos, e.what());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestExpand)

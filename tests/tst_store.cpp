@@ -2,6 +2,7 @@
 // batched writes read back equal, WAL readers that never block the writer.
 #include <sqlite3.h>
 
+#include <unistd.h>
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
@@ -81,6 +82,46 @@ private Q_SLOTS:
         sqlite3_finalize(st);
         sqlite3_close(db);
         QCOMPARE(migrations().back().version, kSchemaVersion);
+    }
+
+    void version2StoreMigratesToRunLeases() {
+        // A store as schema 2 left it: a run some process was working on when it died.
+        const auto p = file("v2lease.db");
+        std::string sql;
+        for (const auto& m : migrations())
+            if (m.version <= 2) sql += m.sql;
+        sql +=
+            "PRAGMA user_version=2;"
+            "INSERT INTO runs(kind, status, started_at) VALUES('sweep', 'running', 'x');";
+        rawExec(p, sql.c_str());
+        {
+            ResultStore s(p);  // migrates to the current version
+            const RunRecord r = s.requireRun(1);
+            QCOMPARE(r.status, std::string(kStatusInterrupted));  // no owner: interrupted
+            QVERIFY(!r.owner);
+            s.takeRunLease(1);
+            QCOMPARE(s.requireRun(1).status, std::string(kStatusRunning));
+            QCOMPARE(s.requireRun(1).owner->pid, int64_t(getpid()));
+        }
+        StoreReader reader(p);
+        QCOMPARE(reader.requireRun(1).kind, std::string("sweep"));
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open(p.c_str(), &db), SQLITE_OK);
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, nullptr);
+        QCOMPARE(sqlite3_step(st), SQLITE_ROW);
+        QCOMPARE(sqlite3_column_int(st, 0), kApplicationId);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
+
+    void foreignDatabaseIsLeftUnchanged() {
+        const auto p = file("foreign.db");
+        rawExec(p, "CREATE TABLE notes(text); INSERT INTO notes VALUES('mine');");
+        const std::string before = readBytes(p);
+        QVERIFY_THROWS_EXCEPTION(ArchError, ResultStore{p});
+        QCOMPARE(readBytes(p), before);  // no WAL switch (header bytes 18/19), no tables
+        QVERIFY(!std::filesystem::exists(p.string() + "-wal"));
     }
 
     // A version-2 file kept a search's metric inside accuracy_settings; migration 3 gives it its
@@ -253,6 +294,17 @@ private Q_SLOTS:
             QVERIFY2(msg.find("left unchanged") != std::string::npos, e.what());
         }
         QCOMPARE(readBytes(p), before);
+        // What `runs` and `export` do first: a corrupt page is an error, not a short list.
+        try {
+            StoreReader r(p);
+            r.requireIntact();
+            QFAIL("a corrupt file read as intact");
+        } catch (const ArchError& e) {
+            QVERIFY2(std::string(e.what()).find("corrupt") != std::string::npos ||
+                         std::string(e.what()).find("malformed") != std::string::npos,
+                     e.what());
+        }
+        QCOMPARE(readBytes(p), before);
     }
 
     void readerNeedsACreatedDatabase() {
@@ -360,6 +412,10 @@ private Q_SLOTS:
                  std::string("running"));  // a pause is not a resume
         s.setRunStatus(run, kStatusCancelled);
         s.setRunStatus(run, kStatusRunning);  // resume after cancel
+        // The cancel ended the lease and nobody took it again: the owner is gone, so the run reads
+        // as interrupted and its story says so.
+        QCOMPARE(describeRunState(s.requireRun(run), s.statusHistory(run)).text,
+                 std::string("cancelled → resumed → interrupted"));
         s.setRunStatus(run, kStatusRunning);  // that process died; resumed again
         s.setRunStatus(run, kStatusFinished);
         const auto history = s.statusHistory(run);

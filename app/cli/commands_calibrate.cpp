@@ -19,6 +19,7 @@
 #include "table.h"
 #include "timing_options.h"
 #include "torch/calibration_runner.h"
+#include "util/json_input.h"
 
 namespace archscope::cli {
 namespace {
@@ -146,7 +147,8 @@ CalibrationMeasurements readMeasurements(const std::string& path) {
         }
         return m;
     } catch (const nlohmann::json::exception& e) {
-        throw ArchError("--refit " + path + ": not a `calibrate --json` report: " + e.what());
+        throw ArchError("--refit " + path +
+                        ": not a `calibrate --json` report: " + jsonin::plainMessage(e));
     }
 }
 

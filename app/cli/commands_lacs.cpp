@@ -172,6 +172,7 @@ void runLacsCommand(const LacsOptions& o) {
         printReport(rep, o, std::nullopt, elapsed());
         return;
     }
+    engine::validateRunParams(kLacsKind, p.toJson());  // before the store file is touched
     const auto path = dbPath(o.db);
     auto writer = std::make_shared<engine::StoreWriter>(path);
     const int64_t runId =

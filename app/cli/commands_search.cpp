@@ -155,6 +155,8 @@ void runSearch(const SearchOptions& o, int evaluators) {
         if (o.references.empty()) p.references.clear();
     }
     if (!o.references.empty()) p.references = o.references;
+    // Every argument checked before the store is opened: a bad one creates no file.
+    engine::validateRunParams(kSearchKind, p.toJson());
     const auto path = dbPath(o.db);
     auto writer = std::make_shared<engine::StoreWriter>(path);
     const int64_t runId = engine::createRun(*writer, kSearchKind, p.toJson(), o.budget);

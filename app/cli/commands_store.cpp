@@ -28,6 +28,7 @@ namespace {
 
 void runRuns(const std::string& db, bool json) {
     store::StoreReader reader(dbPath(db));
+    reader.requireIntact();  // a corrupt page is an error, not a silently short list
     const auto runs = reader.listRuns();
     if (json) {
         nlohmann::json list = nlohmann::json::array();
@@ -39,7 +40,12 @@ void runRuns(const std::string& db, bool json) {
                  {"evaluations", r.evaluations},
                  {"planned", r.planned ? nlohmann::json(*r.planned) : nlohmann::json()},
                  {"started_at", r.startedAt},
-                 {"ended_at", r.endedAt ? nlohmann::json(*r.endedAt) : nlohmann::json()}});
+                 {"ended_at", r.endedAt ? nlohmann::json(*r.endedAt) : nlohmann::json()},
+                 // Who holds the run's lease (store/lease.h); null when nobody does.
+                 {"owner", r.owner ? nlohmann::json{{"pid", r.owner->pid},
+                                                    {"host", r.owner->host},
+                                                    {"heartbeat_unix", r.owner->heartbeatUnix}}
+                                   : nlohmann::json()}});
         std::cout << nlohmann::json{{"runs", list}}.dump(2) << "\n";
         return;
     }
@@ -56,6 +62,7 @@ void runRuns(const std::string& db, bool json) {
 void runExport(const std::string& db, int64_t runId, const std::string& format,
                const std::string& outPath, bool layers) {
     store::StoreReader reader(dbPath(db));
+    reader.requireIntact();
     std::ostringstream text;  // written only when complete: a failed export leaves no half file
     if (format == "csv")
         store::exportRunCsv(reader, runId, text);
@@ -87,6 +94,7 @@ void runSweep(const SweepOptions& o) {
     const engine::SweepParams params =
         o.random > 0 ? engine::SweepParams::forRandom(o.random, o.seed, o.batch)
                      : engine::SweepParams::forModels(o.models, o.batch);
+    engine::validateRunParams(engine::kSweepKind, params.toJson());  // before any file
     auto writer = std::make_shared<engine::StoreWriter>(dbPath(o.db));
     const int64_t runId =
         engine::createRun(*writer, engine::kSweepKind, params.toJson(), params.total());
@@ -148,9 +156,12 @@ void addStoreCommands(CLI::App& app) {
     addMpiOptions(resume, *resMpi);
     resume->callback([=] {
         auto go = [=] {
-            auto writer = std::make_shared<engine::StoreWriter>(dbPath(*resDb));
-            const auto run =
-                writer->call([&](store::ResultStore& s) { return s.requireRun(*resRun); });
+            // Resume never creates a store: a typo in --db is an error, not a new empty file.
+            auto writer = std::make_shared<engine::StoreWriter>(dbPath(*resDb),
+                                                                store::OpenMode::ExistingOnly);
+            // Read-only: a run another process owns (and may hold the write lock for) is
+            // refused at once by runToEnd's lease check, not after the writer's busy timeout.
+            const auto run = store::StoreReader(writer->path()).requireRun(*resRun);
             if (resMpi->enabled && run.kind != kSearchKind)
                 throw ArchError("run " + std::to_string(*resRun) + " is a " + run.kind +
                                 " run; only search runs evaluate on MPI ranks (resume it "

@@ -6,6 +6,7 @@
 #include "arch/error.h"
 #include "registry.h"
 #include "search/plugins.h"
+#include "util/json_input.h"
 #ifdef ARCHSCOPE_HAS_TORCH
 #include "torch/evaluator_registry.h"
 #include "torch/measure.h"
@@ -64,7 +65,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const archscope::ArchError& e) {
-        std::cerr << "archscope-cli: error: " << e.what() << "\n";
+        std::cerr << "archscope-cli: error: " << archscope::jsonin::excerpt(e.what(), 2000) << "\n";
+        return 1;
+    } catch (const nlohmann::json::exception& e) {
+        // A reader missed a check; still no bare "[json.exception...]" and no echoed input.
+        std::cerr << "archscope-cli: error: malformed input: " << archscope::jsonin::plainMessage(e)
+                  << "\n";
+        return 1;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "archscope-cli: error: out of memory; use a smaller input, batch or network\n";
         return 1;
     } catch (const std::exception& e) {
         std::cerr << "archscope-cli: error: " << e.what() << "\n";

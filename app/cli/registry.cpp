@@ -2,17 +2,14 @@
 
 #include "arch/error.h"
 #include "hw/runtime_io.h"
+#include "util/json_input.h"
 
 namespace archscope::cli {
 nlohmann::json parseAccuracySettings(const std::string& text) {
     if (text.empty()) return nlohmann::json::object();
-    try {
-        nlohmann::json j = nlohmann::json::parse(text);
-        if (!j.is_object()) throw ArchError("--accuracy-settings must be a JSON object");
-        return j;
-    } catch (const nlohmann::json::parse_error& e) {
-        throw ArchError(std::string("--accuracy-settings is not valid JSON: ") + e.what());
-    }
+    nlohmann::json j = jsonin::parseText(text, "--accuracy-settings");
+    if (!j.is_object()) throw ArchError("--accuracy-settings must be a JSON object");
+    return j;
 }
 
 std::string runtimeOptionHelp() {

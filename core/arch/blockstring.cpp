@@ -5,21 +5,26 @@
 #include <set>
 
 #include "error.h"
+#include "util/json_input.h"
 
 namespace archscope {
 namespace {
 
 [[noreturn]] void fail(std::string_view text, std::string_view option, std::string_view expected) {
-    throw ArchError("block string \"" + std::string(text) + "\": option \"" + std::string(option) +
-                    "\": " + std::string(expected));
+    // Quotes are cut short: a 2 MB block string must not become 4 MB of stderr.
+    throw ArchError("block string \"" + jsonin::excerpt(text) + "\": option \"" +
+                    jsonin::excerpt(option, 40) + "\": " + std::string(expected));
 }
 
-int parseInt(std::string_view text, std::string_view option, std::string_view value, int lo,
-             int hi, std::string_view expected) {
+int parseInt(std::string_view text, std::string_view option, std::string_view value, int lo, int hi,
+             std::string_view expected) {
     int out = 0;
+    // Digits only: from_chars would take "-0" (b-0, d-0) as 0.
+    if (value.empty() || !std::isdigit(static_cast<unsigned char>(value[0]))) {
+        fail(text, option, expected);
+    }
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
-    if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || out < lo ||
-        out > hi) {
+    if (ec != std::errc() || ptr != value.data() + value.size() || out < lo || out > hi) {
         fail(text, option, expected);
     }
     return out;
@@ -27,6 +32,9 @@ int parseInt(std::string_view text, std::string_view option, std::string_view va
 
 double parseRatio(std::string_view text, std::string_view option, std::string_view value) {
     double out = 0;
+    if (value.empty() || !std::isdigit(static_cast<unsigned char>(value[0]))) {
+        fail(text, option, "expected a squeeze-excitation ratio in (0, 1], e.g. se0.25");
+    }
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
     if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || !(out > 0.0) ||
         out > 1.0) {
@@ -49,7 +57,8 @@ BlockArgs parseBlockString(std::string_view text) {
         if (end == std::string_view::npos) end = text.size();
         std::string_view op = text.substr(pos, end - pos);
         pos = end + 1;
-        if (op.empty()) fail(text, op, "empty option (two '_' in a row, or a leading/trailing '_')");
+        if (op.empty())
+            fail(text, op, "empty option (two '_' in a row, or a leading/trailing '_')");
         size_t split = 0;
         while (split < op.size() && std::isalpha(static_cast<unsigned char>(op[split]))) ++split;
         std::string_view key = op.substr(0, split);
@@ -63,7 +72,7 @@ BlockArgs parseBlockString(std::string_view text) {
         }
         if (value.empty()) fail(text, op, "a value after the letter, e.g. k3");
         if (key == "r") {
-            args.repeats = parseInt(text, op, value, 1, 1000, "expected repeats >= 1, e.g. r2");
+            args.repeats = parseInt(text, op, value, 1, 1000, "expected repeats 1..1000, e.g. r2");
         } else if (key == "k") {
             args.kernel = parseInt(text, op, value, 1, 31, "expected a kernel size 1..31, e.g. k3");
         } else if (key == "s") {
@@ -75,17 +84,21 @@ BlockArgs parseBlockString(std::string_view text) {
             args.strideH = value[0] - '0';
             args.strideW = value[1] - '0';
         } else if (key == "e") {
-            args.expand = parseInt(text, op, value, 1, 64, "expected an expansion ratio >= 1, e.g. e6");
+            args.expand =
+                parseInt(text, op, value, 1, 64, "expected an expansion ratio 1..64, e.g. e6");
         } else if (key == "i") {
-            args.inFilters = parseInt(text, op, value, 1, 1 << 20, "expected input filters >= 1");
+            args.inFilters =
+                parseInt(text, op, value, 1, 1 << 20, "expected input filters 1..1048576");
         } else if (key == "o") {
-            args.outFilters = parseInt(text, op, value, 1, 1 << 20, "expected output filters >= 1");
+            args.outFilters =
+                parseInt(text, op, value, 1, 1 << 20, "expected output filters 1..1048576");
         } else if (key == "se") {
             args.seRatio = parseRatio(text, op, value);
         } else if (key == "f") {
             fused = parseInt(text, op, value, 0, 1, "expected f0 or f1 (fused MBConv)") == 1;
         } else if (key == "b") {
-            bottleneck = parseInt(text, op, value, 0, 1, "expected b0 or b1 (ResNet bottleneck)") == 1;
+            bottleneck =
+                parseInt(text, op, value, 0, 1, "expected b0 or b1 (ResNet bottleneck)") == 1;
         } else if (key == "d") {
             args.spaceToDepth = parseInt(text, op, value, 0, 2,
                                          "expected d0, d1 (start space-to-depth) or d2 (continue)");
@@ -93,18 +106,20 @@ BlockArgs parseBlockString(std::string_view text) {
             args.activation = activationFromCode(
                 parseInt(text, op, value, 0, 2, "expected a0 (ReLU), a1 (swish) or a2 (ReLU6)"));
         } else {
-            fail(text, op,
-                 "unknown option; known: r k s e i o se f b d a noskip (e.g. r1_k3_s11_e1_i32_o16)");
+            fail(
+                text, op,
+                "unknown option; known: r k s e i o se f b d a noskip (e.g. r1_k3_s11_e1_i32_o16)");
         }
         if (end == text.size()) break;
     }
     for (const char* required : {"r", "k", "s", "e", "i", "o"}) {
         if (!seen.contains(std::string_view(required))) {
-            throw ArchError("block string \"" + std::string(text) + "\": missing option \"" +
+            throw ArchError("block string \"" + jsonin::excerpt(text) + "\": missing option \"" +
                             required + "\" (required: r k s e i o)");
         }
     }
-    if (fused && bottleneck) fail(text, "f1", "a block cannot be both fused (f1) and a bottleneck (b1)");
+    if (fused && bottleneck)
+        fail(text, "f1", "a block cannot be both fused (f1) and a bottleneck (b1)");
     if (fused) args.type = BlockType::FusedMBConv;
     if (bottleneck) args.type = BlockType::Bottleneck;
     if (args.type == BlockType::Bottleneck && args.outFilters % args.expand != 0) {

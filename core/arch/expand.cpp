@@ -5,6 +5,7 @@
 #include <string>
 
 #include "error.h"
+#include "util/checked.h"
 
 namespace archscope {
 namespace {
@@ -24,7 +25,8 @@ struct Stride {
 /// Appends layers while tracking the current tensor shape.
 class LayerEmitter {
 public:
-    LayerEmitter(std::vector<Layer>& out, Shape input) : m_out(out), m_shape(input) {}
+    LayerEmitter(std::vector<Layer>& out, Shape input, const std::string& network)
+        : m_out(out), m_shape(input), m_network(network) {}
 
     void setScope(std::string prefix, int block, int stage) {
         m_prefix = std::move(prefix);
@@ -54,8 +56,8 @@ public:
         l.out = {m_shape.n, ceilDiv(m_shape.h, stride.h), ceilDiv(m_shape.w, stride.w), outC};
         l.asymmetricPadding = asymmetricSame(l);
         const int64_t perOutput = int64_t(m_shape.c / groups) * kh * kw;
-        l.macs = l.out.elements() * perOutput;
-        l.params = perOutput * outC + (bias ? outC : 0);
+        l.macs = mul(elements(l.out), perOutput, l);
+        l.params = mul(perOutput, outC, l) + (bias ? outC : 0);
         finish(l);
     }
     void batchNorm() {
@@ -91,7 +93,7 @@ public:
     void fullyConnected(int outFeatures) {
         Layer& l = add("fc", OpKind::FullyConnected);
         l.out = {m_shape.n, 1, 1, outFeatures};
-        l.macs = int64_t(m_shape.n) * m_shape.c * outFeatures;
+        l.macs = mul(int64_t(m_shape.n) * m_shape.c, outFeatures, l);
         l.params = int64_t(m_shape.c) * outFeatures + outFeatures;
         finish(l);
     }
@@ -106,18 +108,35 @@ private:
         l.kind = kind;
         l.in = m_shape;
         l.out = m_shape;
-        l.inputElements = m_shape.elements();
+        l.inputElements = elements(m_shape);
         l.block = m_block;
         l.stage = m_stage;
         return l;
     }
     void finish(Layer& l) {
-        l.outputElements = l.out.elements();
+        l.outputElements = elements(l.out);
         m_shape = l.out;
+    }
+    /// Shapes and costs in checked 64-bit arithmetic: an overflow names the network and layer.
+    int64_t elements(const Shape& s) const {
+        int64_t out = 0;
+        if (__builtin_mul_overflow(int64_t(s.n) * s.h * s.w, int64_t(s.c), &out)) overflow(nullptr);
+        return out;
+    }
+    int64_t mul(int64_t a, int64_t b, const Layer& l) const {
+        int64_t out = 0;
+        if (__builtin_mul_overflow(a, b, &out)) overflow(&l);
+        return out;
+    }
+    [[noreturn]] void overflow(const Layer* l) const {
+        throw ArchError("network \"" + m_network + "\"" + (l ? ", layer " + l->name : "") +
+                        ": the cost overflows a 64-bit count; make the network, resolution or "
+                        "batch smaller");
     }
 
     std::vector<Layer>& m_out;
     Shape m_shape;
+    const std::string& m_network;
     std::string m_prefix;
     int m_block = -1;
     int m_stage = -1;
@@ -192,14 +211,38 @@ void bottleneck(LayerEmitter& e, const Block& b) {
     e.activation(b.activation, "add-act");
 }
 
+/// Keeps every total (and bytes at 8 bytes an element) far from 64-bit overflow downstream.
+void checkTotals(const std::vector<Layer>& layers, const std::string& network, int batch) {
+    int64_t macs = 0, params = 0, read = 0, written = 0;
+    const std::string what = "network \"" + network + "\" at batch " + std::to_string(batch);
+    for (const Layer& l : layers) {
+        macs = checkedAdd(macs, l.macs, what);
+        params = checkedAdd(params, l.params, what);
+        read = checkedAdd(read, checkedAdd(l.inputElements, l.params, what), what);
+        written = checkedAdd(written, l.outputElements, what);
+    }
+    for (auto [name, value] :
+         {std::pair{"MACs", macs}, std::pair{"parameters", params},
+          std::pair{"elements read", read}, std::pair{"elements written", written}}) {
+        if (value > kMaxCost) {
+            throw ArchError(what + ": " + name + " " + std::to_string(value) +
+                            " are over the cap of 2^60; make the network, resolution or batch "
+                            "smaller");
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<Layer> expandLayers(const Network& net, int batch) {
-    if (batch < 1) throw ArchError("batch size must be >= 1, got " + std::to_string(batch));
+    if (batch < 1 || batch > kMaxBatch) {
+        throw ArchError("batch size must be in [1, " + std::to_string(kMaxBatch) + "], got " +
+                        std::to_string(batch));
+    }
     std::vector<Layer> layers;
     layers.reserve(net.blocks.size() * 20 + 16);
     const NetworkSpec& spec = net.spec;
-    LayerEmitter e(layers, {batch, net.resolution, net.resolution, spec.inputChannels});
+    LayerEmitter e(layers, {batch, net.resolution, net.resolution, spec.inputChannels}, spec.name);
 
     e.setScope("stem", -1, -1);
     e.conv("conv", OpKind::Conv, net.stemChannels, spec.stem.kernel, spec.stem.kernel,
@@ -225,6 +268,7 @@ std::vector<Layer> expandLayers(const Network& net, int batch) {
     }
     e.pool("avgpool", OpKind::GlobalPool, 0, 0);
     e.fullyConnected(spec.numClasses);
+    checkTotals(layers, spec.name, batch);
     return layers;
 }
 

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "error.h"
+#include "expand.h"
+#include "util/json_input.h"
 
 namespace archscope {
 
@@ -25,8 +27,11 @@ json networkSpecToJson(const NetworkSpec& s) {
         {"dropout", s.scaling.dropout},
         {"se_coefficient", s.scaling.seCoefficient},
         {"activation", std::string(activationName(s.defaultActivation))},
-        {"stem", {{"filters", s.stem.filters}, {"kernel", s.stem.kernel}, {"stride", s.stem.stride},
-                  {"max_pool", s.stem.maxPool}}},
+        {"stem",
+         {{"filters", s.stem.filters},
+          {"kernel", s.stem.kernel},
+          {"stride", s.stem.stride},
+          {"max_pool", s.stem.maxPool}}},
         {"head_filters", s.headFilters},
         {"num_classes", s.numClasses},
         {"input_channels", s.inputChannels},
@@ -34,68 +39,62 @@ json networkSpecToJson(const NetworkSpec& s) {
     };
 }
 
-namespace {
-
-template <typename T>
-T field(const json& j, const char* key, const std::string& where, T fallback, bool required) {
-    auto it = j.find(key);
-    if (it == j.end()) {
-        if (required) throw ArchError(where + ": missing field \"" + key + "\"");
-        return fallback;
-    }
-    try {
-        return it->get<T>();
-    } catch (const json::exception&) {
-        throw ArchError(where + ": field \"" + key + "\" has the wrong type (" +
-                        std::string(it->type_name()) + ")");
-    }
-}
-
-}  // namespace
-
 NetworkSpec networkSpecFromJson(const json& j, const std::string& where) {
     if (!j.is_object()) throw ArchError(where + ": expected a JSON object describing a network");
-    const int version = field<int>(j, "version", where, 1, false);
+    const jsonin::Fields f(j, where);
+    // Read as 64-bit and capped: 4294967297 must not wrap to 1 and pass the version check.
+    const int64_t version = f.integer("version", 1, kNetworkFormatVersion + 1000000, 1);
     if (version > kNetworkFormatVersion) {
         throw ArchError(where + ": network file version " + std::to_string(version) +
                         " is newer than this Archscope understands (" +
                         std::to_string(kNetworkFormatVersion) + "); upgrade Archscope");
     }
     NetworkSpec s;
-    s.name = field<std::string>(j, "name", where, "custom", false);
-    auto blocks = field<std::vector<std::string>>(j, "blocks", where, {}, true);
+    s.name = f.text("name", 256, "custom");
+    const json& blocks = f.raw("blocks");
+    if (!blocks.is_array()) {
+        f.fail("blocks",
+               "expected a list of block strings, got " + std::string(blocks.type_name()));
+    }
+    if (blocks.size() > size_t(kMaxBlocks)) {
+        f.fail("blocks", "has " + std::to_string(blocks.size()) + " entries; the cap is " +
+                             std::to_string(kMaxBlocks));
+    }
     for (size_t i = 0; i < blocks.size(); ++i) {
+        const std::string field = "blocks[" + std::to_string(i) + "]";
+        if (!blocks[i].is_string()) {
+            throw ArchError(where + ": field \"" + field + "\": expected a block string, got " +
+                            blocks[i].type_name() + " " + jsonin::quote(blocks[i]));
+        }
         try {
-            s.blocks.push_back(parseBlockString(blocks[i]));
+            s.blocks.push_back(parseBlockString(blocks[i].get_ref<const std::string&>()));
         } catch (const ArchError& e) {
-            throw ArchError(where + ": blocks[" + std::to_string(i) + "]: " + e.what());
+            throw ArchError(where + ": field \"" + field + "\": " + e.what());
         }
     }
-    s.scaling.width = field<double>(j, "width", where, 1.0, false);
-    s.scaling.depth = field<double>(j, "depth", where, 1.0, false);
-    s.scaling.resolution = field<int>(j, "resolution", where, 224, false);
-    s.scaling.dropout = field<double>(j, "dropout", where, 0.2, false);
-    s.scaling.seCoefficient = field<double>(j, "se_coefficient", where, 0.0, false);
-    auto act = field<std::string>(j, "activation", where, "swish", false);
+    s.scaling.width = f.number("width", 0.0, kMaxMultiplier, true, 1.0);
+    s.scaling.depth = f.number("depth", 0.0, kMaxMultiplier, true, 1.0);
+    s.scaling.resolution = int(f.integer("resolution", kMinResolution, kMaxResolution, 224));
+    s.scaling.dropout = f.number("dropout", 0.0, 0.999, false, 0.2);
+    s.scaling.seCoefficient = f.number("se_coefficient", 0.0, kMaxMultiplier, false, 0.0);
+    auto act = f.text("activation", 64, "swish");
     auto parsed = activationFromName(act);
-    if (!parsed) {
-        throw ArchError(where + ": field \"activation\": unknown \"" + act +
-                        "\" (expected relu, swish or relu6)");
-    }
+    if (!parsed) f.fail("activation", "unknown \"" + act + "\" (expected relu, swish or relu6)");
     s.defaultActivation = *parsed;
-    if (auto it = j.find("stem"); it != j.end()) {
-        const std::string w = where + ": stem";
-        s.stem.filters = field<int>(*it, "filters", w, 32, false);
-        s.stem.kernel = field<int>(*it, "kernel", w, 3, false);
-        s.stem.stride = field<int>(*it, "stride", w, 2, false);
-        s.stem.maxPool = field<bool>(*it, "max_pool", w, false, false);
+    if (f.has("stem")) {
+        const jsonin::Fields stem = f.object("stem");
+        s.stem.filters = int(stem.integer("filters", 1, kMaxSpecFilters, 32));
+        s.stem.kernel = int(stem.integer("kernel", 1, kMaxKernel, 3));
+        s.stem.stride = int(stem.integer("stride", 1, kMaxStemStride, 2));
+        s.stem.maxPool = stem.flag("max_pool", false);
     }
-    s.headFilters = field<int>(j, "head_filters", where, 1280, false);
-    s.numClasses = field<int>(j, "num_classes", where, 1000, false);
-    s.inputChannels = field<int>(j, "input_channels", where, 3, false);
-    s.depthDivisor = field<int>(j, "depth_divisor", where, 8, false);
+    s.headFilters = int(f.integer("head_filters", 0, kMaxSpecFilters, 1280));
+    s.numClasses = int(f.integer("num_classes", 1, kMaxSpecFilters, 1000));
+    s.inputChannels = int(f.integer("input_channels", 1, kMaxInputChannels, 3));
+    s.depthDivisor = int(f.integer("depth_divisor", 1, kMaxDepthDivisor, 8));
     try {
-        buildNetwork(s);  // validates the whole network
+        // Validates the whole network, and that its costs stay within 64-bit counts.
+        expandLayers(buildNetwork(s), 1);
     } catch (const ArchError& e) {
         throw ArchError(where + ": " + e.what());
     }
@@ -103,15 +102,8 @@ NetworkSpec networkSpecFromJson(const json& j, const std::string& where) {
 }
 
 NetworkSpec loadNetworkSpecFile(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw ArchError("cannot open network file \"" + path + "\"");
-    json j;
-    try {
-        j = json::parse(in);
-    } catch (const json::parse_error& e) {
-        throw ArchError("network file \"" + path + "\" is not valid JSON: " + e.what());
-    }
-    return networkSpecFromJson(j, "network file \"" + path + "\"");
+    return networkSpecFromJson(jsonin::parseFile(path, "network file"),
+                               "network file \"" + path + "\"");
 }
 
 void saveNetworkSpecFile(const NetworkSpec& spec, const std::string& path) {

@@ -8,17 +8,34 @@
 namespace archscope {
 
 int roundFilters(int filters, double width, int divisor) {
+    if (divisor < 1) throw ArchError("depth divisor must be >= 1, got " + std::to_string(divisor));
     if (width == 0.0) return filters;
-    double f = filters * width;
-    int rounded = std::max(divisor, static_cast<int>(f + divisor / 2.0) / divisor * divisor);
+    const double f = double(filters) * width;
+    // Computed in 64 bits, checked before it becomes an int (no wrap-around).
+    if (!(f >= 0.0) || f > double(kMaxChannels)) {
+        throw ArchError(std::to_string(filters) + " filters x width " + std::to_string(width) +
+                        " is over the cap of " + std::to_string(kMaxChannels) + " channels");
+    }
+    const int64_t d = divisor;
+    int64_t rounded = std::max<int64_t>(d, int64_t(f + double(d) / 2.0) / d * d);
     // Round-down must not lose more than 10% (reference implementation).
-    if (rounded < 0.9 * f) rounded += divisor;
-    return rounded;
+    if (double(rounded) < 0.9 * f) rounded += d;
+    if (rounded > kMaxChannels) {
+        throw ArchError(std::to_string(filters) + " filters x width " + std::to_string(width) +
+                        " rounded to a multiple of " + std::to_string(divisor) +
+                        " is over the cap of " + std::to_string(kMaxChannels) + " channels");
+    }
+    return int(rounded);
 }
 
 int roundRepeats(int repeats, double depth) {
     if (depth == 0.0) return repeats;
-    return static_cast<int>(std::ceil(depth * repeats));
+    const double r = std::ceil(depth * double(repeats));
+    if (!(r >= 0.0) || r > double(kMaxBlocks)) {
+        throw ArchError(std::to_string(repeats) + " repeats x depth " + std::to_string(depth) +
+                        " is over the cap of " + std::to_string(kMaxBlocks) + " blocks");
+    }
+    return int(r);
 }
 
 namespace {
@@ -28,34 +45,76 @@ void validate(const NetworkSpec& spec) {
     auto bad = [&](const std::string& what) {
         throw ArchError("network \"" + spec.name + "\": " + what);
     };
+    const auto range = [](auto lo, auto hi) {
+        return " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    };
     if (spec.blocks.empty()) bad("has no blocks; add at least one block string");
-    if (!(s.width > 0.0) || s.width > 100.0) bad("width multiplier must be in (0, 100]");
-    if (!(s.depth > 0.0) || s.depth > 100.0) bad("depth multiplier must be in (0, 100]");
-    if (s.resolution < 8 || s.resolution > 4096) bad("resolution must be in [8, 4096] pixels");
-    if (s.dropout < 0.0 || s.dropout >= 1.0) bad("dropout must be in [0, 1)");
-    if (s.seCoefficient < 0.0) bad("SE coefficient must be >= 0");
-    if (spec.numClasses < 1) bad("needs at least one class");
-    if (spec.inputChannels < 1) bad("needs at least one input channel");
-    if (spec.stem.filters < 1 || spec.stem.kernel < 1 || spec.stem.stride < 1) {
-        bad("stem filters, kernel and stride must be >= 1");
+    if (spec.blocks.size() > size_t(kMaxBlocks)) {
+        bad("has " + std::to_string(spec.blocks.size()) + " block strings; the cap is " +
+            std::to_string(kMaxBlocks));
     }
-    if (spec.headFilters < 0) bad("head filters must be >= 0 (0 = no head conv)");
-    if (spec.depthDivisor < 1) bad("depth divisor must be >= 1");
+    if (!(s.width > 0.0) || s.width > kMaxMultiplier) bad("width multiplier must be in (0, 100]");
+    if (!(s.depth > 0.0) || s.depth > kMaxMultiplier) bad("depth multiplier must be in (0, 100]");
+    if (s.resolution < kMinResolution || s.resolution > kMaxResolution) {
+        bad("resolution" + range(kMinResolution, kMaxResolution) + " pixels");
+    }
+    if (!(s.dropout >= 0.0) || s.dropout >= 1.0) bad("dropout must be in [0, 1)");
+    if (!(s.seCoefficient >= 0.0) || s.seCoefficient > kMaxMultiplier) {
+        bad("SE coefficient must be in [0, 100]");
+    }
+    if (spec.numClasses < 1 || spec.numClasses > kMaxSpecFilters) {
+        bad("classes" + range(1, kMaxSpecFilters));
+    }
+    if (spec.inputChannels < 1 || spec.inputChannels > kMaxInputChannels) {
+        bad("input channels" + range(1, kMaxInputChannels));
+    }
+    if (spec.stem.filters < 1 || spec.stem.filters > kMaxSpecFilters) {
+        bad("stem filters" + range(1, kMaxSpecFilters));
+    }
+    if (spec.stem.kernel < 1 || spec.stem.kernel > kMaxKernel) {
+        bad("stem kernel" + range(1, kMaxKernel));
+    }
+    if (spec.stem.stride < 1 || spec.stem.stride > kMaxStemStride) {
+        bad("stem stride" + range(1, kMaxStemStride));
+    }
+    if (spec.headFilters < 0 || spec.headFilters > kMaxSpecFilters) {
+        bad("head filters" + range(0, kMaxSpecFilters) + " (0 = no head conv)");
+    }
+    if (spec.depthDivisor < 1 || spec.depthDivisor > kMaxDepthDivisor) {
+        bad("depth divisor" + range(1, kMaxDepthDivisor));
+    }
 }
 
 int seReducedFilters(int nominalIn, double seRatio, double seCoefficient, int spaceToDepth) {
     double coefficient = seCoefficient > 0.0 ? seCoefficient : 1.0;
-    int reduced = static_cast<int>(nominalIn * (seRatio * coefficient));
+    const double r = double(nominalIn) * (seRatio * coefficient);
+    if (r > double(kMaxChannels)) {
+        throw ArchError("SE width " + std::to_string(r) + " is over the cap of " +
+                        std::to_string(kMaxChannels) + " channels");
+    }
+    int reduced = static_cast<int>(r);
     // The SE ratio refers to the depth before space-to-depth multiplied it by 4.
     if (spaceToDepth == 1) reduced /= 4;
     return std::max(1, reduced);
 }
+
+Network buildValidated(const NetworkSpec& spec);
 
 }  // namespace
 
 // Long (~80 lines) to read like the reference builder it reproduces, one rule after another.
 Network buildNetwork(const NetworkSpec& spec) {
     validate(spec);
+    try {
+        return buildValidated(spec);
+    } catch (const ArchError& e) {
+        throw ArchError("network \"" + spec.name + "\": " + e.what());
+    }
+}
+
+namespace {
+
+Network buildValidated(const NetworkSpec& spec) {
     Network net;
     net.spec = spec;
     const ScalingParams& sc = spec.scaling;
@@ -84,13 +143,24 @@ Network buildNetwork(const NetworkSpec& spec) {
         b.idSkip = args.idSkip;
 
         auto emit = [&](Block blk) {
+            if (net.blocks.size() >= size_t(kMaxBlocks)) {
+                throw ArchError("has over " + std::to_string(kMaxBlocks) +
+                                " blocks after depth scaling (the cap)");
+            }
+            if (int64_t(blk.nominalIn) * blk.expandRatio > kMaxChannels ||
+                blk.outChannels > kMaxChannels) {
+                throw ArchError("stage " + std::to_string(stage) + ": " +
+                                std::to_string(blk.nominalIn) + " channels x expansion " +
+                                std::to_string(blk.expandRatio) + " is over the cap of " +
+                                std::to_string(kMaxChannels) + " channels");
+            }
             blk.index = static_cast<int>(net.blocks.size());
             blk.inChannels = channels;
             blk.seReduced = blk.seRatio > 0.0 ? seReducedFilters(blk.nominalIn, blk.seRatio,
                                                                  sc.seCoefficient, blk.spaceToDepth)
                                               : 0;
             if (blk.type == BlockType::Bottleneck && blk.outChannels % blk.expandRatio != 0) {
-                throw ArchError("network \"" + spec.name + "\" stage " + std::to_string(stage) +
+                throw ArchError("stage " + std::to_string(stage) +
                                 ": bottleneck output filters not divisible by the ratio e");
             }
             net.blocks.push_back(blk);
@@ -103,7 +173,7 @@ Network buildNetwork(const NetworkSpec& spec) {
             // Space-to-depth: filters x depth_factor, kernel halved (rounded up).
             const int depthFactor = static_cast<int>(4.0 / args.strideH / args.strideW);
             if (depthFactor < 1) {
-                throw ArchError("network \"" + spec.name + "\" stage " + std::to_string(stage) +
+                throw ArchError("stage " + std::to_string(stage) +
                                 ": space-to-depth needs strides of at most 2x2");
             }
             b.nominalIn = inFilters * depthFactor;
@@ -136,5 +206,7 @@ Network buildNetwork(const NetworkSpec& spec) {
     net.featureChannels = net.headChannels > 0 ? net.headChannels : channels;
     return net;
 }
+
+}  // namespace
 
 }  // namespace archscope

@@ -48,19 +48,20 @@ struct Block {
     int stage = 0;   ///< index of the block string it came from
     int repeat = 0;  ///< index within its stage
     BlockType type = BlockType::MBConv;
-    int inChannels = 0;       ///< channels actually entering the block
-    int nominalIn = 0;        ///< the block args' input filters: expansion and SE derive from it
+    int inChannels = 0;  ///< channels actually entering the block
+    int nominalIn = 0;   ///< the block args' input filters: expansion and SE derive from it
     int outChannels = 0;
     int expandRatio = 1;
     int kernel = 3;
     int strideH = 1;
     int strideW = 1;
-    double seRatio = 0.0;     ///< 0 = no SE
-    int seReduced = 0;        ///< SE bottleneck width
-    int spaceToDepth = 0;     ///< 1: starts with a 2x2/s2 conv to nominalIn channels
+    double seRatio = 0.0;  ///< 0 = no SE
+    int seReduced = 0;     ///< SE bottleneck width
+    int spaceToDepth = 0;  ///< 1: starts with a 2x2/s2 conv to nominalIn channels
     Activation activation = Activation::Swish;
     bool idSkip = true;
 
+    /// buildNetwork() keeps this within kMaxChannels.
     int expandedChannels() const { return nominalIn * expandRatio; }
     int bottleneckMid() const { return outChannels / expandRatio; }
     bool hasResidual() const {
@@ -73,12 +74,30 @@ struct Network {
     int resolution = 224;
     int stemChannels = 32;
     std::vector<Block> blocks;
-    int headChannels = 1280;  ///< 0 if no head conv
+    int headChannels = 1280;     ///< 0 if no head conv
     int featureChannels = 1280;  ///< channels entering the classifier
 
     const std::string& name() const { return spec.name; }
 };
 
+/// Caps on what a network may ask for. Past them a network stops being a real architecture
+/// and its costs leave 64-bit counts (or its layer list leaves memory); each error names the cap.
+inline constexpr int kMaxChannels = 1 << 24;  ///< any layer's channels, after scaling
+inline constexpr int kMaxBlocks = 4096;       ///< block instances after depth scaling
+inline constexpr int kMaxResolution = 4096;   ///< input pixels per side
+inline constexpr int kMinResolution = 8;
+inline constexpr int kMaxKernel = 31;  ///< stem and block kernels
+inline constexpr int kMaxStemStride = 16;
+inline constexpr int kMaxSpecFilters = 1 << 20;  ///< stem/head filters and classes, unscaled
+inline constexpr int kMaxInputChannels = 1 << 16;
+inline constexpr int kMaxDepthDivisor = 1024;
+inline constexpr double kMaxMultiplier = 100.0;  ///< width, depth and SE coefficient
+inline constexpr int kMaxBatch = 1 << 16;
+/// Network totals (MACs, params, activations, bytes at 8 bytes an element) stay below this.
+inline constexpr int64_t kMaxCost = int64_t(1) << 60;
+
+/// `filters` x `width`, rounded to a multiple of `divisor` as the reference does. Throws
+/// ArchError when the result passes kMaxChannels or the divisor is < 1.
 int roundFilters(int filters, double width, int divisor = 8);
 int roundRepeats(int repeats, double depth);
 

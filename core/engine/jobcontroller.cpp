@@ -1,7 +1,9 @@
 #include "engine/jobcontroller.h"
 
 #include <algorithm>
+#include <condition_variable>
 
+#include "store/lease.h"
 #include "store/records.h"
 
 namespace archscope::engine {
@@ -55,26 +57,55 @@ JobController::~JobController() {
 }
 
 void JobController::start() {
-    m_thread = std::jthread([this](std::stop_token stop) { body(stop); });
+    // The job's token comes from m_stop, not from the jthread: the job may emit events (and a
+    // sink may cancel()) before the new thread object has been moved into m_thread.
+    m_thread = std::jthread([this, stop = m_stop.get_token()] { body(stop); });
 }
 
 void JobController::pause() {
-    if (m_done || m_gate.paused()) return;
+    // Under the lock the job thread cannot store the final status between the check and the
+    // post, so "paused" never lands on a finished run.
+    std::lock_guard lock(m_statusMutex);
+    if (m_finalPosted || m_gate.paused()) return;
     m_gate.pause();
     m_writer->post(
         [id = m_runId](store::ResultStore& s) { s.setRunStatus(id, store::kStatusPaused); });
 }
 
 void JobController::resume() {
+    std::lock_guard lock(m_statusMutex);
     if (!m_gate.paused()) return;
     m_gate.resume();
-    if (!m_done)
+    if (!m_finalPosted)
         m_writer->post(
             [id = m_runId](store::ResultStore& s) { s.setRunStatus(id, store::kStatusRunning); });
 }
 
+void JobController::postFinalStatus(std::function<void(store::ResultStore&)> write) {
+    std::lock_guard lock(m_statusMutex);
+    m_finalPosted = true;
+    m_writer->post(std::move(write));
+}
+
+void JobController::heartbeat(std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mutex);
+    while (!cv.wait_for(lock, stop, std::chrono::seconds(store::kLeaseHeartbeatSeconds),
+                        [] { return false; })) {
+        if (stop.stop_requested()) break;
+        try {
+            // call(), not post(): a failed write's error is this thread's, and must not linger
+            // for a later thread that happens to get the same id.
+            m_writer->call([id = m_runId](store::ResultStore& s) { s.renewRunLease(id); });
+        } catch (...) {
+            // A missed heartbeat only makes the lease look older; the next one renews it.
+        }
+    }
+}
+
 void JobController::cancel() {
-    if (m_thread.joinable()) m_thread.request_stop();
+    m_stop.request_stop();
 }
 
 void JobController::wait() {
@@ -85,15 +116,19 @@ void JobController::body(std::stop_token stop) {
     const auto t0 = std::chrono::steady_clock::now();
     JobContext ctx(m_runId, stop, m_gate, *m_writer, m_sink, m_workers);
     const int64_t id = m_runId;
+    std::jthread beat([this](std::stop_token s) { heartbeat(s); });
     try {
         m_writer->call([id](store::ResultStore& s) { s.setRunStatus(id, store::kStatusRunning); });
         m_job->run(ctx);
         m_writer->flush();  // Finished promises that every result is committed
         const bool cancelled = stop.stop_requested();
-        const int64_t count = m_writer->call([id, cancelled](store::ResultStore& s) {
+        beat = {};  // stops and joins: no heartbeat after the lease ends
+        postFinalStatus([id, cancelled](store::ResultStore& s) {
             s.setRunStatus(id, cancelled ? store::kStatusCancelled : store::kStatusFinished);
-            return s.evaluationCount(id);
         });
+        m_writer->flush();
+        const int64_t count =
+            m_writer->call([id](store::ResultStore& s) { return s.evaluationCount(id); });
         m_done = true;
         ctx.emit(Finished{
             id, count, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
@@ -103,10 +138,12 @@ void JobController::body(std::stop_token stop) {
             m_writer->flush();  // keep what was computed before the failure
         } catch (...) {
         }
+        beat = {};
         try {
-            m_writer->call([id, msg = std::string(e.what())](store::ResultStore& s) {
+            postFinalStatus([id, msg = std::string(e.what())](store::ResultStore& s) {
                 s.setRunStatus(id, store::kStatusFailed, msg);
             });
+            m_writer->flush();
         } catch (...) {
             // The store itself failed; the event still tells the user why.
         }

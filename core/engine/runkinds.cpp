@@ -51,6 +51,10 @@ std::vector<std::string> runKindNames() {
     return names;
 }
 
+void validateRunParams(const std::string& kind, const nlohmann::json& params) {
+    findRunKind(kind).factory(params);
+}
+
 int64_t createRun(StoreWriter& writer, const std::string& kind, const nlohmann::json& params,
                   std::optional<int64_t> planned) {
     findRunKind(kind).factory(params);  // validates the params before anything is stored
@@ -61,8 +65,14 @@ int64_t createRun(StoreWriter& writer, const std::string& kind, const nlohmann::
 
 std::unique_ptr<JobController> controllerForRun(std::shared_ptr<StoreWriter> writer, int64_t runId,
                                                 EventSink sink, int workers) {
-    const store::RunRecord run =
-        writer->call([runId](store::ResultStore& s) { return s.requireRun(runId); });
+    // The lease first: a run another live process works on is refused before anything of it
+    // is written. A read-only look answers at once, even while the owner holds the write lock
+    // (WAL readers never wait); taking the lease in the writer's transaction is what decides.
+    store::requireNoOtherLiveOwner(store::StoreReader(writer->path()).requireRun(runId));
+    const store::RunRecord run = writer->call([runId](store::ResultStore& s) {
+        s.takeRunLease(runId);
+        return s.requireRun(runId);
+    });
     auto job = findRunKind(run.kind).factory(run.params);
     return std::make_unique<JobController>(std::move(job), std::move(writer), runId,
                                            std::move(sink), workers);

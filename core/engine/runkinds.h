@@ -31,6 +31,10 @@ void registerRunKind(RunKind kind);
 const RunKind& findRunKind(const std::string& name);
 std::vector<std::string> runKindNames();
 
+/// Builds (and drops) the job for `params`: throws ArchError for bad params. Call it before
+/// opening a store, so a bad argument never creates or touches a store file.
+void validateRunParams(const std::string& kind, const nlohmann::json& params);
+
 /// Creates a run of `kind` with `params` in the store (validating params with the factory) and
 /// returns its id. Pass `planned` when the number of evaluations is known up front.
 int64_t createRun(StoreWriter& writer, const std::string& kind, const nlohmann::json& params,

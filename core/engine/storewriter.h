@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -22,7 +23,9 @@ namespace archscope::engine {
 class StoreWriter {
 public:
     /// Opens (creates/migrates) the store; rethrows its ArchError here if that fails.
-    explicit StoreWriter(const std::filesystem::path& path);
+    /// ExistingOnly never creates a file (resume).
+    explicit StoreWriter(const std::filesystem::path& path,
+                         store::OpenMode mode = store::OpenMode::CreateIfMissing);
     /// Commits what is queued, then stops the thread.
     ~StoreWriter();
     StoreWriter(const StoreWriter&) = delete;
@@ -31,11 +34,14 @@ public:
     const std::filesystem::path& path() const { return m_path; }
 
     using Write = std::function<void(store::ResultStore&)>;
-    /// Queues a write; it runs later on the writer thread. A failure is reported by flush().
+    /// Queues a write; it runs later on the writer thread. A failure is reported by the next
+    /// flush() of the thread that posted it (never to another thread).
     /// Blocks while kMaxQueued writes are waiting, so a fast producer cannot outgrow memory.
     void post(Write write);
-    /// Waits until everything posted so far is committed; rethrows the first write error since
-    /// the last flush (a failed batch is rolled back as a whole).
+    /// Waits until everything posted so far is committed; rethrows the first error of a write
+    /// this thread posted since its last flush. When a batch fails it is rolled back and each
+    /// of its writes is replayed in its own transaction, so an error belongs to the write that
+    /// caused it and the others are kept.
     void flush();
     /// Runs `f` on the writer thread, waits for its commit and returns its result.
     template <class F>
@@ -55,17 +61,25 @@ public:
     static constexpr size_t kMaxQueued = 1024;
 
 private:
-    void loop(std::stop_token stop);
+    struct Queued {
+        Write write;
+        std::thread::id poster;
+    };
+    void loop(std::stop_token stop, store::OpenMode mode);
+    /// Runs a batch in one transaction, or each write alone when that fails; returns the
+    /// errors by posting thread.
+    std::map<std::thread::id, std::exception_ptr> apply(store::ResultStore& db,
+                                                        std::deque<Queued>& batch);
 
     std::filesystem::path m_path;
     std::mutex m_mutex;
     std::condition_variable_any m_wake;
     std::condition_variable m_committedCv;
     std::condition_variable m_spaceCv;
-    std::deque<Write> m_queue;
+    std::deque<Queued> m_queue;
     uint64_t m_posted = 0;
     uint64_t m_committed = 0;
-    std::exception_ptr m_error;
+    std::map<std::thread::id, std::exception_ptr> m_errors;  ///< first error per posting thread
     std::promise<void> m_opened;  // a member: the thread may still touch it after the wait
     std::jthread m_thread;        // last: starts after the members above exist
 };

@@ -3,6 +3,7 @@
 // every figure must carry a unit and a source or an assumption; errors name the file and the
 // dotted field. Internal to core/hw (profile_io.cpp, runtime_io.cpp).
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "arch/error.h"
 #include "runtime.h"
+#include "util/json_input.h"
 
 namespace archscope::hwio {
 
@@ -30,15 +32,43 @@ public:
 
     bool has(const std::string& path) const { return locate(path) != nullptr; }
 
-    /// A number >= `min` in `unit`; `min` < 0 disables the range check.
+    /// The largest believable figure in `unit`: past it a figure is a typo or an attack, and
+    /// its products (1e308 TFLOP/s x 1e12) stop being finite. A fraction is at most 1.
+    static double unitCap(const std::string& unit) {
+        static const std::pair<const char*, double> caps[] = {
+            {"fraction", 1.0}, {"TFLOP/s", 1e6}, {"Gop/s", 1e9}, {"GB/s", 1e7},
+            {"GB", 1e6},       {"GiB", 1e6},     {"MiB", 1e9},   {"MHz", 1e5},
+            {"us", 1e7},       {"cycles", 1e9},  {"ops", 1e6}};
+        for (const auto& [u, cap] : caps)
+            if (unit == u) return cap;
+        return 1e9;
+    }
+
+    /// A finite number in [`min`, the unit's cap] in `unit`; `min` < 0 disables the lower check.
     double number(const std::string& path, const std::string& unit, double min = 0.0,
                   bool strictlyPositive = false) {
         const json& v = parameter(path, unit);
-        if (!v.is_number()) fail(path, "\"value\" must be a number, got " + v.dump());
+        if (!v.is_number()) fail(path, "\"value\" must be a number, got " + jsonin::quote(v));
         const double x = v.get<double>();
         if (!std::isfinite(x)) fail(path, "value is not finite");
-        if (strictlyPositive && !(x > 0.0)) fail(path, "must be > 0, got " + v.dump());
-        if (x < min) fail(path, "must be >= " + std::to_string(min) + ", got " + v.dump());
+        if (strictlyPositive && !(x > 0.0)) fail(path, "must be > 0, got " + jsonin::quote(v));
+        // A positive figure 12 orders of magnitude below its cap (1e-300 TFLOP/s) is a typo, and
+        // dividing by it makes an infinite latency.
+        if (strictlyPositive && x < unitCap(unit) * 1e-12) {
+            char floorText[32];
+            std::snprintf(floorText, sizeof floorText, "%g", unitCap(unit) * 1e-12);
+            fail(path, jsonin::quote(v) + " " + unit + " is below the floor of " + floorText + " " +
+                           unit);
+        }
+        if (x < min) fail(path, "must be >= " + std::to_string(min) + ", got " + jsonin::quote(v));
+        const double cap = unitCap(unit);
+        if (x > cap) {
+            char capText[32];
+            std::snprintf(capText, sizeof capText, "%g", cap);
+            fail(path, jsonin::quote(v) + " " + unit + " is over the cap: at most " + capText +
+                           " " + unit +
+                           (unit == "fraction" ? " (a fraction of the roofline)" : ""));
+        }
         return x;
     }
     int count(const std::string& path, const std::string& unit) {
@@ -56,7 +86,7 @@ public:
         if (!v.is_string() || !allowed.count(v.get<std::string>())) {
             std::string list;
             for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-            fail(path, "value must be one of " + list + ", got " + v.dump());
+            fail(path, "value must be one of " + list + ", got " + jsonin::quote(v));
         }
         return v.get<std::string>();
     }
@@ -99,8 +129,8 @@ private:
         if (u == node->end() || !u->is_string())
             fail(path, "missing \"unit\" (expected \"" + unit + "\")");
         if (u->get<std::string>() != unit) {
-            fail(path,
-                 "unit \"" + u->get<std::string>() + "\" is not the expected \"" + unit + "\"");
+            fail(path, "unit \"" + jsonin::excerpt(u->get<std::string>()) +
+                           "\" is not the expected \"" + unit + "\"");
         }
         auto src = node->find("source");
         auto assumption = node->find("assumption");

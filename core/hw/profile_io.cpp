@@ -10,6 +10,7 @@
 #include "arch/error.h"
 #include "parameter_reader.h"
 #include "runtime_io.h"
+#include "util/json_input.h"
 #include "util/resources.h"
 
 namespace archscope {
@@ -23,6 +24,11 @@ std::string text(const json& j, const char* key, const std::string& where) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) {
         throw ArchError("profile " + where + ": field \"" + key + "\": missing or not a string");
+    }
+    if (it->get_ref<const std::string&>().size() > 256) {
+        throw ArchError("profile " + where + ": field \"" + key +
+                        "\": longer than 256 characters (" +
+                        jsonin::excerpt(it->get_ref<const std::string&>()) + ")");
     }
     return it->get<std::string>();
 }
@@ -62,8 +68,9 @@ void readMatrix(ParameterReader& r, Profile& p) {
         if (!tiles.is_array() || tiles.empty()) r.fail("matrix.tiles", "expected [[M,N],...]");
         for (const auto& t : tiles) {
             if (!t.is_array() || t.size() != 2 || !t[0].is_number_integer() ||
-                !t[1].is_number_integer() || t[0].get<int>() < 1 || t[1].get<int>() < 1) {
-                r.fail("matrix.tiles", "each tile must be [M,N] with whole numbers >= 1");
+                !t[1].is_number_integer() || t[0].get<int64_t>() < 1 || t[1].get<int64_t>() < 1 ||
+                t[0].get<int64_t>() > 65536 || t[1].get<int64_t>() > 65536) {
+                r.fail("matrix.tiles", "each tile must be [M,N] with whole numbers in [1, 65536]");
             }
             m.tiles.emplace_back(t[0].get<int>(), t[1].get<int>());
         }
@@ -118,8 +125,8 @@ Profile profileFromJson(const json& j, const std::string& where) {
         throw ArchError("profile " + where + ": field \"format\": expected \"archscope-profile\"");
     }
     auto fv = j.find("format_version");
-    if (fv == j.end() || !fv->is_number_integer() || fv->get<int>() < 1 ||
-        fv->get<int>() > kProfileFormatVersion) {
+    if (fv == j.end() || !fv->is_number_integer() || fv->get<int64_t>() < 1 ||
+        fv->get<int64_t>() > kProfileFormatVersion) {
         throw ArchError("profile " + where + ": field \"format_version\": this build reads " +
                         "format versions 1 to " + std::to_string(kProfileFormatVersion) +
                         "; a newer file needs a newer Archscope");
@@ -132,8 +139,11 @@ Profile profileFromJson(const json& j, const std::string& where) {
         throw ArchError("profile " + where + ": field \"kind\": must be tpu, gpu or cpu");
     }
     auto ver = j.find("version");
-    if (ver == j.end() || !ver->is_number_integer() || ver->get<int>() < 1) {
-        throw ArchError("profile " + where + ": field \"version\": missing or not an integer >= 1");
+    // Compared as 64-bit: 4294967297 must not wrap to 1.
+    if (ver == j.end() || !ver->is_number_integer() || ver->get<int64_t>() < 1 ||
+        ver->get<int64_t>() > 1000000) {
+        throw ArchError("profile " + where +
+                        ": field \"version\": missing or not a whole number in [1, 1000000]");
     }
     p.version = ver->get<int>();
     const auto dtype = dtypeFromName(text(j, "default_dtype", where));
@@ -209,15 +219,7 @@ Profile profileFromJson(const json& j, const std::string& where) {
 
 Profile loadProfile(const std::string& nameOrPath) {
     const fs::path path = findJsonResource(nameOrPath, "profiles", "profile");
-    std::ifstream in(path);
-    if (!in) throw ArchError("profile " + path.string() + ": cannot open the file");
-    json j;
-    try {
-        j = json::parse(in);
-    } catch (const json::parse_error& e) {
-        throw ArchError("profile " + path.string() + ": not valid JSON: " + e.what());
-    }
-    return profileFromJson(j, path.string());
+    return profileFromJson(jsonin::parseFile(path, "profile"), path.string());
 }
 
 std::vector<std::string> listProfiles() {

@@ -10,6 +10,7 @@
 
 #include "parameter_reader.h"
 #include "profile_io.h"
+#include "util/json_input.h"
 #include "util/resources.h"
 
 namespace archscope {
@@ -22,6 +23,11 @@ std::string text(const json& j, const char* key, const std::string& where) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) {
         throw ArchError("runtime " + where + ": field \"" + key + "\": missing or not a string");
+    }
+    if (it->get_ref<const std::string&>().size() > 256) {
+        throw ArchError("runtime " + where + ": field \"" + key +
+                        "\": longer than 256 characters (" +
+                        jsonin::excerpt(it->get_ref<const std::string&>()) + ")");
     }
     return it->get<std::string>();
 }
@@ -59,13 +65,7 @@ fs::path findRuntimeFile(const std::string& nameOrPath) {
 }
 
 json readJsonFile(const fs::path& path) {
-    std::ifstream in(path);
-    if (!in) throw ArchError("runtime " + path.string() + ": cannot open the file");
-    try {
-        return json::parse(in);
-    } catch (const json::parse_error& e) {
-        throw ArchError("runtime " + path.string() + ": not valid JSON: " + e.what());
-    }
+    return jsonin::parseFile(path, "runtime");
 }
 
 }  // namespace
@@ -76,8 +76,8 @@ Runtime runtimeFromJson(const json& j, const std::string& where, const std::stri
         throw ArchError("runtime " + where + ": field \"format\": expected \"archscope-runtime\"");
     }
     auto fv = j.find("format_version");
-    if (fv == j.end() || !fv->is_number_integer() || fv->get<int>() < 1 ||
-        fv->get<int>() > kRuntimeFormatVersion) {
+    if (fv == j.end() || !fv->is_number_integer() || fv->get<int64_t>() < 1 ||
+        fv->get<int64_t>() > kRuntimeFormatVersion) {
         throw ArchError("runtime " + where + ": field \"format_version\": this build reads " +
                         "format version " + std::to_string(kRuntimeFormatVersion));
     }
@@ -87,8 +87,11 @@ Runtime runtimeFromJson(const json& j, const std::string& where, const std::stri
     r.name = text(j, "name", where);
     r.displayName = text(j, "display_name", where);
     auto ver = j.find("version");
-    if (ver == j.end() || !ver->is_number_integer() || ver->get<int>() < 1) {
-        throw ArchError("runtime " + where + ": field \"version\": missing or not an integer >= 1");
+    // Compared as 64-bit: 4294967297 must not wrap to 1.
+    if (ver == j.end() || !ver->is_number_integer() || ver->get<int64_t>() < 1 ||
+        ver->get<int64_t>() > 1000000) {
+        throw ArchError("runtime " + where +
+                        ": field \"version\": missing or not a whole number in [1, 1000000]");
     }
     r.version = ver->get<int>();
     hwio::ParameterReader shared(j, "runtime", where, r.parameters);
@@ -105,7 +108,7 @@ Runtime runtimeFromJson(const json& j, const std::string& where, const std::stri
     std::string kinds;
     for (const auto& [k, section] : platforms->items()) {
         if (k != "tpu" && k != "gpu" && k != "cpu") {
-            throw ArchError("runtime " + where + ": field \"platforms." + k +
+            throw ArchError("runtime " + where + ": field \"platforms." + jsonin::excerpt(k) +
                             "\": a platform kind is tpu, gpu or cpu");
         }
         kinds += (kinds.empty() ? "" : ", ") + k;

@@ -13,6 +13,7 @@
 #include "arch/expand.h"
 #include "model.h"
 #include "runtime_io.h"
+#include "util/json_input.h"
 #include "util/resources.h"
 #include "zoo/zoo.h"
 
@@ -148,15 +149,7 @@ ValidationTable validationTableFromJson(const json& j, const std::string& where)
 
 ValidationTable loadValidationTable(const std::string& nameOrPath) {
     const fs::path path = findJsonResource(nameOrPath, "validation", "validation table");
-    std::ifstream in(path);
-    if (!in) throw ArchError("validation table " + path.string() + ": cannot open the file");
-    json j;
-    try {
-        j = json::parse(in);
-    } catch (const json::parse_error& e) {
-        throw ArchError("validation table " + path.string() + ": not valid JSON: " + e.what());
-    }
-    return validationTableFromJson(j, path.string());
+    return validationTableFromJson(jsonin::parseFile(path, "validation table"), path.string());
 }
 
 std::vector<std::string> listValidationTables() {

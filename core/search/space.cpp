@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/error.h"
+#include "arch/expand.h"
 #include "arch/json.h"
+#include "util/json_input.h"
 #include "util/resources.h"
 
 namespace archscope {
@@ -179,36 +181,79 @@ json searchSpaceToJson(const SearchSpace& space) {
 
 namespace {
 
+/// One element of a choice list, read exactly: 3.5 is not a kernel size, true is not 1.
+template <typename T>
+T choiceValue(const json& v, const std::string& where, const std::string& name);
+template <>
+int choiceValue<int>(const json& v, const std::string& where, const std::string& name) {
+    return int(jsonin::integerValue(v, where, name, -1000000, 1000000));
+}
+template <>
+double choiceValue<double>(const json& v, const std::string& where, const std::string& name) {
+    return jsonin::numberValue(v, where, name, -1e6, 1e6);
+}
+template <>
+std::string choiceValue<std::string>(const json& v, const std::string& where,
+                                     const std::string& name) {
+    if (!v.is_string()) {
+        throw ArchError(where + ": field \"" + name + "\": expected a string, got " +
+                        v.type_name() + " " + jsonin::quote(v));
+    }
+    return jsonin::excerpt(v.get_ref<const std::string&>(), 64);
+}
+
 template <typename T, typename Check>
-std::vector<T> choiceList(const json& stage, const char* key, const std::string& where, T fallback,
-                          Check check, const char* expected) {
+std::vector<T> choiceList(const json& stage, const char* key, const std::string& where,
+                          const std::string& prefix, T fallback, Check check,
+                          const char* expected) {
     auto it = stage.find(key);
     if (it == stage.end()) return {fallback};
+    const std::string field = prefix + key;
     if (!it->is_array() || it->empty()) {
-        throw ArchError(where + "." + key + ": expected a non-empty list of choices, " + expected);
+        throw ArchError(where + ": field \"" + field +
+                        "\": expected a non-empty list of choices, " + expected);
+    }
+    if (it->size() > 255) {
+        throw ArchError(where + ": field \"" + field + "\": " + std::to_string(it->size()) +
+                        " choices; at most 255");
     }
     std::vector<T> out;
     for (size_t i = 0; i < it->size(); ++i) {
         const json& v = (*it)[i];
-        T value{};
-        try {
-            value = v.get<T>();
-        } catch (const json::exception&) {
-            throw ArchError(where + "." + key + "[" + std::to_string(i) + "]: wrong type (" +
-                            v.type_name() + "), " + expected);
-        }
+        const std::string name = field + "[" + std::to_string(i) + "]";
+        const T value = choiceValue<T>(v, where, name);
         if (!check(value)) {
-            throw ArchError(where + "." + key + "[" + std::to_string(i) + "] = " + v.dump() + ": " +
+            throw ArchError(where + ": field \"" + name + "\" = " + jsonin::quote(v) + ": " +
                             expected);
         }
         if (std::find(out.begin(), out.end(), value) != out.end()) {
-            throw ArchError(where + "." + key + "[" + std::to_string(i) + "] = " + v.dump() +
+            throw ArchError(where + ": field \"" + name + "\" = " + jsonin::quote(v) +
                             ": listed twice");
         }
         out.push_back(value);
     }
-    if (out.size() > 255) throw ArchError(where + "." + key + ": at most 255 choices");
     return out;
+}
+
+/// The candidate that takes every stage's largest kernel, expansion, repeats and filters: if
+/// it builds within the caps, so does every other candidate of the space.
+Candidate largestCandidate(const SearchSpace& space) {
+    Candidate c = baseCandidate(space);
+    auto argmax = [](const auto& values) {
+        return static_cast<uint8_t>(std::max_element(values.begin(), values.end()) -
+                                    values.begin());
+    };
+    for (size_t s = 0; s < space.stages.size(); ++s) {
+        const StageSpace& st = space.stages[s];
+        auto at = [&](Decision d) -> uint8_t& {
+            return c.choices[s * kDecisionsPerStage + static_cast<size_t>(d)];
+        };
+        at(Decision::Kernel) = argmax(st.kernels);
+        at(Decision::Expand) = argmax(st.expands);
+        at(Decision::RepeatsDelta) = argmax(st.repeatsDeltas);
+        at(Decision::FiltersMultiplier) = argmax(st.filtersMultipliers);
+    }
+    return c;
 }
 
 }  // namespace
@@ -216,16 +261,18 @@ std::vector<T> choiceList(const json& stage, const char* key, const std::string&
 SearchSpace searchSpaceFromJson(const json& j, const std::string& where) {
     if (!j.is_object())
         throw ArchError(where + ": expected a JSON object describing a search space");
-    if (j.value("version", 1) > 1) {
-        throw ArchError(where + ": search-space version " + std::to_string(j.value("version", 1)) +
+    const jsonin::Fields f(j, where);
+    const int64_t version = f.integer("version", 1, 1000000, 1);
+    if (version > 1) {
+        throw ArchError(where + ": search-space version " + std::to_string(version) +
                         " is newer than this Archscope understands (1); upgrade Archscope");
     }
     SearchSpace space;
-    space.name = j.value("name", std::string("custom"));
-    space.description = j.value("description", std::string());
-    space.source = j.value("source", std::string());
+    space.name = f.text("name", 256, "custom");
+    space.description = f.text("description", 4096, "");
+    space.source = f.text("source", 4096, "");
     if (!j.contains("base")) throw ArchError(where + ": missing field \"base\" (a network)");
-    space.base = networkSpecFromJson(j["base"], where + ": base");
+    space.base = networkSpecFromJson(j["base"], where + ": field \"base\"");
     if (!j.contains("stages") || !j["stages"].is_array()) {
         throw ArchError(where + ": missing list \"stages\" (one entry per base block)");
     }
@@ -235,14 +282,17 @@ SearchSpace searchSpaceFromJson(const json& j, const std::string& where) {
                         std::to_string(space.base.blocks.size()) + " blocks; give one per block");
     }
     for (size_t s = 0; s < stages.size(); ++s) {
-        const std::string w = where + ": stages[" + std::to_string(s) + "]";
+        const std::string w = "stages[" + std::to_string(s) + "].";
         const json& js = stages[s];
-        if (!js.is_object()) throw ArchError(w + ": expected an object of choice lists");
+        if (!js.is_object()) {
+            throw ArchError(where + ": field \"stages[" + std::to_string(s) +
+                            "]\": expected an object of choice lists");
+        }
         StageSpace st;
         st.base = space.base.blocks[s];
         const BlockArgs& b = st.base;
         auto kinds = choiceList<std::string>(
-            js, "block", w, b.type == BlockType::FusedMBConv ? "fused" : "mbconv",
+            js, "block", where, w, b.type == BlockType::FusedMBConv ? "fused" : "mbconv",
             [](const std::string& v) { return v == "mbconv" || v == "fused"; },
             "expected \"mbconv\" or \"fused\"");
         st.kinds.clear();
@@ -250,34 +300,43 @@ SearchSpace searchSpaceFromJson(const json& j, const std::string& where) {
             st.kinds.push_back(k == "fused" ? BlockType::FusedMBConv : BlockType::MBConv);
         }
         st.kernels = choiceList<int>(
-            js, "kernel", w, b.kernel, [](int k) { return k >= 1 && k <= 15; },
+            js, "kernel", where, w, b.kernel, [](int k) { return k >= 1 && k <= 15; },
             "expected kernel sizes 1..15");
         st.expands = choiceList<int>(
-            js, "expand", w, b.expand, [](int e) { return e >= 1 && e <= 16; },
+            js, "expand", where, w, b.expand, [](int e) { return e >= 1 && e <= 16; },
             "expected expansion ratios 1..16");
         st.seRatios = choiceList<double>(
-            js, "se", w, b.seRatio.value_or(0.0), [](double v) { return v >= 0.0 && v <= 1.0; },
+            js, "se", where, w, b.seRatio.value_or(0.0),
+            [](double v) { return v >= 0.0 && v <= 1.0; },
             "expected SE ratios in [0, 1] (0 = no SE)");
         auto acts = choiceList<std::string>(
-            js, "activation", w,
+            js, "activation", where, w,
             std::string(activationName(b.activation.value_or(space.base.defaultActivation))),
             [](const std::string& v) { return activationFromName(v).has_value(); },
             "expected relu, swish or relu6");
         st.activations.clear();
         for (const auto& a : acts) st.activations.push_back(*activationFromName(a));
         st.repeatsDeltas = choiceList<int>(
-            js, "repeats_delta", w, 0, [&](int d) { return b.repeats + d >= 1 && d <= 8; },
+            js, "repeats_delta", where, w, 0, [&](int d) { return b.repeats + d >= 1 && d <= 8; },
             "expected deltas keeping repeats >= 1 (and <= +8)");
         st.filtersMultipliers = choiceList<double>(
-            js, "filters", w, 1.0, [](double m) { return m > 0.0 && m <= 8.0; },
+            js, "filters", where, w, 1.0, [](double m) { return m > 0.0 && m <= 8.0; },
             "expected filter multipliers in (0, 8]");
         st.spaceToDepth = choiceList<int>(
-            js, "space_to_depth", w, b.spaceToDepth, [](int d) { return d >= 0 && d <= 2; },
+            js, "space_to_depth", where, w, b.spaceToDepth, [](int d) { return d >= 0 && d <= 2; },
             "expected 0, 1 (start) or 2 (continue)");
         space.stages.push_back(std::move(st));
     }
-    // Every candidate must be a network: check the extremes of the space build.
-    decodeCandidate(space, baseCandidate(space), space.name);
+    // Every candidate must be a network within the caps: the base and the largest one build.
+    const std::pair<const char*, Candidate> extremes[] = {{"base", baseCandidate(space)},
+                                                          {"largest", largestCandidate(space)}};
+    for (const auto& [which, c] : extremes) {
+        try {
+            expandLayers(buildNetwork(decodeCandidate(space, c, space.name)), 1);
+        } catch (const ArchError& e) {
+            throw ArchError(where + ": its " + which + " candidate does not build: " + e.what());
+        }
+    }
     return space;
 }
 
@@ -299,15 +358,7 @@ SearchSpace loadSearchSpace(const std::string& nameOrPath) {
                             "file that exists");
         }
     }
-    std::ifstream in(path);
-    if (!in) throw ArchError("cannot open search space file \"" + path.string() + "\"");
-    json j;
-    try {
-        j = json::parse(in);
-    } catch (const json::parse_error& e) {
-        throw ArchError("search space file \"" + path.string() +
-                        "\" is not valid JSON: " + e.what());
-    }
+    const json j = jsonin::parseFile(path, "search space file");
     return searchSpaceFromJson(j, "search space \"" + path.string() + "\"");
 }
 

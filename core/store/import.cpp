@@ -7,6 +7,7 @@
 #include "arch/expand.h"
 #include "arch/json.h"
 #include "store/store.h"
+#include "util/json_input.h"
 #include "zoo/zoo.h"
 
 namespace archscope::store {
@@ -14,14 +15,17 @@ namespace {
 
 using nlohmann::json;
 
+/// The most models one measurement file may carry.
+constexpr size_t kMaxImportModels = 10000;
+/// The longest believable time in milliseconds (almost three hours a forward pass).
+constexpr double kMaxMs = 1e7;
+
 json readJson(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ArchError(file.string() + ": cannot open the file; check the path");
     try {
-        return json::parse(in);
-    } catch (const json::parse_error& e) {
-        throw ArchError(file.string() + ": not valid JSON (" + e.what() +
-                        "); import reads archscope-cli measure --json output, PyTorch profiler "
+        return jsonin::parseFile(file, "import file");
+    } catch (const ArchError& e) {
+        throw ArchError(std::string(e.what()) +
+                        "; import reads archscope-cli measure --json output, PyTorch profiler "
                         "Chrome traces and XProf trace-viewer JSON");
     }
 }
@@ -84,58 +88,80 @@ Evaluation baseEvaluation(const std::vector<Layer>& layers, const ImportOptions&
 ImportPlan readMeasure(const json& doc, const std::string& where, const ImportOptions& o) {
     ImportPlan plan;
     plan.format = "archscope-measure";
-    const json context = doc.value("context", json::object());
+    const jsonin::Fields top(doc, where);
+    const json& context = top.raw("context");
+    const jsonin::Fields ctx = top.object("context");
     plan.machine = context;
-    const auto& models = doc["models"];
-    if (!models.is_array() || models.empty()) throw ArchError(where + ": \"models\" is empty");
+    const json& models = top.raw("models");
+    if (!models.is_array() || models.empty()) {
+        top.fail("models", "expected a non-empty list of measured models");
+    }
+    if (models.size() > kMaxImportModels) {
+        top.fail("models", std::to_string(models.size()) + " models; the cap is " +
+                               std::to_string(kMaxImportModels) + " per file");
+    }
     if (o.model && models.size() != 1) {
         throw ArchError(where + ": --model applies to a file with one model; this one has " +
                         std::to_string(models.size()));
     }
-    const int batch = context.value("batch", 1);
+    const int batch = int(ctx.integer("batch", 1, kMaxBatch, 1));
+    const std::string dtype = ctx.text("dtype", 64, "fp32");
+    const std::string device = ctx.text("device", 1024, "unknown device");
     for (size_t i = 0; i < models.size(); ++i) {
-        const json& m = models[i];
+        const jsonin::Fields m(models[i], where, "models[" + std::to_string(i) + "].");
         const std::string at = where + ": models[" + std::to_string(i) + "]";
-        if (!m.is_object() || !m.contains("name") || !m.contains("median_ms")) {
-            throw ArchError(at + ": expected an object with \"name\" and \"median_ms\"");
-        }
         ImportedModel im;
-        try {
-            im.spec = networkNamed(m["name"].get<std::string>(), o, at);
-            const auto layers = expandLayers(buildNetwork(im.spec), batch);
-            im.evaluation = baseEvaluation(layers, o, batch);
-            if (m.contains("params") && m["params"].get<int64_t>() != *im.evaluation.params) {
-                throw ArchError(at + ": the measured network has " + m["params"].dump() +
+        im.spec = networkNamed(m.text("name", 256), o, at);
+        const auto layers = expandLayers(buildNetwork(im.spec), batch);
+        im.evaluation = baseEvaluation(layers, o, batch);
+        if (m.has("params")) {
+            const int64_t params = m.integer("params", 0, kMaxCost);
+            if (params != *im.evaluation.params) {
+                throw ArchError(at + ": the measured network has " + std::to_string(params) +
                                 " parameters but " + im.spec.name + " has " +
                                 std::to_string(*im.evaluation.params) +
                                 " here: not the same network; pass --model with its .json file");
             }
-            im.evaluation.dtype = context.value("dtype", "fp32");
-            MeasuredLatency lat;
-            lat.medianMs = m["median_ms"].get<double>();
-            lat.p10Ms = m.value("p10_ms", lat.medianMs);
-            lat.p90Ms = m.value("p90_ms", lat.medianMs);
-            lat.reps = m.value("reps", 0);
-            lat.context = context;
-            lat.context["imported_from"] = where;
-            for (const char* key : {"resolution", "min_ms", "mean_ms", "graph", "graph_note"}) {
-                if (m.contains(key)) lat.context[key] = m[key];
-            }
-            im.evaluation.measured = lat;
-            im.evaluation.method = "imported archscope-cli measure --json (" +
-                                   context.value("device", std::string("unknown device")) + ")";
-            std::vector<std::pair<std::string, double>> stages;
-            for (const auto& l : m.value("layers", json::array())) {
-                stages.emplace_back(l.at("name").get<std::string>(),
-                                    l.at("median_ms").get<double>());
-            }
-            im.evaluation.layers = stageRows(stages, layers);
-            im.layersMatched = static_cast<int>(stages.size());
-            im.layersTotal = static_cast<int>(stages.size());
-            im.matchedMs = lat.medianMs;
-        } catch (const json::exception& e) {
-            throw ArchError(at + ": a field has the wrong type (" + e.what() + ")");
         }
+        im.evaluation.dtype = dtype;
+        // Every time finite and positive: a negative or 1e308 latency would reach the Pareto
+        // front and calibrate-from.
+        MeasuredLatency lat;
+        lat.medianMs = m.number("median_ms", 0.0, kMaxMs, true);
+        lat.p10Ms = m.number("p10_ms", 0.0, kMaxMs, true, lat.medianMs);
+        lat.p90Ms = m.number("p90_ms", 0.0, kMaxMs, true, lat.medianMs);
+        if (lat.p10Ms > lat.medianMs || lat.medianMs > lat.p90Ms) {
+            m.fail("median_ms", "expected p10_ms <= median_ms <= p90_ms, got " +
+                                    jsonin::quote(lat.p10Ms) + ", " + jsonin::quote(lat.medianMs) +
+                                    ", " + jsonin::quote(lat.p90Ms));
+        }
+        lat.reps = m.integer("reps", 1, 1'000'000'000, 0);
+        for (const char* key : {"min_ms", "mean_ms"}) {
+            if (m.has(key)) m.number(key, 0.0, kMaxMs, true);
+        }
+        lat.context = context;
+        lat.context["imported_from"] = where;
+        for (const char* key : {"resolution", "min_ms", "mean_ms", "graph", "graph_note"}) {
+            if (m.has(key)) lat.context[key] = m.raw(key);
+        }
+        im.evaluation.measured = lat;
+        im.evaluation.method = "imported archscope-cli measure --json (" + device + ")";
+        std::vector<std::pair<std::string, double>> stages;
+        if (m.has("layers")) {
+            const json& list = m.raw("layers");
+            if (!list.is_array() || list.size() > 100000) {
+                m.fail("layers", "expected a list of at most 100000 {name, median_ms} entries");
+            }
+            for (size_t k = 0; k < list.size(); ++k) {
+                const jsonin::Fields l(list[k], where,
+                                       m.path("layers[" + std::to_string(k) + "]."));
+                stages.emplace_back(l.text("name", 256), l.number("median_ms", 0.0, kMaxMs));
+            }
+        }
+        im.evaluation.layers = stageRows(stages, layers);
+        im.layersMatched = static_cast<int>(stages.size());
+        im.layersTotal = static_cast<int>(stages.size());
+        im.matchedMs = lat.medianMs;
         plan.models.push_back(std::move(im));
     }
     return plan;
@@ -207,9 +233,15 @@ ImportPlan readTrace(const json& doc, TraceFormat format, const std::string& whe
 }  // namespace
 
 ImportPlan readImport(const std::filesystem::path& file, const ImportOptions& options) {
-    const std::string where = file.string();
-    if (options.batch < 1) throw ArchError("--batch must be >= 1");
-    const json doc = readJson(file);
+    if (options.batch < 1 || options.batch > kMaxBatch) {
+        throw ArchError("--batch must be in [1, " + std::to_string(kMaxBatch) + "]");
+    }
+    return readImportDocument(readJson(file), file.string(), options);
+}
+
+ImportPlan readImportDocument(const json& doc, const std::string& where,
+                              const ImportOptions& options) {
+    validateTraceEvents(doc, where);
     ImportPlan plan;
     if (doc.is_object() && doc.contains("models") && doc.contains("context")) {
         plan = readMeasure(doc, where, options);

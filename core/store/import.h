@@ -46,6 +46,9 @@ struct ImportPlan {
 /// Reads, checks and maps a file; touches no database. Throws ArchError naming the file for a
 /// file that is missing or does not parse, is of no known format, or names a network unknown here.
 ImportPlan readImport(const std::filesystem::path& file, const ImportOptions& options);
+/// The same for a parsed document; `where` names it in errors (the fuzz targets use it).
+ImportPlan readImportDocument(const nlohmann::json& doc, const std::string& where,
+                              const ImportOptions& options);
 
 /// Stores the plan as one finished run of kind "import", all or nothing. Returns the run id and
 /// sets each evaluation's ids.

@@ -7,11 +7,14 @@
 #include <vector>
 
 #include "store/figures.h"
+#include "store/lease.h"
 
 namespace archscope::store {
 
 /// Run statuses as stored. A run left "running" by a process that died is resumable.
 inline constexpr const char* kStatusRunning = "running";
+/// Never stored: what a running or paused run whose owner is gone reads as (store/lease.h).
+inline constexpr const char* kStatusInterrupted = "interrupted";
 inline constexpr const char* kStatusPaused = "paused";
 inline constexpr const char* kStatusFinished = "finished";
 inline constexpr const char* kStatusCancelled = "cancelled";
@@ -31,7 +34,8 @@ struct RunRecord {
     int64_t id = 0;
     std::string kind;                ///< run-kind name, e.g. "sweep" (engine/runkinds.h)
     nlohmann::json params;           ///< what the run kind needs to start or resume it
-    std::string status;              ///< one of kStatus*
+    std::string status;              ///< one of kStatus*; "interrupted" when its owner is gone
+    std::optional<RunOwner> owner;   ///< the process holding the run's lease, if any
     std::string message;             ///< failure message, empty otherwise
     std::optional<int64_t> planned;  ///< evaluations planned, when known
     std::string startedAt;           ///< ISO 8601 UTC

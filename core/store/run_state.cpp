@@ -36,7 +36,9 @@ RunState describeRunState(const RunRecord& run, const std::vector<RunStatusEvent
         }
         previous = e.status;
     }
-    if (run.status == kStatusRunning || run.status == kStatusPaused) words.push_back(run.status);
+    if (run.status == kStatusRunning || run.status == kStatusPaused ||
+        run.status == kStatusInterrupted)
+        words.push_back(run.status);
     if (words.empty() || (isTerminal(run.status) && words.back() != run.status))
         words.push_back(run.status);
     for (size_t i = 0; i < words.size(); ++i) state.text += (i ? " → " : "") + words[i];

@@ -105,6 +105,11 @@ const std::vector<Migration>& migrations() {
          "CREATE INDEX run_events_run ON run_events(run_id);"},
         // Why an evaluation failed (a candidate too large for memory, say); NULL when it did not.
         {5, "evaluations.error", "ALTER TABLE evaluations ADD COLUMN error TEXT;"},
+        // One owner per run (store/lease.h): the process working on it and its heartbeat.
+        {6, "runs.owner_pid, owner_host, heartbeat_unix (run leases)",
+         "ALTER TABLE runs ADD COLUMN owner_pid INTEGER;"
+         "ALTER TABLE runs ADD COLUMN owner_host TEXT;"
+         "ALTER TABLE runs ADD COLUMN heartbeat_unix INTEGER;"},
     };
     return all;
 }
@@ -124,18 +129,53 @@ void checkSqliteHeader(const std::filesystem::path& path) {
                         "It was left unchanged; use another --db file.");
 }
 
+void inspectExistingStore(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0) return;
+    Connection c(path, Connection::Mode::ReadOnly);
+    const std::string where = "result store " + path.string();
+    const std::string unchanged = " It was left unchanged; use another --db file.";
+    try {
+        c.exec("PRAGMA busy_timeout=" + std::to_string(kBusyTimeoutMs));
+        const std::string check = c.queryText("PRAGMA quick_check");
+        if (check != "ok") {
+            throw ArchError(where + " is corrupt (PRAGMA quick_check: " + check.substr(0, 200) +
+                            "). It was left unchanged; restore a backup or use another --db file.");
+        }
+        const int64_t version = c.queryInt("PRAGMA user_version");
+        if (version > kSchemaVersion) throw ArchError(tooNewMessage(c, version));
+        const int64_t appId = c.queryInt("PRAGMA application_id");
+        const int64_t tables = c.queryInt("SELECT count(*) FROM sqlite_master");
+        const int64_t ours = c.queryInt(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+            "('runs', 'architectures', 'evaluations', 'layer_costs', 'pareto')");
+        if (appId != 0 && appId != kApplicationId) {
+            throw ArchError(where +
+                            " is a SQLite database of another application "
+                            "(application_id " +
+                            std::to_string(appId) + ")." + unchanged);
+        }
+        if (version == 0 && tables > 0) {
+            throw ArchError(where + " is a SQLite database but not an Archscope result store (" +
+                            std::to_string(tables) +
+                            " schema entries, no Archscope schema "
+                            "version)." +
+                            unchanged);
+        }
+        if (version > 0 && ours < 5) {
+            throw ArchError(where + " has schema version " + std::to_string(version) +
+                            " but not the Archscope tables: not an Archscope result store." +
+                            unchanged);
+        }
+    } catch (const ArchError& e) {
+        const std::string m = e.what();
+        if (m.find("left unchanged") != std::string::npos) throw;
+        throw ArchError(m + ". The file was left unchanged.");
+    }
+}
+
 void prepareWriter(Connection& c) {
     c.exec("PRAGMA busy_timeout=" + std::to_string(kBusyTimeoutMs));
-    std::string check;
-    try {
-        check = c.queryText("PRAGMA quick_check");
-    } catch (const ArchError& e) {
-        throw ArchError(std::string(e.what()) + ". The file was left unchanged.");
-    }
-    if (check != "ok")
-        throw ArchError("result store " + c.path().string() +
-                        " is corrupt (PRAGMA quick_check: " + check +
-                        "). It was left unchanged; restore a backup or use another --db file.");
     const int64_t version = c.queryInt("PRAGMA user_version");
     if (version > kSchemaVersion) throw ArchError(tooNewMessage(c, version));
 
@@ -155,6 +195,7 @@ void prepareWriter(Connection& c) {
     for (const auto& m : migrations())
         if (m.version > locked) c.exec(m.sql);
     c.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    c.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
     tx.commit();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -9,7 +10,9 @@
 namespace archscope::store {
 
 /// The schema version this build writes and understands (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
+/// PRAGMA application_id of an Archscope store ("ARCS"); 0 in stores made before version 6.
+inline constexpr int32_t kApplicationId = 0x41524353;
 
 /// A numbered migration: the SQL that takes a database from version `version - 1` to `version`.
 struct Migration {
@@ -23,8 +26,14 @@ const std::vector<Migration>& migrations();
 /// without opening it. Throws ArchError naming the file otherwise; the file is never touched.
 void checkSqliteHeader(const std::filesystem::path& path);
 
-/// Opens the writer connection: header check, PRAGMA quick_check, refuses a newer schema, sets
-/// WAL + foreign keys + busy timeout, then applies pending migrations in ONE transaction.
+/// Checks an existing, non-empty file through a READ-ONLY connection before anything may write
+/// to it: PRAGMA quick_check, an Archscope schema (or none at all) of a version this build
+/// knows. Throws ArchError naming the file otherwise; the file is left byte for byte unchanged
+/// (no WAL switch, no tables added).
+void inspectExistingStore(const std::filesystem::path& path);
+
+/// Opens the writer connection (after inspectExistingStore): sets WAL + foreign keys + busy
+/// timeout, then applies pending migrations in ONE transaction.
 void prepareWriter(Connection& c);
 /// Opens a reader: refuses a newer schema, and a database the writer has not created/migrated.
 void prepareReader(Connection& c);

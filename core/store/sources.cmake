@@ -2,6 +2,7 @@ target_sources(archscope_core PRIVATE
     store/sqlite.cpp
     store/schema.cpp
     store/store.cpp
+    store/lease.cpp
     store/export.cpp
     store/trace_import.cpp
     store/import.cpp

@@ -2,6 +2,7 @@
 
 #include "arch/error.h"
 #include "arch/json.h"
+#include "store/lease.h"
 #include "store/schema.h"
 #include "util/resources.h"
 #include "util/timestamp.h"
@@ -61,15 +62,33 @@ RunRecord readRun(const Statement& s) {
     r.endedAt = s.optText(7);
     r.machine = parseJsonColumn(s, 8);
     r.evaluations = s.int64(9);
+    if (!s.isNull(10) && !s.isNull(11)) {
+        r.owner = RunOwner{s.int64(10), s.text(11), s.optInt64(12).value_or(0)};
+    }
+    // A run that says it is being worked on but whose owner is gone was interrupted.
+    if ((r.status == kStatusRunning || r.status == kStatusPaused) &&
+        (!r.owner || !ownerAlive(*r.owner, unixNow()))) {
+        r.status = kStatusInterrupted;
+    }
     return r;
 }
 
 const char* kRunSelect =
     "SELECT r.id, r.kind, r.params, r.status, r.message, r.planned, r.started_at, r.ended_at, "
-    "r.machine, (SELECT count(*) FROM evaluations e WHERE e.run_id = r.id) FROM runs r";
+    "r.machine, (SELECT count(*) FROM evaluations e WHERE e.run_id = r.id), r.owner_pid, "
+    "r.owner_host, r.heartbeat_unix FROM runs r";
 
-std::unique_ptr<Connection> openWriter(const std::filesystem::path& path) {
+std::unique_ptr<Connection> openWriter(const std::filesystem::path& path, OpenMode mode) {
+    if (mode == OpenMode::ExistingOnly) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) {
+            throw ArchError("result store " + path.string() +
+                            " does not exist (nothing was created); pass the --db the run was "
+                            "stored in (`archscope-cli runs --db FILE` lists its runs).");
+        }
+    }
     checkSqliteHeader(path);
+    inspectExistingStore(path);
     auto c = std::make_unique<Connection>(path, Connection::Mode::ReadWrite);
     prepareWriter(*c);
     return c;
@@ -105,6 +124,21 @@ bool Evaluation::sameContent(const Evaluation& o) const {
 StoreReader::StoreReader(const std::filesystem::path& path) : m_conn(openReader(path)) {}
 StoreReader::StoreReader(std::unique_ptr<Connection> connection) : m_conn(std::move(connection)) {}
 StoreReader::~StoreReader() = default;
+
+void StoreReader::requireIntact() {
+    std::string check;
+    try {
+        check = m_conn->queryText("PRAGMA quick_check");
+    } catch (const ArchError& e) {
+        check = e.what();
+    }
+    if (check != "ok") {
+        throw ArchError(
+            "result store " + m_conn->path().string() + " is corrupt (PRAGMA " +
+            "quick_check: " + check.substr(0, 200) +
+            "); restore a backup, or copy what is readable with `sqlite3 FILE .recover`");
+    }
+}
 
 const std::filesystem::path& StoreReader::path() const {
     return m_conn->path();
@@ -238,16 +272,21 @@ NetworkSpec StoreReader::architectureSpec(int64_t id) {
 
 // ---- ResultStore ----
 
-ResultStore::ResultStore(const std::filesystem::path& path) : StoreReader(openWriter(path)) {}
+ResultStore::ResultStore(const std::filesystem::path& path, OpenMode mode)
+    : StoreReader(openWriter(path, mode)) {}
 
 int64_t ResultStore::createRun(const std::string& kind, const nlohmann::json& params,
                                const nlohmann::json& machine, std::optional<int64_t> planned) {
     StatementUse q(
-        connection().prepare("INSERT INTO runs(kind, params, status, planned, started_at, machine) "
-                             "VALUES(?, ?, ?, ?, ?, ?)"));
+        connection().prepare("INSERT INTO runs(kind, params, status, planned, started_at, machine, "
+                             "owner_pid, owner_host, heartbeat_unix) VALUES(?, ?, ?, ?, ?, ?, ?, "
+                             "?, ?)"));
     q->bind(1, kind).bind(2, params.dump()).bind(3, kStatusRunning).bind(4, planned);
+    // The creating process owns the new run until it stores a final status.
+    const RunOwner self = thisProcess();
     const std::string now = utcTimestamp(true);
     q->bind(5, now).bind(6, machine.dump());
+    q->bind(7, self.pid).bind(8, self.host).bind(9, self.heartbeatUnix);
     q->run();
     const int64_t id = sqlite3_last_insert_rowid(connection().handle());
     logStatus(id, kStatusCreated, {}, now);
@@ -270,8 +309,11 @@ void ResultStore::setRunStatus(int64_t runId, const std::string& status,
                                const std::string& message) {
     const bool terminal =
         status == kStatusFinished || status == kStatusCancelled || status == kStatusFailed;
-    StatementUse q(
-        connection().prepare("UPDATE runs SET status = ?, message = ?, ended_at = ? WHERE id = ?"));
+    // A final status also ends the lease: nobody works on the run any more.
+    StatementUse q(connection().prepare(
+        terminal ? "UPDATE runs SET status = ?, message = ?, ended_at = ?, owner_pid = NULL, "
+                   "owner_host = NULL, heartbeat_unix = NULL WHERE id = ?"
+                 : "UPDATE runs SET status = ?, message = ?, ended_at = ? WHERE id = ?"));
     q->bind(1, status);
     if (message.empty())
         q->bindNull(2);
@@ -285,6 +327,35 @@ void ResultStore::setRunStatus(int64_t runId, const std::string& status,
     q->run();
     if (sqlite3_changes(connection().handle()) > 0)
         logStatus(runId, status, message, utcTimestamp(true));
+}
+
+void requireNoOtherLiveOwner(const RunRecord& run) {
+    const int64_t now = unixNow();
+    if (run.owner && !isThisProcess(*run.owner) && ownerAlive(*run.owner, now)) {
+        throw ArchError("run " + std::to_string(run.id) + " is being worked on by pid " +
+                        std::to_string(run.owner->pid) + " on host " + run.owner->host +
+                        " (heartbeat " + std::to_string(now - run.owner->heartbeatUnix) +
+                        " s ago); it was left untouched. Wait for that process to end, or stop "
+                        "it and `resume` takes the run over.");
+    }
+}
+
+void ResultStore::takeRunLease(int64_t runId) {
+    requireNoOtherLiveOwner(requireRun(runId));
+    const RunOwner self = thisProcess();
+    StatementUse q(connection().prepare(
+        "UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_unix = ? WHERE id = ?"));
+    q->bind(1, self.pid).bind(2, self.host).bind(3, self.heartbeatUnix).bind(4, runId);
+    q->run();
+}
+
+void ResultStore::renewRunLease(int64_t runId) {
+    const RunOwner self = thisProcess();
+    StatementUse q(
+        connection().prepare("UPDATE runs SET heartbeat_unix = ? WHERE id = ? AND "
+                             "owner_pid = ? AND owner_host = ?"));
+    q->bind(1, self.heartbeatUnix).bind(2, runId).bind(3, self.pid).bind(4, self.host);
+    q->run();
 }
 
 void ResultStore::setRunPlanned(int64_t runId, int64_t planned) {

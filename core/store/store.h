@@ -27,6 +27,9 @@ public:
     StoreReader& operator=(const StoreReader&) = delete;
 
     const std::filesystem::path& path() const;
+    /// PRAGMA quick_check: throws ArchError naming the file when a page is corrupt. O(file
+    /// size): commands that read a whole run (runs, export) call it; per-query GUI readers do not.
+    void requireIntact();
 
     std::vector<RunRecord> listRuns();
     std::optional<RunRecord> run(int64_t id);
@@ -63,14 +66,23 @@ private:
     std::unique_ptr<Connection> m_conn;
 };
 
+/// Throws ArchError "run N is being worked on by pid P on host H" when another live process
+/// holds the run's lease (store/lease.h).
+void requireNoOtherLiveOwner(const RunRecord& run);
+
+/// Whether opening a writer may create the file.
+enum class OpenMode { CreateIfMissing, ExistingOnly };
+
 /// The writer: the ONE read-write connection of a database. Opening it creates or migrates the
 /// schema. Threading: owned and used by a single thread (engine/storewriter.h runs it on its own
 /// thread); readers use StoreReader on their own threads.
 class ResultStore : public StoreReader {
 public:
-    /// Creates the file if absent. Throws ArchError (leaving the file unchanged) for a file that
-    /// is not a SQLite database, is corrupt, or has a newer schema.
-    explicit ResultStore(const std::filesystem::path& path);
+    /// Creates the file if absent (CreateIfMissing). An existing file is first checked through
+    /// a read-only connection; ArchError (leaving the file unchanged) for a file that is not an
+    /// Archscope store, is corrupt, or has a newer schema.
+    explicit ResultStore(const std::filesystem::path& path,
+                         OpenMode mode = OpenMode::CreateIfMissing);
 
     /// Groups the calls made while it lives into one transaction (commit() it).
     Transaction transaction() { return Transaction(connection()); }
@@ -80,6 +92,12 @@ public:
     /// Sets the status; a terminal status (finished/cancelled/failed) also sets ended_at.
     void setRunStatus(int64_t runId, const std::string& status, const std::string& message = {});
     void setRunPlanned(int64_t runId, int64_t planned);
+    /// Makes this process the run's owner (store/lease.h). Throws ArchError "run N is being
+    /// worked on by pid P on host H", changing nothing, while another live process owns it; a
+    /// stale owner is taken over. A final status (setRunStatus) ends the lease.
+    void takeRunLease(int64_t runId);
+    /// Renews this process's heartbeat on a run it owns.
+    void renewRunLease(int64_t runId);
 
     /// The id of the architecture, storing it first if its hash is new.
     int64_t internArchitecture(const NetworkSpec& spec);

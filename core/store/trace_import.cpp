@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "arch/error.h"
+#include "util/json_input.h"
 
 namespace archscope::store {
 namespace {
@@ -331,6 +332,49 @@ TraceMapping mapXProf(const json& doc, const std::vector<Layer>& layers, const s
 }
 
 }  // namespace
+
+void validateTraceEvents(const json& doc, const std::string& where) {
+    const json& events = eventArray(doc);
+    if (events.size() > kMaxTraceEvents) {
+        throw ArchError(where + ": " + std::to_string(events.size()) +
+                        " trace events; the cap is " + std::to_string(kMaxTraceEvents));
+    }
+    const std::string list = doc.is_array() ? "" : "traceEvents";
+    for (size_t i = 0; i < events.size(); ++i) {
+        const json& e = events[i];
+        if (!e.is_object()) continue;  // the trace event format lets readers skip these
+        const std::string at = list + "[" + std::to_string(i) + "].";
+        auto bad = [&](const std::string& field, const std::string& what) {
+            throw ArchError(where + ": field \"" + at + field + "\": " + what);
+        };
+        for (const char* key : {"ph", "name", "cat"}) {
+            auto it = e.find(key);
+            if (it != e.end() && !it->is_string()) {
+                bad(key, "expected a string, got " + std::string(it->type_name()) + " " +
+                             jsonin::quote(*it));
+            }
+        }
+        if (auto a = e.find("args"); a != e.end()) {
+            if (!a->is_object())
+                bad("args", "expected an object, got " + std::string(a->type_name()));
+            for (const char* key : {"tf_op", "name"}) {
+                auto it = a->find(key);
+                if (it != a->end() && !it->is_string()) {
+                    bad(std::string("args.") + key, "expected a string, got " +
+                                                        std::string(it->type_name()) + " " +
+                                                        jsonin::quote(*it));
+                }
+            }
+        }
+        // Times in microseconds: finite, a duration never negative (an 11-day op is a typo).
+        if (auto it = e.find("ts"); it != e.end()) {
+            jsonin::numberValue(*it, where, at + "ts", -1e18, 1e18);
+        }
+        if (auto it = e.find("dur"); it != e.end()) {
+            jsonin::numberValue(*it, where, at + "dur", 0.0, 1e12);
+        }
+    }
+}
 
 std::optional<TraceFormat> detectTraceFormat(const json& doc) {
     const json& events = eventArray(doc);

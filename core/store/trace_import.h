@@ -15,6 +15,13 @@ enum class TraceFormat {
     XProfTraceViewer,  ///< TensorBoard / XProf trace-viewer JSON of a TPU or XLA run
 };
 
+/// The most events one trace import reads.
+inline constexpr size_t kMaxTraceEvents = 20'000'000;
+
+/// Checks every event's fields that the readers use: strings where strings belong, finite
+/// times, no negative or absurd durations. Throws ArchError naming `where` and the dotted field.
+void validateTraceEvents(const nlohmann::json& doc, const std::string& where);
+
 /// The format of a parsed JSON document, if it is a trace we read.
 std::optional<TraceFormat> detectTraceFormat(const nlohmann::json& doc);
 

@@ -1,1 +1,1 @@
-target_sources(archscope_core PRIVATE util/resources.cpp util/timestamp.cpp)
+target_sources(archscope_core PRIVATE util/resources.cpp util/timestamp.cpp util/json_input.cpp)

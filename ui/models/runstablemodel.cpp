@@ -119,7 +119,8 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     const store::RunRecord& r = row.run;
     if (role == Qt::ForegroundRole && index.column() == State) {
         if (r.status == store::kStatusFailed) return QColor(Qt::red);
-        if (r.status == store::kStatusRunning || r.status == store::kStatusCancelled)
+        if (r.status == store::kStatusRunning || r.status == store::kStatusCancelled ||
+            r.status == store::kStatusInterrupted)
             return QColor(0xb0, 0x60, 0x00);
         return {};
     }
