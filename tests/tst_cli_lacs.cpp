@@ -158,7 +158,9 @@ private Q_SLOTS:
             store::StoreReader reader(db.toStdString());
             const auto run = reader.requireRun(1);
             QCOMPARE(run.kind, std::string("lacs"));
-            QCOMPARE(run.status, std::string("running"));  // nobody could mark it
+            // Nobody could mark it: stored as running, read as interrupted once the lease's
+            // owner is seen dead (store/lease.h).
+            QVERIFY2(run.status == "running" || run.status == "interrupted", run.status.c_str());
             before = run.evaluations;
             QVERIFY2(before > 0 && before < 403, std::to_string(before).c_str());
         }
