@@ -154,4 +154,16 @@ std::vector<BlockArgs> parseBlockStrings(const std::vector<std::string>& texts) 
     return out;
 }
 
+std::string_view blockTypeName(BlockType type) {
+    switch (type) {
+        case BlockType::MBConv:
+            return "mbconv";
+        case BlockType::FusedMBConv:
+            return "fused";
+        case BlockType::Bottleneck:
+            return "bottleneck";
+    }
+    return "?";
+}
+
 }  // namespace archscope

@@ -31,6 +31,9 @@ struct BlockArgs {
     bool operator==(const BlockArgs&) const = default;
 };
 
+/// "mbconv", "fused" or "bottleneck".
+std::string_view blockTypeName(BlockType type);
+
 /// Parses one block string. Throws ArchError naming the string, the option and what was expected.
 BlockArgs parseBlockString(std::string_view text);
 

@@ -26,17 +26,8 @@ struct Planned {
 };
 
 std::string blockKind(const Block& b) {
-    if (b.spaceToDepth == 1)
-        return "s2d+" + std::string(b.type == BlockType::FusedMBConv ? "fused" : "mbconv");
-    switch (b.type) {
-        case BlockType::MBConv:
-            return "mbconv";
-        case BlockType::FusedMBConv:
-            return "fused";
-        case BlockType::Bottleneck:
-            return "bottleneck";
-    }
-    return "?";
+    if (b.spaceToDepth == 1) return "s2d+" + std::string(blockTypeName(b.type));
+    return std::string(blockTypeName(b.type));
 }
 
 std::string stageKind(const Network& net, const std::string& stage) {

@@ -13,18 +13,6 @@ namespace archscope {
 
 namespace {
 
-std::string typeName(BlockType t) {
-    switch (t) {
-        case BlockType::MBConv:
-            return "mbconv";
-        case BlockType::FusedMBConv:
-            return "fused";
-        case BlockType::Bottleneck:
-            return "bottleneck";
-    }
-    return "?";
-}
-
 void addBlock(SupernetSlot& s, const Block& b) {
     s.maxIn = std::max(s.maxIn, b.inChannels);
     s.maxNominalIn = std::max(s.maxNominalIn, b.nominalIn);
@@ -49,8 +37,9 @@ std::string listOf(const std::set<int>& values) {
 }  // namespace
 
 std::string SupernetSlotKey::name() const {
-    return "s" + std::to_string(stage) + ".r" + std::to_string(repeat) + "." + typeName(type) +
-           ".d" + std::to_string(spaceToDepth) + ".s" + std::to_string(stride);
+    return "s" + std::to_string(stage) + ".r" + std::to_string(repeat) + "." +
+           std::string(blockTypeName(type)) + ".d" + std::to_string(spaceToDepth) + ".s" +
+           std::to_string(stride);
 }
 
 SupernetSlotKey slotKeyOf(const Block& b) {
@@ -63,7 +52,9 @@ Network supernetPath(const NetworkSpec& candidate, int resolution, double widthM
     s.resolution = resolution;
     s.widthMultiplier = widthMultiplier;
     s.stemStride = stemStride;
-    return buildNetwork(proxySpec(candidate, s, inputChannels, numClasses));
+    NetworkSpec spec = proxySpec(candidate, s, inputChannels, numClasses);
+    spec.name = candidate.name;  // messages name the candidate as the user wrote it
+    return buildNetwork(spec);
 }
 
 SupernetLayout collectSupernetLayout(const SearchSpace& space, int resolution,
@@ -122,12 +113,16 @@ void checkPathInLayout(const Network& path, const SupernetLayout& layout) {
     if (path.spec.inputChannels != layout.inputChannels ||
         path.spec.numClasses != layout.numClasses)
         refuse("its input channels or classes differ from the supernet's dataset");
-    if (path.stemChannels != layout.stemChannels || path.spec.stem.kernel != layout.stemKernel ||
-        path.spec.defaultActivation != layout.stemActivation)
-        refuse("its stem (" + std::to_string(path.stemChannels) +
-               " channels at proxy scale) is "
-               "not the supernet's (" +
-               std::to_string(layout.stemChannels) + ")");
+    if (path.stemChannels != layout.stemChannels)
+        refuse("its stem has " + std::to_string(path.stemChannels) +
+               " channels at proxy scale, the supernet's " + std::to_string(layout.stemChannels));
+    if (path.spec.stem.kernel != layout.stemKernel)
+        refuse("its stem kernel is " + std::to_string(path.spec.stem.kernel) + ", the supernet's " +
+               std::to_string(layout.stemKernel));
+    if (path.spec.defaultActivation != layout.stemActivation)
+        refuse("its default activation (stem and head) is " +
+               std::string(activationName(path.spec.defaultActivation)) + ", the supernet's " +
+               std::string(activationName(layout.stemActivation)));
     if (path.headChannels != layout.headChannels)
         refuse("its head has " + std::to_string(path.headChannels) +
                " channels at proxy scale, the supernet's " + std::to_string(layout.headChannels));
