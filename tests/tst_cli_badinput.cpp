@@ -164,6 +164,10 @@ private Q_SLOTS:
         row("reps 2.5",
             {{"m.json", measureFile(R"({"name":"efficientnet-b0","median_ms":5,"reps":2.5})")}},
             import, "2.5 is not a whole number");
+        row("resolution -1 stored with the figures",
+            {{"m.json",
+              measureFile(R"({"name":"efficientnet-b0","median_ms":5,"resolution":-1})")}},
+            import, "field \"models[0].resolution\": -1 is out of range");
         row("name not a string", {{"m.json", measureFile(R"({"name":7,"median_ms":5})")}}, import,
             "field \"models[0].name\": expected a string");
         row("trace dur -50", {{"m.json", R"([{"ph":"X","name":"aten::conv2d","ts":0,"dur":-50}])"}},

@@ -150,6 +150,8 @@ ImportPlan readMeasure(const json& doc, const std::string& where, const ImportOp
         for (const char* key : {"min_ms", "mean_ms"}) {
             if (m.has(key)) m.number(key, 0.0, kMaxMs, true);
         }
+        // Stored with the figures: the resolution they were measured at must be one we accept.
+        if (m.has("resolution")) m.integer("resolution", kMinResolution, kMaxResolution);
         lat.context = context;
         lat.context["imported_from"] = where;
         for (const char* key : {"resolution", "min_ms", "mean_ms", "graph", "graph_note"}) {
