@@ -209,7 +209,7 @@ private Q_SLOTS:
         if (!m_supernet.isEmpty()) {
             row("supernet of another space", {{"x.supernet", kTrainedSupernet}},
                 QStringList{"supernet", "--space", "efficientnet", "--out", "@/x.supernet"} + quick,
-                "holds a supernet of space \"efficientnet-x\"");
+                "holds a supernet of space \"efficientnet-x\", not of --space \"efficientnet\"");
             row("search with another space's supernet", {{"x.supernet", kTrainedSupernet}},
                 {"search", "--space", "efficientnet", "--hw", "tpuv3", "--accuracy", "supernet",
                  "--supernet", "@/x.supernet", "--budget", "3", "--db", "@/new.db"},
