@@ -50,6 +50,8 @@ FREE_FIELDS = {
     "threads": "descriptive context",
     "warmup": "descriptive context",
 }
+# Real-valued fields that a fixture happens to write as a whole number (0): 3.5 is no error there.
+REAL_FIELDS = {"se_coefficient", "dropout", "width", "depth"}
 # Trace args and device properties are descriptive metadata (not figures Archscope uses).
 FREE_PARENTS = {"args", "deviceProperties"}
 
@@ -66,11 +68,11 @@ def leaves(value, path=()):
         yield path, value
 
 
-def impossible_values(value):
+def impossible_values(value, key):
     if isinstance(value, bool):
         return [2, "true"]
     if isinstance(value, int):
-        return [-1, 1e308, 3.5, True, "7"]
+        return [-1, 1e308, True, "7"] + ([] if key in REAL_FIELDS else [3.5])
     if isinstance(value, float):
         return [-1.0, 1e308, True, "7"]
     if isinstance(value, str):
@@ -103,7 +105,9 @@ def bad_number(x):
 
 def impossible_in_json(value, path=()):
     """Paths of negative or non-finite figures in a command's JSON output."""
-    signed = {"delta", "delta_ms", "delta_pct", "speedup_delta", "ts", "residual", "error_pct"}
+    # block/stage: -1 stem, -2 head (show --json)
+    signed = {"delta", "delta_ms", "delta_pct", "speedup_delta", "ts", "residual", "error_pct",
+              "block", "stage"}
     for p, v in leaves(value, path):
         key = next((k for k in reversed(p) if isinstance(k, str)), "")
         if bad_number(v) and key not in signed and "delta" not in key and "error" not in key:
@@ -172,7 +176,10 @@ class Runner:
 
 
 def mutations(doc, per_file, rng):
-    cases = [(p, v, True) for p, old in leaves(doc) for v in impossible_values(old)]
+    def key(path):
+        return next((k for k in reversed(path) if isinstance(k, str)), "")
+
+    cases = [(p, v, True) for p, old in leaves(doc) for v in impossible_values(old, key(p))]
     # For crashes and wrap-around only (not impossible everywhere: a 71-minute trace op is not):
     # null for a missing value, 2^32 + 1.
     cases += [(p, None, False) for p, _ in leaves(doc)]
