@@ -40,6 +40,7 @@ FREE_FIELDS = {
     "note": "free text",
     "notes": "free text",
     "graph_note": "free text, stored as given",
+    "repeats_delta": "a space's signed change of the base's repeats (-1: one block fewer)",
     "graph": "a label of how the model ran, stored as given",
     "timestamp": "when it was measured, stored as given",
     "device": "a measurement file's top-level copy of context.device, which is not read",
@@ -50,8 +51,9 @@ FREE_FIELDS = {
     "threads": "descriptive context",
     "warmup": "descriptive context",
 }
-# Real-valued fields that a fixture happens to write as a whole number (0): 3.5 is no error there.
-REAL_FIELDS = {"se_coefficient", "dropout", "width", "depth"}
+# Real-valued fields that a fixture happens to write as a whole number: 3.5 is no error there
+# (profile figures are "value"s with a unit: 128 cycles, 4 ops an element; trace times in us).
+REAL_FIELDS = {"se_coefficient", "dropout", "width", "depth", "value", "dur", "ts"}
 # Trace args and device properties are descriptive metadata (not figures Archscope uses).
 FREE_PARENTS = {"args", "deviceProperties"}
 
@@ -105,9 +107,10 @@ def bad_number(x):
 
 def impossible_in_json(value, path=()):
     """Paths of negative or non-finite figures in a command's JSON output."""
-    # block/stage: -1 stem, -2 head (show --json)
+    # block/stage: -1 stem, -2 head (show --json); seq: -1 for search --json's reference models,
+    # which are not evaluations of the run
     signed = {"delta", "delta_ms", "delta_pct", "speedup_delta", "ts", "residual", "error_pct",
-              "block", "stage"}
+              "block", "stage", "seq"}
     for p, v in leaves(value, path):
         key = next((k for k in reversed(p) if isinstance(k, str)), "")
         if bad_number(v) and key not in signed and "delta" not in key and "error" not in key:
