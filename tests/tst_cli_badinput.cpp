@@ -120,6 +120,12 @@ private Q_SLOTS:
             {"show", "@/a.json"}, "field \"version\": 4294967297");
         row("blocks not a list", {{"a.json", R"({"blocks":"r1_k3_s11_e6_i16_o24"})"}},
             {"show", "@/a.json"}, "field \"blocks\": expected a list");
+        row("format 7 (scripts/mutate_inputs.py)",
+            {{"a.json", R"({"format":7,"blocks":["r1_k3_s11_e6_i16_o24"]})"}}, {"show", "@/a.json"},
+            "field \"format\": expected a string, got number 7");
+        row("a profile's format",
+            {{"a.json", R"({"format":"archscope-profile","blocks":["r1_k3_s11_e6_i16_o24"]})"}},
+            {"show", "@/a.json"}, "field \"format\": expected \"archscope-network\"");
         row("b-0", {{"a.json", R"({"blocks":["r1_k3_s11_e6_i16_o24_b-0"]})"}}, {"show", "@/a.json"},
             "option \"b-0\"");
         row("huge block string",
