@@ -54,8 +54,9 @@ FREE_FIELDS = {
 # Real-valued fields that a fixture happens to write as a whole number: 3.5 is no error there
 # (profile figures are "value"s with a unit: 128 cycles, 4 ops an element; trace times in us).
 REAL_FIELDS = {"se_coefficient", "dropout", "width", "depth", "value", "dur", "ts"}
-# Trace args and device properties are descriptive metadata (not figures Archscope uses).
-FREE_PARENTS = {"args", "deviceProperties"}
+# Trace args, device properties and an XProf trace's "metadata" object are descriptive (not read
+# or not figures Archscope uses).
+FREE_PARENTS = {"args", "deviceProperties", "metadata"}
 
 
 def leaves(value, path=()):
