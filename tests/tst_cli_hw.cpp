@@ -141,7 +141,7 @@ private Q_SLOTS:
 
         Run text = runCli({"compare", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3"});
         QCOMPARE(text.exitCode, 0);
-        QVERIFY2(text.out.contains("Why:") && text.out.contains("vector unit"), text.out);
+        QVERIFY2(text.out.contains("Why:") && text.out.contains("by the VPU"), text.out);
 
         Run twoHw = runCli({"compare", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3",
                             "--hw", "tpuv2"});

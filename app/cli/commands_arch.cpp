@@ -7,6 +7,8 @@
 #include "arch/error.h"
 #include "arch/expand.h"
 #include "arch/json.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "hw/explain.h"
 #include "hw/profile_io.h"
 #include "hw/runtime_io.h"
@@ -291,9 +293,9 @@ void addArchCommands(CLI::App& app) {
 
     auto* show = app.add_subcommand("show", "Per-layer table of a model: shapes, MACs, params");
     auto model = std::make_shared<std::string>();
-    auto batch = std::make_shared<int>(1);
+    auto batch = std::make_shared<int>(kDefaultBatch);
     show->add_option("model", *model, "Zoo name or architecture .json file")->required();
-    show->add_option("--batch", *batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    addBatchOption(show, *batch);
     auto showJson = std::make_shared<bool>(false);
     show->add_flag("--json", *showJson, "One JSON document on stdout");
     auto hwOptions = std::make_shared<HwOptions>();

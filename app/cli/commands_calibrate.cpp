@@ -12,6 +12,8 @@
 
 #include "analysis/statistics.h"
 #include "arch/error.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "hw/profile_io.h"
 #include "hw/profile_writer.h"
 #include "hw/runtime_io.h"
@@ -44,7 +46,7 @@ struct CalibrateArgs {
     /// The same defaults as `measure` except one thread (stable figures) and fewer passes (dozens
     /// of networks are timed).
     TimingArgs timing{.threads = 1, .reps = 10};
-    int batch = 1;
+    int batch = kDefaultBatch;
     int resolution = 0;
     double stageWeight = 0.5;
     std::string refit;
@@ -407,9 +409,7 @@ void addCalibrateCommand(CLI::App& app) {
         ->check(CLI::Range(0.0, 100.0))
         ->capture_default_str();
     addTimingOptions(cmd, a->timing);
-    cmd->add_option("--batch", a->batch, "Batch size")
-        ->check(CLI::Range(1, 1 << 16))
-        ->capture_default_str();
+    addBatchOption(cmd, a->batch, "measurement");
     cmd->add_option("--refit", a->refit,
                     "Fit again from the figures of an earlier `calibrate --json` report instead "
                     "of measuring (same networks and seed)");

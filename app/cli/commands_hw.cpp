@@ -7,6 +7,8 @@
 #include "analysis/comparison.h"
 #include "arch/error.h"
 #include "arch/expand.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
 #include "hw/runtime_io.h"
@@ -396,13 +398,13 @@ void addHwCommands(CLI::App& app) {
         app.add_subcommand("predict", "Predict latency and throughput of models on a platform");
     auto models = std::make_shared<std::vector<std::string>>();
     auto hw = std::make_shared<std::string>();
-    auto batch = std::make_shared<int>(1);
+    auto batch = std::make_shared<int>(kDefaultBatch);
     auto dtype = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     predict->add_option("model", *models, "Zoo names or architecture .json files")->required();
     predict->add_option("--hw", *hw, "Profile name (see `profiles`) or profile .json file")
         ->required();
-    predict->add_option("--batch", *batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    addBatchOption(predict, *batch);
     auto runtime = std::make_shared<std::string>();
     predict->add_option("--runtime", *runtime, runtimeOptionHelp());
     predict->add_option("--dtype", *dtype, dtypeNameList() + " (default: the profile's)");
@@ -418,12 +420,12 @@ void addHwCommands(CLI::App& app) {
     compare->add_option("model", *pair, "Two zoo names or architecture .json files")->expected(2);
     auto families = std::make_shared<std::vector<std::string>>();
     auto hws = std::make_shared<std::vector<std::string>>();
-    auto cbatch = std::make_shared<int>(1);
+    auto cbatch = std::make_shared<int>(kDefaultBatch);
     auto cdtype = std::make_shared<std::string>();
     auto cjson = std::make_shared<bool>(false);
     compare->add_option("--family", *families, "A zoo family (give two; instead of two models)");
     compare->add_option("--hw", *hws, "A profile (one; with --family, one or two)")->required();
-    compare->add_option("--batch", *cbatch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    addBatchOption(compare, *cbatch);
     auto cruntime = std::make_shared<std::string>();
     compare->add_option("--runtime", *cruntime, runtimeOptionHelp() + "; applies to every --hw");
     compare->add_option("--dtype", *cdtype, dtypeNameList() + " (default: each profile's)");

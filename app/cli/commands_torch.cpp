@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/error.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "registry.h"
 #include "table.h"
 #include "timing_options.h"
@@ -19,7 +21,7 @@ struct MeasureArgs {
     std::vector<std::string> models;
     std::string device = "cpu";
     std::string dtype = "fp32";
-    int batch = 1;
+    int batch = kDefaultBatch;
     TimingArgs timing;
     int resolution = 0;
     int cudaIndex = 0;
@@ -155,9 +157,7 @@ void addTorchCommands(CLI::App& app) {
     cmd->add_option("models", a->models, "Zoo names or architecture .json files")->required();
     cmd->add_option("--device", a->device, "cpu or cuda")->capture_default_str();
     cmd->add_option("--cuda-index", a->cudaIndex, "Which CUDA device")->capture_default_str();
-    cmd->add_option("--batch", a->batch, "Batch size")
-        ->check(CLI::Range(1, 1 << 16))
-        ->capture_default_str();
+    addBatchOption(cmd, a->batch, "measurement");
     cmd->add_option("--dtype", a->dtype, "fp32; tf32, bf16 or fp16 on CUDA")->capture_default_str();
     addTimingOptions(cmd, a->timing);
     cmd->add_option("--resolution", a->resolution, "Input size in pixels (0 = the model's own)")

@@ -11,6 +11,7 @@
 #include "torch/evaluator_registry.h"
 #include "torch/measure.h"
 #endif
+#include "arch/network.h"
 #include "hw/profile_io.h"
 #include "mainwindow.h"
 #include "models/trialstablemodel.h"
@@ -22,6 +23,7 @@
 #include "screenshot.h"
 #include "search/plugins.h"
 #include "session.h"
+#include "widgets/platformselector.h"
 
 namespace {
 
@@ -67,10 +69,15 @@ int main(int argc, char** argv) {
     QCommandLineOption run(QStringLiteral("run"),
                            QStringLiteral("A stored run to open in the Pareto view (with --db)."),
                            QStringLiteral("ID"));
+    QCommandLineOption batch(
+        QStringLiteral("batch"),
+        QStringLiteral("The batch every view starts at (default %1, as archscope-cli's --batch).")
+            .arg(archscope::kDefaultBatch),
+        QStringLiteral("N"));
     QCommandLineOption lecture(QStringLiteral("lecture"),
                                QStringLiteral("Start in lecture mode: the guided tour beside the "
                                               "views, large fonts (View menu, F9)."));
-    parser.addOptions({screenshot, view, model, db, hw, run, lecture});
+    parser.addOptions({screenshot, view, model, db, hw, run, batch, lecture});
     parser.process(app);
 
     // Everything the GUI's jobs can use is plugged in here, explicitly (no static registrars).
@@ -88,7 +95,19 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    int startBatch = archscope::kDefaultBatch;
+    if (parser.isSet(batch)) {
+        bool ok = false;
+        startBatch = parser.value(batch).toInt(&ok);
+        if (!ok || startBatch < 1 || startBatch > archscope::ui::PlatformSelector::kMaxViewBatch) {
+            std::fprintf(stderr, "archscope: error: --batch %s: expected a whole number in 1..%d\n",
+                         qPrintable(parser.value(batch)),
+                         archscope::ui::PlatformSelector::kMaxViewBatch);
+            return 2;
+        }
+    }
     archscope::ui::MainWindow window;
+    window.session()->setBatch(startBatch);
     if (parser.isSet(db)) window.session()->setDatabasePath(parser.value(db));
     if (parser.isSet(hw)) window.session()->setProfileName(parser.value(hw));
     if (parser.isSet(run)) window.openRun(parser.value(run).toLongLong());

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "arch/network.h"
+
 namespace archscope {
 
 /// Where a network runs.
@@ -23,7 +25,7 @@ int torchDtypeBytes(TorchDtype t);
 struct TorchOptions {
     TorchDevice device = TorchDevice::Cpu;
     TorchDtype dtype = TorchDtype::Float32;
-    int batch = 1;
+    int batch = kDefaultBatch;
     int resolution = 0;  ///< input height = width; 0 = the network's own resolution
     bool channelsLast = false;
     int cudaIndex = 0;  ///< which CUDA device

@@ -211,13 +211,17 @@ void ComparePage::separateLevelLabels() {
         const QRectF text = QFontMetricsF(label->font()).boundingRect(label->text());
         int lift = 0;
         QRectF box;
-        for (int tries = 0; tries < 12; ++tries, lift += int(text.height())) {
+        bool clear = false;
+        // Two lines up at most: a label further from its point reads as another point's.
+        for (int tries = 0; tries < 3 && !clear; ++tries) {
             box = QRectF(anchor.x() - 6 - text.width(), anchor.y() - 2 - lift - text.height(),
                          text.width(), text.height());
-            if (std::none_of(placed.begin(), placed.end(),
-                             [&](const QRectF& r) { return r.intersects(box); }))
-                break;
+            clear = std::none_of(placed.begin(), placed.end(),
+                                 [&](const QRectF& r) { return r.intersects(box); });
+            if (!clear) lift += int(text.height());
         }
+        label->setVisible(clear);
+        if (!clear) continue;
         label->setPadding(QMargins(0, 0, 6, 2 + lift));
         placed.push_back(box);
     }
@@ -348,7 +352,7 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
             bars->setBrush(n == 0 ? QBrush(colors[u]) : QBrush(colors[u], Qt::BDiagPattern));
             bars->setData(keys, values);
             bars->setName(unitLabel(u));
-            if (n == 1) plot->legend->removeItem(plot->legend->itemCount() - 1);
+            if (n == 1) bars->removeFromLegend();  // B's units: the same entries as A's
             if (below) bars->moveAbove(below);
             below = bars;
         }
@@ -356,29 +360,31 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
     // Legend entries telling A (solid) from B (hatched).
     for (int n = 0; n < 2; ++n) {
         auto* sample = new QCPBars(plot->xAxis, plot->yAxis);
-        sample->setName(n == 0 ? tr("left, solid: A %1").arg(QString::fromStdString(a.name))
-                               : tr("right, hatched: B %1").arg(QString::fromStdString(b.name)));
+        sample->setName(n == 0 ? tr("A (left, solid): %1").arg(QString::fromStdString(a.name))
+                               : tr("B (right, hatched): %1").arg(QString::fromStdString(b.name)));
         const QColor ink(50, 50, 50);
         sample->setPen(QPen(ink));
         sample->setBrush(n == 0 ? QBrush(ink) : QBrush(ink, Qt::BDiagPattern));
     }
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    // Stage numbers alone ("stage3" nine times ran together in lecture mode's larger font).
     for (size_t i = 0; i < stages.size(); ++i)
-        ticker->addTick(double(i),
-                        QString::fromStdString(analysis::scopeName(stages[i], Granularity::Stage)));
+        ticker->addTick(double(i), stages[i] >= 0 ? QString::number(stages[i])
+                                                  : QString::fromStdString(analysis::scopeName(
+                                                        stages[i], Granularity::Stage)));
     plot->xAxis->setTicker(ticker);
     plot->xAxis->setSubTicks(false);
-    plot->xAxis->setLabel(tr("stage (stem, block-string stages, head)"));
+    plot->xAxis->setLabel(tr("stem, block-string stages 0..%1, head").arg(stages.size() - 3));
     plot->yAxis->setLabel(
         tr("predicted time per batch of %1 (%2)").arg(a.batch).arg(millis ? tr("ms") : tr("µs")));
     plot->xAxis->setRange(-0.6, double(stages.size()) - 0.4);
     plot->yAxis->setRange(0.0, top * scale * 1.12);
     plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     plot->plotLayout()->setRowSpacing(0);
     setPlotTitle(plot, tr("Time per stage on %1 (%2), stacked by the unit bounding each op")
                            .arg(m_platform->profileName(),
                                 QString::fromStdString(m_platform->profile().runtime.name)));
+    placeLegendUnderTitle(plot, 3);
     plot->replot();
 }
 
@@ -419,6 +425,7 @@ void ComparePage::updateFamilies() {
                 label->setText(shortLevel(level));
                 label->setColor(color.darker(120));
                 label->setFont(QFont(font().family(), 9));
+                label->setClipToAxisRect(false);  // B0 at the left edge stays whole
                 m_levelLabels.push_back(label);
             }
         }
@@ -431,10 +438,10 @@ void ComparePage::updateFamilies() {
     ring->setData(ringX, ringY);
     plot->xAxis->setLabel(
         tr("GMACs per image (log)").replace(log ? QString() : tr(" (log)"), QString()));
-    plot->yAxis->setLabel(tr("latency per batch of %1 (ms)").arg(m_platform->batch()));
+    plot->yAxis->setLabel(tr("ms per batch of %1").arg(m_platform->batch()));
     if (log) {
         setLogAxis(plot->xAxis, xmin / 1.4, xmax * 1.4);
-        setLogAxis(plot->yAxis, ymin / 1.4, ymax * 1.4);
+        setLogAxis(plot->yAxis, ymin / 1.4, ymax * 2.2);  // room for lifted B7 labels
     } else {
         for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
             axis->setScaleType(QCPAxis::stLinear);
@@ -444,10 +451,12 @@ void ComparePage::updateFamilies() {
         plot->yAxis->setRange(0, ymax * 1.08);
     }
     plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // Columns of four: a single column ran down over the small members at the lower left.
     setPlotTitle(plot,
                  tr("Families on %1 (%2): latency vs MACs")
                      .arg(QString::fromStdString(p.name), QString::fromStdString(p.runtime.name)));
+    // Seven entries inside the axis rect covered some family's line in every corner.
+    placeLegendUnderTitle(plot, 3);
     plot->replot();
 }
 
@@ -486,14 +495,18 @@ void ComparePage::updateSpeedupPlot() {
             if (i == 0) continue;
             auto* label = new QCPItemText(plot);
             label->position->setCoords(double(i) + offset, speedups[i]);
-            label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+            // Upright, three bars' labels side by side overran each other on a narrow plot.
+            label->setRotation(-90);
+            label->setClipToAxisRect(false);  // a label may reach past the top of the axes
+            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+            label->setPadding(QMargins(3, 0, 0, 0));
             label->setText(QStringLiteral("%1×").arg(QLocale().toString(speedups[i], 'f', 2)));
             label->setFont(QFont(font().family(), 8));
             label->setColor(color.darker(140));
         }
     }
     plot->xAxis->setRange(-0.6, double(names.size()) - 0.4);
-    plot->yAxis->setRange(0.0, top * 1.18);
+    plot->yAxis->setRange(0.0, top * 1.3);  // room for the upright labels
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (size_t i = 0; i < names.size(); ++i)
         ticker->addTick(double(i), QString::fromStdString(names[i]));
@@ -506,10 +519,10 @@ void ComparePage::updateSpeedupPlot() {
             : tr("platform (default dtype, %1 where it runs; batch %2)")
                   .arg(runtime)
                   .arg(m_platform->batch()));
-    plot->yAxis->setLabel(tr("speed-up vs %1 (×)").arg(QString::fromStdString(names.front())));
+    plot->yAxis->setLabel(tr("× vs %1").arg(QString::fromStdString(names.front())));
     setPlotTitle(plot, tr("Speed-up, geometric mean of B0..B7"));
     plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    placeLegendUnderTitle(plot, 2);  // inside, it covered the labels of the second platform
     plot->replot();
 }
 

@@ -424,13 +424,13 @@ void FlopsPage::updateRoofline() {
     xmax *= 2.0;
     // The roofline: memory-bound slope up to the ridge, the matrix peak after it.
     auto* memoryRoof = plot->addGraph();
-    memoryRoof->setName(tr("memory roof: %1 GB/s × intensity")
+    memoryRoof->setName(tr("memory roof %1 GB/s")
                             .arg(QLocale().toString(roof.bytesPerSecond / 1e9, 'f', 0)));
     memoryRoof->setPen(QPen(UnitColors::memory(), 2.5));
     memoryRoof->addData(xmin, roof.bytesPerSecond * xmin / tera);
     memoryRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
     auto* matrixRoof = plot->addGraph();
-    matrixRoof->setName(tr("%1 peak: %2 TFLOP/s")
+    matrixRoof->setName(tr("%1 peak %2 TFLOP/s")
                             .arg(QString::fromStdString(unitName(p, Bound::Matrix)))
                             .arg(QLocale().toString(roof.matrixFlopsPerSecond / tera, 'f', 1)));
     matrixRoof->setPen(QPen(UnitColors::matrix(), 2.5));
@@ -440,7 +440,7 @@ void FlopsPage::updateRoofline() {
     // One FLOP per lane-op (an FMA on it would count two: depthwise may reach twice this).
     if (roof.vectorOpsPerSecond > 0 && roof.bytesPerSecond > 0) {
         auto* vectorRoof = plot->addGraph();
-        vectorRoof->setName(tr("%1 peak: %2 TOP/s (1 FLOP per lane-op)")
+        vectorRoof->setName(tr("%1 peak %2 TOP/s")
                                 .arg(QString::fromStdString(unitName(p, Bound::Vector)))
                                 .arg(QLocale().toString(roof.vectorOpsPerSecond / tera, 'f', 1)));
         vectorRoof->setPen(QPen(UnitColors::vector(), 2.0, Qt::DashLine));
@@ -451,20 +451,23 @@ void FlopsPage::updateRoofline() {
     }
     auto* ridge = new QCPItemText(plot);
     ridge->position->setCoords(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
-    ridge->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-    ridge->setPadding(QMargins(0, 0, 0, 4));
+    // Ending at the knee: centred on it, the text ran off the right edge when the ridge sits
+    // near the highest intensity.
+    ridge->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    ridge->setPadding(QMargins(0, 0, 4, 4));
     ridge->setText(tr("ridge %1 FLOP/B").arg(QLocale().toString(roof.ridgeIntensity, 'f', 0)));
     ridge->setFont(QFont(font().family(), 9));
 
     plot->xAxis->setLabel(tr("operational intensity (FLOP/byte, log)"));
-    plot->yAxis->setLabel(tr("achieved (TFLOP/s, log)"));
+    plot->yAxis->setLabel(tr("achieved (TFLOP/s, log; a vector lane-op counts 1)"));
     setLogAxis(plot->xAxis, xmin, xmax);
     setLogAxis(plot->yAxis, ymin / tera / 2.0, roof.matrixFlopsPerSecond / tera * 3.0);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     setPlotTitle(plot, tr("Roofline of %1's %2 fused ops (batch %3)")
                            .arg(m_network->currentText())
                            .arg(groups.size())
                            .arg(m_platform->batch()));
+    // Under the title: in any corner of the axes it covered ops at one batch or another.
+    placeLegendUnderTitle(plot, 4);
     plot->replot();
 }
 
