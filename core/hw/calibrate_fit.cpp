@@ -133,8 +133,9 @@ std::pair<double, std::vector<double>> descend(const Objective& objective, const
 }
 
 /// Several starts: the profile's values, then points drawn uniformly inside the (log) bounds
-/// with a fixed seed through SplitMix64, so the fit is deterministic everywhere. An op cost hidden under the memory time is a
-/// flat direction of max(compute, memory) that a local search from one start cannot cross.
+/// with a fixed seed through SplitMix64, so the fit is deterministic everywhere. An op cost hidden
+/// under the memory time is a flat direction of max(compute, memory) that a local search from one
+/// start cannot cross.
 std::vector<double> multiStart(const Objective& objective, const EncodedSearch& e,
                                const FitOptions& opts, const int& evaluations) {
     const int starts = std::max(1, opts.starts);
