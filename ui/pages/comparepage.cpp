@@ -76,27 +76,22 @@ ComparePage::ComparePage(QWidget* parent)
       m_stagePlot(new QCustomPlot),
       m_familyPlot(new QCustomPlot),
       m_speedupPlot(new QCustomPlot) {
-    for (const std::string& name : zooModelNames()) {
-        m_a->addItem(QString::fromStdString(name));
-        m_b->addItem(QString::fromStdString(name));
+    buildWidgets();
+    connectSignals();
+    // The core demo without reading docs: EfficientNet-B0 vs the platform's EfficientNet-X-B0
+    // (X-TPU and the TPU chain on TPUv3, X-GPU and the GPU chain on a GPU).
+    {
+        const QSignalBlocker blockA(m_a);
+        m_a->setCurrentText(QStringLiteral("efficientnet-b0"));
     }
-    for (const Series& s : platformSeries()) m_series->addItem(tr(s.label));
-    m_log->setChecked(true);
-    m_log->setToolTip(tr("Logarithmic MACs and latency axes in the family plot"));
-    auto* swap = new QPushButton(tr("⇄ swap"));
-    connect(swap, &QPushButton::clicked, this,
-            [this] { setNetworks(m_b->currentText(), m_a->currentText()); });
+    followPlatformDefaults();
+    updatePair();
+    updateFamilies();
+    updateSpeedupPlot();
+}
 
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("A")));
-    controls->addWidget(m_a);
-    controls->addWidget(new QLabel(tr("vs B")));
-    controls->addWidget(m_b);
-    controls->addWidget(swap);
-    controls->addSpacing(12);
-    controls->addWidget(m_platform);
-    controls->addStretch(1);
-    // The family plots' own controls sit above them, so the top row fits the window.
+void ComparePage::buildWidgets() {
+    auto* controls = buildPairControls();
     auto* familyControls = new QHBoxLayout;
     familyControls->addWidget(m_log);
     familyControls->addStretch(1);
@@ -157,7 +152,35 @@ ComparePage::ComparePage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(vertical, 1);
+}
 
+/// A, B, swap and the platform; the family plots' own controls sit above them, so this top row
+/// fits the window.
+QHBoxLayout* ComparePage::buildPairControls() {
+    for (const std::string& name : zooModelNames()) {
+        m_a->addItem(QString::fromStdString(name));
+        m_b->addItem(QString::fromStdString(name));
+    }
+    for (const Series& s : platformSeries()) m_series->addItem(tr(s.label));
+    m_log->setChecked(true);
+    m_log->setToolTip(tr("Logarithmic MACs and latency axes in the family plot"));
+    auto* swap = new QPushButton(tr("⇄ swap"));
+    connect(swap, &QPushButton::clicked, this,
+            [this] { setNetworks(m_b->currentText(), m_a->currentText()); });
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("A")));
+    controls->addWidget(m_a);
+    controls->addWidget(new QLabel(tr("vs B")));
+    controls->addWidget(m_b);
+    controls->addWidget(swap);
+    controls->addSpacing(12);
+    controls->addWidget(m_platform);
+    controls->addStretch(1);
+    return controls;
+}
+
+void ComparePage::connectSignals() {
     connect(m_a, &QComboBox::currentIndexChanged, this, [this] {
         updatePair();
         updateFamilies();
@@ -177,17 +200,6 @@ ComparePage::ComparePage(QWidget* parent)
     connect(m_log, &QCheckBox::toggled, this, [this] { updateFamilies(); });
     connect(m_familyPlot, &QCustomPlot::beforeReplot, this, [this] { separateLevelLabels(); });
     connect(m_series, &QComboBox::currentIndexChanged, this, [this] { updateSpeedupPlot(); });
-
-    // The core demo without reading docs: EfficientNet-B0 vs the platform's EfficientNet-X-B0
-    // (X-TPU and the TPU chain on TPUv3, X-GPU and the GPU chain on a GPU).
-    {
-        const QSignalBlocker blockA(m_a);
-        m_a->setCurrentText(QStringLiteral("efficientnet-b0"));
-    }
-    followPlatformDefaults();
-    updatePair();
-    updateFamilies();
-    updateSpeedupPlot();
 }
 
 void ComparePage::followPlatformDefaults() {
