@@ -318,6 +318,33 @@ void ComparePage::updatePair() {
     m_model->setNetworks(std::move(a), std::move(b));
 }
 
+namespace {
+
+/// Two legend entries telling A (solid) from B (hatched): bars without data.
+void addSolidHatchedEntries(QCustomPlot* plot, const QString& a, const QString& b) {
+    const QColor ink(50, 50, 50);
+    for (int n = 0; n < 2; ++n) {
+        auto* sample = new QCPBars(plot->xAxis, plot->yAxis);
+        sample->setName(n == 0 ? ComparePage::tr("A (left, solid): %1").arg(a)
+                               : ComparePage::tr("B (right, hatched): %1").arg(b));
+        sample->setPen(QPen(ink));
+        sample->setBrush(n == 0 ? QBrush(ink) : QBrush(ink, Qt::BDiagPattern));
+    }
+}
+
+/// Ticks "stem", 0, 1, .., "head" at 0, 1, ..: stage numbers alone ("stage3" nine times ran
+/// together in lecture mode's larger font).
+QSharedPointer<QCPAxisTickerText> stageTicker(const std::vector<int>& stages) {
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (size_t i = 0; i < stages.size(); ++i)
+        ticker->addTick(double(i), stages[i] >= 0 ? QString::number(stages[i])
+                                                  : QString::fromStdString(analysis::scopeName(
+                                                        stages[i], Granularity::Stage)));
+    return ticker;
+}
+
+}  // namespace
+
 void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary& b) {
     QCustomPlot* plot = m_stagePlot;
     plot->clearPlottables();
@@ -369,22 +396,8 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
             below = bars;
         }
     }
-    // Legend entries telling A (solid) from B (hatched).
-    for (int n = 0; n < 2; ++n) {
-        auto* sample = new QCPBars(plot->xAxis, plot->yAxis);
-        sample->setName(n == 0 ? tr("A (left, solid): %1").arg(QString::fromStdString(a.name))
-                               : tr("B (right, hatched): %1").arg(QString::fromStdString(b.name)));
-        const QColor ink(50, 50, 50);
-        sample->setPen(QPen(ink));
-        sample->setBrush(n == 0 ? QBrush(ink) : QBrush(ink, Qt::BDiagPattern));
-    }
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    // Stage numbers alone ("stage3" nine times ran together in lecture mode's larger font).
-    for (size_t i = 0; i < stages.size(); ++i)
-        ticker->addTick(double(i), stages[i] >= 0 ? QString::number(stages[i])
-                                                  : QString::fromStdString(analysis::scopeName(
-                                                        stages[i], Granularity::Stage)));
-    plot->xAxis->setTicker(ticker);
+    addSolidHatchedEntries(plot, QString::fromStdString(a.name), QString::fromStdString(b.name));
+    plot->xAxis->setTicker(stageTicker(stages));
     plot->xAxis->setSubTicks(false);
     plot->xAxis->setLabel(tr("stem, block-string stages 0..%1, head").arg(stages.size() - 3));
     plot->yAxis->setLabel(

@@ -410,6 +410,56 @@ const NetworkPoint* FlopsPage::networkAt(const QPointF& pos) const {
     return best;
 }
 
+namespace {
+
+/// The roofline's ceilings on `plot` from `xmin` to `xmax` (intensity): the memory slope up to
+/// the ridge, the matrix peak after it, the vector unit's peak, and the ridge's label. Returns the
+/// lowest y (FLOP/s) the axis should show for them.
+double addCeilings(QCustomPlot* plot, const Roofline& roof, const Profile& p, double xmin,
+                   double xmax, const QString& family) {
+    const double tera = 1e12;
+    double lowest = roof.matrixFlopsPerSecond;
+    // The roofline: memory-bound slope up to the ridge, the matrix peak after it.
+    auto* memoryRoof = plot->addGraph();
+    memoryRoof->setName(FlopsPage::tr("memory roof %1 GB/s")
+                            .arg(QLocale().toString(roof.bytesPerSecond / 1e9, 'f', 0)));
+    memoryRoof->setPen(QPen(UnitColors::memory(), 2.5));
+    memoryRoof->addData(xmin, roof.bytesPerSecond * xmin / tera);
+    memoryRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
+    auto* matrixRoof = plot->addGraph();
+    matrixRoof->setName(FlopsPage::tr("%1 peak %2 TFLOP/s")
+                            .arg(QString::fromStdString(unitName(p, Bound::Matrix)))
+                            .arg(QLocale().toString(roof.matrixFlopsPerSecond / tera, 'f', 1)));
+    matrixRoof->setPen(QPen(UnitColors::matrix(), 2.5));
+    matrixRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
+    matrixRoof->addData(xmax, roof.matrixFlopsPerSecond / tera);
+    // The vector unit's ceiling: elementwise and depthwise ops never reach the matrix roof.
+    // One FLOP per lane-op (an FMA on it would count two: depthwise may reach twice this).
+    if (roof.vectorOpsPerSecond > 0 && roof.bytesPerSecond > 0) {
+        auto* vectorRoof = plot->addGraph();
+        vectorRoof->setName(FlopsPage::tr("%1 peak %2 TOP/s")
+                                .arg(QString::fromStdString(unitName(p, Bound::Vector)))
+                                .arg(QLocale().toString(roof.vectorOpsPerSecond / tera, 'f', 1)));
+        vectorRoof->setPen(QPen(UnitColors::vector(), 2.0, Qt::DashLine));
+        const double vectorRidge = roof.vectorOpsPerSecond / roof.bytesPerSecond;
+        vectorRoof->addData(std::max(xmin, vectorRidge), roof.vectorOpsPerSecond / tera);
+        vectorRoof->addData(xmax, roof.vectorOpsPerSecond / tera);
+        lowest = roof.vectorOpsPerSecond / 4.0;
+    }
+    auto* ridge = new QCPItemText(plot);
+    ridge->position->setCoords(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
+    // Ending at the knee: centred on it, the text ran off the right edge when the ridge sits
+    // near the highest intensity.
+    ridge->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    ridge->setPadding(QMargins(0, 0, 4, 4));
+    ridge->setText(
+        FlopsPage::tr("ridge %1 FLOP/B").arg(QLocale().toString(roof.ridgeIntensity, 'f', 0)));
+    ridge->setFont(QFont(family, 9));
+    return lowest;
+}
+
+}  // namespace
+
 void FlopsPage::updateRoofline() {
     QCustomPlot* plot = m_roofline;
     plot->clearPlottables();
@@ -446,41 +496,7 @@ void FlopsPage::updateRoofline() {
     }
     xmin /= 2.0;
     xmax *= 2.0;
-    // The roofline: memory-bound slope up to the ridge, the matrix peak after it.
-    auto* memoryRoof = plot->addGraph();
-    memoryRoof->setName(tr("memory roof %1 GB/s")
-                            .arg(QLocale().toString(roof.bytesPerSecond / 1e9, 'f', 0)));
-    memoryRoof->setPen(QPen(UnitColors::memory(), 2.5));
-    memoryRoof->addData(xmin, roof.bytesPerSecond * xmin / tera);
-    memoryRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
-    auto* matrixRoof = plot->addGraph();
-    matrixRoof->setName(tr("%1 peak %2 TFLOP/s")
-                            .arg(QString::fromStdString(unitName(p, Bound::Matrix)))
-                            .arg(QLocale().toString(roof.matrixFlopsPerSecond / tera, 'f', 1)));
-    matrixRoof->setPen(QPen(UnitColors::matrix(), 2.5));
-    matrixRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
-    matrixRoof->addData(xmax, roof.matrixFlopsPerSecond / tera);
-    // The vector unit's ceiling: elementwise and depthwise ops never reach the matrix roof.
-    // One FLOP per lane-op (an FMA on it would count two: depthwise may reach twice this).
-    if (roof.vectorOpsPerSecond > 0 && roof.bytesPerSecond > 0) {
-        auto* vectorRoof = plot->addGraph();
-        vectorRoof->setName(tr("%1 peak %2 TOP/s")
-                                .arg(QString::fromStdString(unitName(p, Bound::Vector)))
-                                .arg(QLocale().toString(roof.vectorOpsPerSecond / tera, 'f', 1)));
-        vectorRoof->setPen(QPen(UnitColors::vector(), 2.0, Qt::DashLine));
-        const double vectorRidge = roof.vectorOpsPerSecond / roof.bytesPerSecond;
-        vectorRoof->addData(std::max(xmin, vectorRidge), roof.vectorOpsPerSecond / tera);
-        vectorRoof->addData(xmax, roof.vectorOpsPerSecond / tera);
-        ymin = std::min(ymin, roof.vectorOpsPerSecond / 4.0);
-    }
-    auto* ridge = new QCPItemText(plot);
-    ridge->position->setCoords(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
-    // Ending at the knee: centred on it, the text ran off the right edge when the ridge sits
-    // near the highest intensity.
-    ridge->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-    ridge->setPadding(QMargins(0, 0, 4, 4));
-    ridge->setText(tr("ridge %1 FLOP/B").arg(QLocale().toString(roof.ridgeIntensity, 'f', 0)));
-    ridge->setFont(QFont(font().family(), 9));
+    ymin = std::min(ymin, addCeilings(plot, roof, p, xmin, xmax, font().family()));
 
     plot->xAxis->setLabel(tr("operational intensity (FLOP/byte, log)"));
     plot->yAxis->setLabel(tr("achieved (TFLOP/s, log; a vector lane-op counts 1)"));
