@@ -7,6 +7,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <algorithm>
 #include <cmath>
 
 #include "plots/orderscatter.h"
@@ -219,11 +220,20 @@ void ParetoPage::rebuildGraphs() {
     for (const auto& p : m_points) {
         if (p.seq < 0) labels[{p.latencyMs, p.accuracy}] << p.name;
     }
+    double lowest = 1e300, highest = 0.0;
+    for (const auto& p : m_points) {
+        lowest = std::min(lowest, p.latencyMs);
+        highest = std::max(highest, p.latencyMs);
+    }
     for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
         auto* label = new QCPItemText(m_plot);
         label->position->setCoords(it.key().first, it.key().second);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-        label->setText(QStringLiteral("  ") + it.value().join(QStringLiteral(" = ")));
+        // Right of its point in the left half, left of it in the right half: a reference at
+        // the slow end (B0 beside X-B0) had its name cut at the plot's edge.
+        const bool rightHalf = it.key().first > (lowest + highest) / 2.0;
+        const QString text = it.value().join(QStringLiteral(" = "));
+        label->setPositionAlignment((rightHalf ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+        label->setText(rightHalf ? text + QStringLiteral("  ") : QStringLiteral("  ") + text);
         label->setFont(QFont(font().family(), 9, QFont::Bold));
     }
     m_plot->yAxis->setLabel(m_metric);
