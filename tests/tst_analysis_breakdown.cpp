@@ -136,7 +136,18 @@ private Q_SLOTS:
         }
         const auto sentences = explanationSentences(e);
         QVERIFY(sentences.front().find("faster on") != std::string::npos);
-        QVERIFY(sentences[2].find("vector unit") != std::string::npos);
+        // In the platform's own words: the TPU's VPU and MXU, not "vector unit" / "matrix unit".
+        QVERIFY2(sentences[2].find("by the VPU") != std::string::npos, sentences[2].c_str());
+        QVERIFY2(sentences[1].find("MXU utilization") == 0, sentences[1].c_str());
+        const Profile gpu = loadProfile("v100");
+        const auto ga = summarizeNetwork(*zooSpec("efficientnet-b0"), gpu, 1, gpu.defaultDtype);
+        const auto gb =
+            summarizeNetwork(*zooSpec("efficientnet-x-gpu-b0"), gpu, 1, gpu.defaultDtype);
+        const auto gpuSentences = explanationSentences(explainDifference(ga, gb));
+        QVERIFY2(gpuSentences[1].find("Tensor Cores utilization") == 0, gpuSentences[1].c_str());
+        QVERIFY2(gpuSentences[2].find("CUDA cores") != std::string::npos &&
+                     gpuSentences[2].find("VPU") == std::string::npos,
+                 gpuSentences[2].c_str());
         QCOMPARE(int(explanationSentences(explainDifference(a, b, 10)).size()),
                  3 + int(std::min(a.stages.size(), b.stages.size())));
     }

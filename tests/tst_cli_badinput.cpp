@@ -176,6 +176,11 @@ private Q_SLOTS:
             import, "field \"models[0].resolution\": -1 is out of range");
         row("name not a string", {{"m.json", measureFile(R"({"name":7,"median_ms":5})")}}, import,
             "field \"models[0].name\": expected a string");
+        row("dtype int8",
+            {{"m.json", R"({"context":{"batch":1,"device":"cpu","dtype":"int8"},)"
+                        R"("models":[{"name":"efficientnet-b0","median_ms":5}]})"}},
+            import,
+            "field \"context.dtype\": unknown dtype \"int8\"; use bf16, fp16, fp32 or tf32");
         row("trace dur -50", {{"m.json", R"([{"ph":"X","name":"aten::conv2d","ts":0,"dur":-50}])"}},
             import, "field \"[0].dur\": -50 is out of range");
         row("trace dur 1e308",

@@ -61,6 +61,18 @@ private Q_SLOTS:
         Run unknown = runCli({"show", "efficientnet-b0", "--hw", "a100", "--dtype", "fp64"});
         QCOMPARE(unknown.exitCode, 1);
         QVERIFY2(unknown.err.contains("bf16, fp16, fp32 or tf32"), unknown.err);
+        // One parser, one message: predict, show and calibrate-from say the same words.
+        const QString message = QStringLiteral(
+            "unknown --dtype \"fp64\"; use bf16, fp16, fp32 or tf32 (also accepted: bfloat16, "
+            "float16, half, float32, float)");
+        QVERIFY2(unknown.err.contains(message.toUtf8()), unknown.err);
+        Run predict = runCli({"predict", "efficientnet-b0", "--hw", "a100", "--dtype", "fp64"});
+        QCOMPARE(predict.exitCode, 1);
+        QVERIFY2(predict.err.contains(message.toUtf8()), predict.err);
+        Run half =
+            runCli({"predict", "efficientnet-b0", "--hw", "a100", "--dtype", "half", "--json"});
+        QCOMPARE(half.exitCode, 0);
+        QCOMPARE(jsonOf(half)["dtype"].toString(), QString("fp16"));  // printed canonically
     }
 
     void compareTwoProfilesJson() {
@@ -137,11 +149,12 @@ private Q_SLOTS:
         double sum = 0.0;
         for (const auto& st : stagesA) sum += st.toObject()["seconds"].toDouble();
         const double latency = o["a"].toObject()["latency_ms"].toDouble() * 1e-3;
-        QVERIFY2(sum <= latency * (1 + 1e-9) && sum > 0.5 * latency, qPrintable(QString::number(sum)));
+        QVERIFY2(sum <= latency * (1 + 1e-9) && sum > 0.5 * latency,
+                 qPrintable(QString::number(sum)));
 
         Run text = runCli({"compare", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3"});
         QCOMPARE(text.exitCode, 0);
-        QVERIFY2(text.out.contains("Why:") && text.out.contains("vector unit"), text.out);
+        QVERIFY2(text.out.contains("Why:") && text.out.contains("by the VPU"), text.out);
 
         Run twoHw = runCli({"compare", "efficientnet-b0", "efficientnet-x-tpu-b0", "--hw", "tpuv3",
                             "--hw", "tpuv2"});

@@ -127,6 +127,43 @@ private Q_SLOTS:
         }
     }
 
+    // One table of names: PyTorch's spellings parse everywhere a dtype is read.
+    void dtypeAliases_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("dtype");
+        QTest::newRow("bf16") << "bf16" << int(Dtype::Bf16);
+        QTest::newRow("bfloat16") << "bfloat16" << int(Dtype::Bf16);
+        QTest::newRow("fp16") << "fp16" << int(Dtype::Fp16);
+        QTest::newRow("float16") << "float16" << int(Dtype::Fp16);
+        QTest::newRow("half") << "half" << int(Dtype::Fp16);
+        QTest::newRow("fp32") << "fp32" << int(Dtype::Fp32);
+        QTest::newRow("float32") << "float32" << int(Dtype::Fp32);
+        QTest::newRow("float") << "float" << int(Dtype::Fp32);
+        QTest::newRow("tf32") << "tf32" << int(Dtype::Tf32);
+    }
+    void dtypeAliases() {
+        QFETCH(QString, name);
+        QFETCH(int, dtype);
+        QCOMPARE(int(parseDtype(name.toStdString())), dtype);
+        // Printed back under its canonical name only.
+        QCOMPARE(std::string(dtypeName(Dtype(dtype))),
+                 std::string(dtypeName(*dtypeFromName(name.toStdString()))));
+    }
+
+    void unknownDtypeMessageListsEveryAcceptedName() {
+        QCOMPARE(unknownDtypeMessage("int8", "--dtype"),
+                 std::string("unknown --dtype \"int8\"; use bf16, fp16, fp32 or tf32 (also "
+                             "accepted: bfloat16, float16, half, float32, float)"));
+        QVERIFY(!dtypeFromName(""));
+        QVERIFY(!dtypeFromName("FP32"));  // names are exact, as in profile files
+        try {
+            parseDtype("int8", "dtype for measurement");
+            QFAIL("expected an ArchError");
+        } catch (const ArchError& e) {
+            QCOMPARE(std::string(e.what()), unknownDtypeMessage("int8", "dtype for measurement"));
+        }
+    }
+
     void tensorCoreFigures_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("sms");
@@ -186,7 +223,11 @@ private Q_SLOTS:
         QCOMPARE(profileFromJson(k, "tf32.json").defaultDtype, Dtype::Tf32);
         k["default_dtype"] = "fp8";
         error = errorOf(k);
-        QVERIFY2(error.find("bf16, fp16, fp32 or tf32") != std::string::npos, error.c_str());
+        QVERIFY2(error.find("field \"default_dtype\": " + unknownDtypeMessage("fp8", "dtype")) !=
+                     std::string::npos,
+                 error.c_str());
+        k["default_dtype"] = "half";  // PyTorch's name parses as in every other place
+        QCOMPARE(profileFromJson(k, "half.json").defaultDtype, Dtype::Fp16);
     }
 
     void onChipMemoryIsOptionalButWhole() {

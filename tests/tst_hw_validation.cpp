@@ -147,6 +147,17 @@ private Q_SLOTS:
         QVERIFY2(error.find(quoted) != std::string::npos, error.c_str());
     }
 
+    void dtypeMessageIsTheParsers() {
+        json j = tinyTable();
+        j["dtype"] = "int8";
+        const std::string error = errorOf(j);
+        QVERIFY2(error.find("field \"dtype\": " + unknownDtypeMessage("int8", "dtype")) !=
+                     std::string::npos,
+                 error.c_str());
+        j["dtype"] = "half";  // PyTorch's name, stored under the canonical one
+        QCOMPARE(validationTableFromJson(j, "half.json").dtype, std::string("fp16"));
+    }
+
     void statisticsByHand() {
         // measured 1 2 3 4; predicted swaps the middle pair: 5 concordant, 1 discordant of 6.
         // MACs run backwards (tau -1); activations tie in two pairs: tau-b = 4 / sqrt(4 x 6).

@@ -96,6 +96,24 @@ private Q_SLOTS:
         const CalibrationReport again = fitCalibration(base, o, figures);
         for (size_t i = 0; i < r.fit.parameters.size(); ++i)
             QCOMPARE(again.fit.parameters[i].fitted, r.fit.parameters[i].fitted);
+        // Figures are matched by name and checked by architecture: another seed draws other
+        // random networks, a lost hash cannot be checked, and both are refused by name.
+        CalibrationMeasurements renamed = figures;
+        const std::string randomName = r.networks[2].name;
+        QCOMPARE(r.networks[2].origin, std::string("random"));
+        QVERIFY(!r.networks[2].archHash.empty());
+        for (auto& n : renamed.networks) {
+            if (n.name == randomName) n.archHash = "0000000000000000";
+        }
+        try {
+            fitCalibration(base, o, renamed);
+            QFAIL("figures of another architecture were fitted");
+        } catch (const ArchError& e) {
+            QVERIFY2(std::string(e.what()).find(randomName) != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find("measure again") != std::string::npos, e.what());
+        }
+        for (auto& n : renamed.networks) n.archHash.clear();
+        QVERIFY_THROWS_EXCEPTION(ArchError, fitCalibration(base, o, renamed));
 
         QTemporaryDir dir;
         const std::string path = dir.filePath("local-cpu.json").toStdString();

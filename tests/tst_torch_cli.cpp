@@ -54,7 +54,12 @@ private Q_SLOTS:
         QTest::newRow("bf16 on cpu")
             << QStringList{"measure", "efficientnet-b0", "--dtype", "bf16"} << "CUDA only";
         QTest::newRow("unknown dtype")
-            << QStringList{"measure", "efficientnet-b0", "--dtype", "int3"} << "unknown --dtype";
+            << QStringList{"measure", "efficientnet-b0", "--dtype", "int3"}
+            << "unknown --dtype \"int3\"; use bf16, fp16, fp32 or tf32 (also accepted: bfloat16, "
+               "float16, half, float32, float)";
+        QTest::newRow("unknown calibrate dtype")
+            << QStringList{"calibrate", "--out", "/tmp/never-written.json", "--dtype", "int3"}
+            << "unknown --dtype \"int3\"; use bf16, fp16, fp32 or tf32";
         QTest::newRow("unknown model")
             << QStringList{"measure", "efficientnet-b99"} << "efficientnet-b99";
         QTest::newRow("too large")

@@ -11,6 +11,7 @@
 #include "pages/flopspage.h"
 #include "plots/qcp.h"
 #include "store/store.h"
+#include "widgets/platformselector.h"
 #include "zoo/zoo.h"
 
 using namespace archscope;
@@ -105,6 +106,7 @@ private Q_SLOTS:
         const QString db = makeStore(dir);
         FlopsPage page;
         page.setPlatform("tpuv3");
+        page.platformSelector()->setBatch(128);  // the store's figures are at batch 128
         QSignalSpy listed(&page, &FlopsPage::runsListed);
         QSignalSpy loaded(&page, &FlopsPage::runPointsLoaded);
         page.setDatabasePath(db);

@@ -12,6 +12,7 @@
 #include "support/cliprocess.h"
 
 #include "pages/lacspage.h"
+#include "plots/plotstyle.h"
 #include "plots/qcp.h"
 #include "search/evaluators.h"
 #include "search/imagenet_predictor.h"
@@ -76,8 +77,8 @@ private Q_SLOTS:
         // The estimate axis says what the estimate is.
         const QString metric = QString::fromStdString(rep.metric);
         QVERIFY(metric.contains("ImageNet top-1"));
-        QCOMPARE(page.familyPlot()->yAxis->label(), metric);
-        QCOMPARE(page.searchPlot()->yAxis->label(), metric);
+        QCOMPARE(axisLabel(page.familyPlot()->yAxis), metric);
+        QCOMPARE(axisLabel(page.searchPlot()->yAxis), metric);
 
         // The grid search: one point per latency-feasible estimate, the chosen one marked.
         int feasible = 0;

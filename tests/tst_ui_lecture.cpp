@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #include "models/comparetablemodel.h"
 #include "pages/comparepage.h"
+#include "widgets/platformselector.h"
 #include "plots/qcp.h"
 #include "session.h"
 
@@ -32,6 +33,8 @@ private Q_SLOTS:
         window.lecturePanel()->goTo(last);  // other platforms: a GPU
         QCOMPARE(window.currentPage(), QString("compare"));
         QCOMPARE(window.session()->profileName(), QString("a100"));
+        QCOMPARE(window.session()->batch(), 128);  // the GPU step is about throughput
+        QCOMPARE(window.comparePage()->platformSelector()->batch(), 128);
         QCOMPARE(window.comparePage()->tableModel()->b().name,
                  std::string("efficientnet-x-gpu-b0"));
 
@@ -44,7 +47,8 @@ private Q_SLOTS:
             QVERIFY(svg.open(QIODevice::ReadOnly));
             QVERIFY(svg.read(5) == "<?xml");
         }
-        window.lecturePanel()->goTo(2);  // the graph view exports its own drawing
+        window.lecturePanel()->goTo(2);          // the graph view exports its own drawing
+        QCOMPARE(window.session()->batch(), 1);  // back on the TPU steps: one image again
         QCOMPARE(window.exportCurrentPlots(dir.path(), &error).size(), 1);
 
         window.setLectureMode(false);

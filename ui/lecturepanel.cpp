@@ -16,17 +16,20 @@ const std::vector<LectureStep>& LecturePanel::steps() {
             "EfficientNet-X has <b>more</b> MACs than EfficientNet at each level and is "
             "<b>faster</b>: a FLOPs count does not order networks by speed. The roofline on the "
             "right places each fused op between the memory slope and the matrix and vector "
-            "ceilings.")},
+            "ceilings. Batch 1: the latency of one image."),
+         1},
         {tr("2. Why, per layer"), QStringLiteral("breakdown"), QStringLiteral("efficientnet-b0"),
          QStringLiteral("tpuv3"),
          tr("EfficientNet-B0 op by op: the depthwise convolutions are few MACs but run on the "
             "vector unit and wait on memory; the 1×1 convolutions fill the matrix unit. Select a "
-            "row: the pane below explains its time.")},
+            "row: the pane below explains its time."),
+         1},
         {tr("3. Two networks block by block"), QStringLiteral("graph"), QString(),
          QStringLiteral("tpuv3"),
          tr("B0 and X-TPU-B0 drawn as chains of blocks, coloured by the unit that bounds each. "
             "X's fused early stages turn vector- and memory-bound blocks into matrix-bound "
-            "ones.")},
+            "ones."),
+         1},
         {tr("4. What the search space changes"), QStringLiteral("space"), QString(), QString(),
          tr("The choices a search makes per stage: block kind (MBConv or fused), kernel, "
             "expansion, squeeze-excitation, activation, depth, width, space-to-depth. Each row "
@@ -39,8 +42,11 @@ const std::vector<LectureStep>& LecturePanel::steps() {
          tr("Latency-aware compound scaling grows B0 into a family whose members hit latency "
             "targets, and compares it with EfficientNet's FLOPs rule at the same latencies.")},
         {tr("7. Other platforms"), QStringLiteral("compare"), QString(), QStringLiteral("a100"),
-         tr("The same pair on a GPU: the defaults switch to EfficientNet-X-GPU-B0 and the GPU "
-            "generations. What was fast on a TPU is not automatically fast here.")},
+         tr("The same pair on a GPU, at batch 128: the throughput a GPU is bought for. The "
+            "defaults switch to EfficientNet-X-GPU-B0 and the GPU generations. What was fast on "
+            "a TPU is not automatically fast here. Set the batch to 1: launches and memory "
+            "dominate, and X-GPU-B0 is no faster than B0."),
+         128},
     };
     return all;
 }

@@ -18,6 +18,7 @@ struct LectureStep {
     QString model;    ///< zoo model to select, if any
     QString profile;  ///< platform to switch to, if any
     QString text;     ///< what to look at, for the lecturer and the audience (HTML)
+    int batch = 0;    ///< batch the views switch to; 0 = leave it as it is
 };
 
 /// The tour of a lecture: FLOPs vs latency -> why per layer -> what the search space changes ->

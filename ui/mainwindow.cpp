@@ -35,6 +35,7 @@
 #include "plots/qcp.h"
 #include "session.h"
 #include "store/store.h"
+#include "widgets/platformselector.h"
 
 namespace archscope::ui {
 
@@ -194,9 +195,15 @@ void MainWindow::wireAnalysisPages() {
         m_breakdown->setDatabasePath(path);
         m_flops->setDatabasePath(path);
     };
+    auto applyBatch = [this](int batch) {
+        for (PlatformSelector* selector : findChildren<PlatformSelector*>())
+            selector->setBatch(batch);
+    };
     applyProfile(m_session->profileName());
     applyDatabase(m_session->databasePath());
+    applyBatch(m_session->batch());
     connect(m_session, &Session::profileChanged, this, applyProfile);
+    connect(m_session, &Session::batchChanged, this, applyBatch);
     connect(m_session, &Session::databaseChanged, this, applyDatabase);
 }
 
@@ -230,6 +237,7 @@ void MainWindow::setLectureMode(bool on) {
 
 void MainWindow::applyLectureStep(const LectureStep& step) {
     if (!step.profile.isEmpty()) m_session->setProfileName(step.profile);
+    if (step.batch > 0) m_session->setBatch(step.batch);
     if (!step.model.isEmpty()) {
         m_models->selectModel(step.model);  // the breakdown follows the Models page
         m_flops->selectModel(step.model);

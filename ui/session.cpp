@@ -19,4 +19,10 @@ void Session::setProfileName(const QString& name) {
     Q_EMIT profileChanged(name);
 }
 
+void Session::setBatch(int batch) {
+    if (batch == m_batch) return;
+    m_batch = batch;
+    Q_EMIT batchChanged(batch);
+}
+
 }  // namespace archscope::ui

@@ -7,6 +7,8 @@
 #include "arch/error.h"
 #include "arch/expand.h"
 #include "arch/json.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "hw/explain.h"
 #include "hw/profile_io.h"
 #include "hw/runtime_io.h"
@@ -188,38 +190,28 @@ void printShowJson(const NetworkSpec& spec, const Network& net, const std::vecto
     std::cout << j.dump(2) << "\n";
 }
 
-void runShow(const std::string& model, int batch, bool asJson, const HwOptions& hwOptions) {
-    const NetworkSpec spec = resolveModel(model);
-    const Network net = buildNetwork(spec);
-    const auto layers = expandLayers(net, batch);
-    const NetworkCost cost = totalCost(layers);
-    const auto hw = hwView(hwOptions, layers);
-    if (hw && !hwOptions.by.empty()) {
-        printBreakdown(spec, layers, *hw, batch, hwOptions.by, asJson);
-        return;
+/// `show --explain N`: the numbers behind layer N's fused op.
+void printExplanation(const std::vector<Layer>& layers, const HwView& hw, int layer, bool asJson) {
+    const int g = groupOfLayer(hw.groups, layer);
+    if (g < 0) {
+        throw ArchError("--explain " + std::to_string(layer) + ": no such layer (0.." +
+                        std::to_string(layers.size() - 1) + ")");
     }
-    if (hw && hwOptions.explainLayer >= 0) {
-        const int g = groupOfLayer(hw->groups, hwOptions.explainLayer);
-        if (g < 0) {
-            throw ArchError("--explain " + std::to_string(hwOptions.explainLayer) +
-                            ": no such layer (0.." + std::to_string(layers.size() - 1) + ")");
-        }
-        const auto lines = explainGroup(hw->profile, layers, hw->groups[g], hw->dtype);
-        if (asJson) {
-            nlohmann::json j = nlohmann::json::array();
-            for (const auto& l : lines)
-                j.push_back({{"label", l.label}, {"value", l.value}, {"how", l.how}});
-            std::cout << nlohmann::json{{"layer", hwOptions.explainLayer}, {"explain", j}}.dump(2)
-                      << "\n";
-        } else {
-            std::cout << explainText(lines);
-        }
-        return;
-    }
+    const auto lines = explainGroup(hw.profile, layers, hw.groups[g], hw.dtype);
     if (asJson) {
-        printShowJson(spec, net, layers, batch, hw);
-        return;
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& l : lines)
+            j.push_back({{"label", l.label}, {"value", l.value}, {"how", l.how}});
+        std::cout << nlohmann::json{{"layer", layer}, {"explain", j}}.dump(2) << "\n";
+    } else {
+        std::cout << explainText(lines);
     }
+}
+
+/// `show`'s layer table; with --hw also each fused op's time and utilisation.
+void printLayerTable(const NetworkSpec& spec, const Network& net, const std::vector<Layer>& layers,
+                     int batch, const std::optional<HwView>& hw) {
+    const NetworkCost cost = totalCost(layers);
     std::cout << spec.name << ": " << net.resolution << "x" << net.resolution << " input, batch "
               << batch << ", " << formatFixed(cost.params / 1e6, 3) << " M params, "
               << formatFixed(cost.macs / 1e9, 4) << " GMACs, " << cost.layers << " layers\n";
@@ -281,6 +273,26 @@ void runShow(const std::string& model, int batch, bool asJson, const HwOptions& 
     }
 }
 
+void runShow(const std::string& model, int batch, bool asJson, const HwOptions& hwOptions) {
+    const NetworkSpec spec = resolveModel(model);
+    const Network net = buildNetwork(spec);
+    const auto layers = expandLayers(net, batch);
+    const auto hw = hwView(hwOptions, layers);
+    if (hw && !hwOptions.by.empty()) {
+        printBreakdown(spec, layers, *hw, batch, hwOptions.by, asJson);
+        return;
+    }
+    if (hw && hwOptions.explainLayer >= 0) {
+        printExplanation(layers, *hw, hwOptions.explainLayer, asJson);
+        return;
+    }
+    if (asJson) {
+        printShowJson(spec, net, layers, batch, hw);
+        return;
+    }
+    printLayerTable(spec, net, layers, batch, hw);
+}
+
 }  // namespace
 
 void addArchCommands(CLI::App& app) {
@@ -291,9 +303,9 @@ void addArchCommands(CLI::App& app) {
 
     auto* show = app.add_subcommand("show", "Per-layer table of a model: shapes, MACs, params");
     auto model = std::make_shared<std::string>();
-    auto batch = std::make_shared<int>(1);
+    auto batch = std::make_shared<int>(kDefaultBatch);
     show->add_option("model", *model, "Zoo name or architecture .json file")->required();
-    show->add_option("--batch", *batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    addBatchOption(show, *batch);
     auto showJson = std::make_shared<bool>(false);
     show->add_flag("--json", *showJson, "One JSON document on stdout");
     auto hwOptions = std::make_shared<HwOptions>();

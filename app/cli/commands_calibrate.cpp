@@ -12,6 +12,8 @@
 
 #include "analysis/statistics.h"
 #include "arch/error.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "hw/profile_io.h"
 #include "hw/profile_writer.h"
 #include "hw/runtime_io.h"
@@ -20,6 +22,7 @@
 #include "timing_options.h"
 #include "torch/calibration_runner.h"
 #include "util/json_input.h"
+#include "util/output_path.h"
 
 namespace archscope::cli {
 namespace {
@@ -44,21 +47,12 @@ struct CalibrateArgs {
     /// The same defaults as `measure` except one thread (stable figures) and fewer passes (dozens
     /// of networks are timed).
     TimingArgs timing{.threads = 1, .reps = 10};
-    int batch = 1;
+    int batch = kDefaultBatch;
     int resolution = 0;
     double stageWeight = 0.5;
     std::string refit;
     bool json = false;
 };
-
-nlohmann::json statsJson(const AgreementStats& s) {
-    return {{"count", s.count},
-            {"kendall_tau", s.kendallTau},
-            {"within_10", s.within10},
-            {"within_15", s.within15},
-            {"mean_abs_error_pct", s.meanAbsErrorPercent},
-            {"median_ratio", s.medianRatio}};
-}
 
 bool meetsFloors(const AgreementStats& s) {
     return s.kendallTau >= kTauFloor && s.within15 >= kWithin15Floor;
@@ -131,6 +125,7 @@ CalibrationMeasurements readMeasurements(const std::string& path) {
         for (const auto& n : j.at("networks")) {
             NetworkFigures f;
             f.name = n.at("name").get<std::string>();
+            f.archHash = n.value("arch_hash", std::string());  // absent before it was recorded
             // Reports before the statistic was selectable had the median as "measured_ms".
             f.total.medianMs = n.contains("median_ms") ? n.at("median_ms").get<double>()
                                                        : n.at("measured_ms").get<double>();
@@ -152,37 +147,24 @@ CalibrationMeasurements readMeasurements(const std::string& path) {
     }
 }
 
-// Long (~210 lines) because it is the command's script in order: check the output, pick and
-// measure the networks (or reload a report), fit, score the hold-out, write and report. Its
-// locals flow through every step; splitting it into helpers is left for later (issue 14).
-void runCalibrate(const CalibrateArgs& a) {
-    const auto device = torchDeviceFromName(a.device);
-    if (!device) throw ArchError("unknown --device \"" + a.device + "\"; use cpu or cuda");
-    const auto tdtype = torchDtypeFromName(a.dtype);
-    if (!tdtype)
-        throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, tf32, bf16 or fp16");
+/// The base profile: --base, else `cpu` (a CUDA calibration must name the GPU's profile).
+Profile baseProfile(const CalibrateArgs& a, TorchDevice device) {
     std::string baseName = a.base;
     if (baseName.empty()) {
-        if (*device == TorchDevice::Cuda) {
+        if (device == TorchDevice::Cuda) {
             throw ArchError(
                 "--device cuda needs --base naming the GPU's profile (e.g. h100, a100, "
                 "v100; see `archscope-cli profiles`)");
         }
         baseName = "cpu";
     }
-    const Profile base = loadPlatform(baseName, a.runtime);
-    // Check the output folder before minutes of measuring.
-    const std::filesystem::path outPath(a.out);
-    const auto dir = outPath.has_parent_path() ? outPath.parent_path() : std::filesystem::path(".");
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) {
-        throw ArchError("cannot write profile " + a.out + ": folder " + dir.string() +
-                        " does not exist (create it or choose another --out)");
-    }
+    return loadPlatform(baseName, a.runtime);
+}
 
+CalibrationOptions calibrationOptions(const CalibrateArgs& a, TorchDevice device, Dtype dtype) {
     CalibrationOptions o;
-    o.torch.device = *device;
-    o.torch.dtype = *tdtype;
+    o.torch.device = device;
+    o.torch.dtype = toTorchDtype(dtype);
     o.torch.batch = a.batch;
     o.torch.resolution = a.resolution;
     o.measure = toMeasureOptions(a.timing);
@@ -198,18 +180,13 @@ void runCalibrate(const CalibrateArgs& a) {
     o.seed = a.seed;
     o.fit.parameters = a.parameters;
     o.fit.stageWeight = a.stageWeight;
-    const auto fitDtype = dtypeFromName(a.dtype);
-    if (!fitDtype) throw ArchError("--dtype " + a.dtype + " has no analytical-model counterpart");
-    o.fit.dtype = *fitDtype;
+    o.fit.dtype = dtype;
+    return o;
+}
 
-    const auto progress = [&](const std::string& line) {
-        if (!a.json) std::cerr << line << "\n";
-    };
-    const CalibrationReport r = a.refit.empty()
-                                    ? runCalibration(base, o, progress)
-                                    : fitCalibration(base, o, readMeasurements(a.refit));
-    const std::string name = outPath.stem().string();
-    const Profile out = annotatedProfile(r, name, nextVersion(a.out, name, base.version));
+/// The calibrated profile as written: the fitted profile plus a "calibration" record.
+nlohmann::ordered_json calibratedProfileJson(const CalibrationReport& r, const Profile& base,
+                                             const Profile& out) {
     nlohmann::ordered_json doc = profileToJson(out);
     nlohmann::ordered_json fitted = nlohmann::ordered_json::array();
     for (const auto& p : r.fit.parameters) fitted.push_back(p.name);
@@ -233,96 +210,89 @@ void runCalibrate(const CalibrateArgs& a) {
                           {"holdout_kendall_tau", r.holdoutAfter.kendallTau},
                           {"holdout_within_15", r.holdoutAfter.within15},
                           {"holdout_networks", r.holdoutAfter.count}};
-    writeProfileFile(doc, a.out);
-    loadProfile(a.out);  // the written file must read back; throws naming the field if not
+    return doc;
+}
 
-    const auto kinds = stageKindAgreement(r);
-    if (a.json) {
-        nlohmann::json params = nlohmann::json::array();
-        for (const auto& p : r.fit.parameters) {
-            params.push_back(
-                {{"name", p.name}, {"unit", p.unit}, {"initial", p.initial}, {"fitted", p.fitted}});
+nlohmann::json networksJson(const CalibrationReport& r) {
+    nlohmann::json nets = nlohmann::json::array();
+    for (const auto& n : r.networks) {
+        nlohmann::json stages = nlohmann::json::array();
+        for (size_t i = 0; i < n.stages.size(); ++i) {
+            stages.push_back({{"name", n.stages[i].name},
+                              {"kind", n.stageKinds[i]},
+                              {"measured_ms", n.stages[i].measuredMs},
+                              {"predicted_ms", n.stagesPredictedMs[i]}});
         }
-        nlohmann::json nets = nlohmann::json::array();
-        for (const auto& n : r.networks) {
-            nlohmann::json stages = nlohmann::json::array();
-            for (size_t i = 0; i < n.stages.size(); ++i) {
-                stages.push_back({{"name", n.stages[i].name},
-                                  {"kind", n.stageKinds[i]},
-                                  {"measured_ms", n.stages[i].measuredMs},
-                                  {"predicted_ms", n.stagesPredictedMs[i]}});
-            }
-            nets.push_back({{"name", n.name},
-                            {"origin", n.origin},
-                            {"held_out", n.heldOut},
-                            {"measured_ms", n.measuredMs},
-                            {"wall_ms", n.wallMs},
-                            {"median_ms", n.total.medianMs},
-                            {"p10_ms", n.total.p10Ms},
-                            {"p90_ms", n.total.p90Ms},
-                            {"min_ms", n.total.minMs},
-                            {"mean_ms", n.total.meanMs},
-                            {"predicted_before_ms", n.predictedBeforeMs},
-                            {"predicted_after_ms", n.predictedAfterMs},
-                            {"stages", stages}});
-        }
-        nlohmann::json kindJson = nlohmann::json::array();
-        for (const auto& k : kinds) {
-            kindJson.push_back({{"kind", k.kind},
-                                {"stages", k.stages},
-                                {"measured_ms", k.measuredMs},
-                                {"predicted_ms", k.predictedMs},
-                                {"median_ratio", k.medianRatio}});
-        }
-        const auto& c = r.context;
-        std::cout << nlohmann::json{{"profile",
-                                     {{"path", a.out},
-                                      {"name", out.name},
-                                      {"version", out.version},
-                                      {"base", base.name}}},
-                                    {"context",
-                                     {{"device", c.device},
-                                      {"device_kind", c.deviceKind},
-                                      {"libtorch", c.libtorchVersion},
-                                      {"threads", c.threads},
-                                      {"dtype", c.dtype},
-                                      {"batch", c.batch},
-                                      {"reps", c.reps},
-                                      {"warmup", c.warmup},
-                                      {"clock", timingClockName(c.clock)},
-                                      {"steady_allocator", c.steadyAllocator},
-                                      {"statistic", timingStatisticName(r.statistic)},
-                                      {"timing", describeTiming(c.clock, r.statistic, c.reps,
-                                                                c.warmup, c.steadyAllocator)},
-                                      {"timestamp", c.timestamp}}},
-                                    {"parameters", params},
-                                    {"fit",
-                                     {{"objective_before", r.fit.initialObjective},
-                                      {"objective_after", r.fit.finalObjective},
-                                      {"evaluations", r.fit.evaluations},
-                                      {"before", statsJson(r.fitBefore)},
-                                      {"after", statsJson(r.fitAfter)}}},
-                                    {"holdout",
-                                     {{"before", statsJson(r.holdoutBefore)},
-                                      {"after", statsJson(r.holdoutAfter)},
-                                      {"floors",
-                                       {{"kendall_tau", kTauFloor}, {"within_15", kWithin15Floor}}},
-                                      {"meets_floors", meetsFloors(r.holdoutAfter)}}},
-                                    {"holdout_stage_kinds", kindJson},
-                                    {"networks", nets},
-                                    {"seconds", r.seconds}}
-                         .dump(2)
-                  << "\n";
-        return;
+        nets.push_back({{"name", n.name},
+                        {"arch_hash", n.archHash},
+                        {"origin", n.origin},
+                        {"held_out", n.heldOut},
+                        {"measured_ms", n.measuredMs},
+                        {"wall_ms", n.wallMs},
+                        {"median_ms", n.total.medianMs},
+                        {"p10_ms", n.total.p10Ms},
+                        {"p90_ms", n.total.p90Ms},
+                        {"min_ms", n.total.minMs},
+                        {"mean_ms", n.total.meanMs},
+                        {"predicted_before_ms", n.predictedBeforeMs},
+                        {"predicted_after_ms", n.predictedAfterMs},
+                        {"stages", stages}});
     }
+    return nets;
+}
 
+/// The measurements' context, with the statistic that was fitted (a refit may pick another).
+nlohmann::json contextJson(const CalibrationReport& r) {
     const auto& c = r.context;
-    std::cout << "Calibrated " << base.name << " on " << c.device << ", LibTorch "
-              << c.libtorchVersion << ", " << c.threads << " threads, " << c.dtype << ", batch "
-              << c.batch << "\ntiming: "
-              << describeTiming(c.clock, r.statistic, c.reps, c.warmup, c.steadyAllocator)
-              << " (the same routine as `measure`), " << c.timestamp << " ("
-              << formatFixed(r.seconds, 0) << " s)\n\n";
+    nlohmann::json j = measureContextJson(c);
+    j["statistic"] = timingStatisticName(r.statistic);
+    j["timing"] = describeTiming(c.clock, r.statistic, c.reps, c.warmup, c.steadyAllocator);
+    return j;
+}
+
+/// The `--json` report (docs/calibration.md lists its fields).
+void printJsonReport(const std::string& path, const CalibrationReport& r, const Profile& base,
+                     const Profile& out) {
+    nlohmann::json params = nlohmann::json::array();
+    for (const auto& p : r.fit.parameters) {
+        params.push_back(
+            {{"name", p.name}, {"unit", p.unit}, {"initial", p.initial}, {"fitted", p.fitted}});
+    }
+    nlohmann::json kindJson = nlohmann::json::array();
+    for (const auto& k : stageKindAgreement(r)) {
+        kindJson.push_back({{"kind", k.kind},
+                            {"stages", k.stages},
+                            {"measured_ms", k.measuredMs},
+                            {"predicted_ms", k.predictedMs},
+                            {"median_ratio", k.medianRatio}});
+    }
+    const nlohmann::json fit = {{"objective_before", r.fit.initialObjective},
+                                {"objective_after", r.fit.finalObjective},
+                                {"evaluations", r.fit.evaluations},
+                                {"before", agreementJson(r.fitBefore)},
+                                {"after", agreementJson(r.fitAfter)}};
+    const nlohmann::json holdout = {
+        {"before", agreementJson(r.holdoutBefore)},
+        {"after", agreementJson(r.holdoutAfter)},
+        {"floors", {{"kendall_tau", kTauFloor}, {"within_15", kWithin15Floor}}},
+        {"meets_floors", meetsFloors(r.holdoutAfter)}};
+    std::cout << nlohmann::json{{"profile",
+                                 {{"path", path},
+                                  {"name", out.name},
+                                  {"version", out.version},
+                                  {"base", base.name}}},
+                                {"context", contextJson(r)},
+                                {"parameters", params},
+                                {"fit", fit},
+                                {"holdout", holdout},
+                                {"holdout_stage_kinds", kindJson},
+                                {"networks", networksJson(r)},
+                                {"seconds", r.seconds}}
+                     .dump(2)
+              << "\n";
+}
+
+void printNetworkTable(const CalibrationReport& r) {
     Table nets({"network", "set", "measured (ms)", "p10-p90 (ms)", "wall (ms)", "before (ms)",
                 "after (ms)", "after/measured"},
                {false, false, true, true, true, true, true, true});
@@ -334,13 +304,9 @@ void runCalibrate(const CalibrateArgs& a) {
                      formatFixed(n.predictedAfterMs / n.measuredMs, 2)});
     }
     nets.print(std::cout);
-    std::cout << "\nFitted parameters (" << r.fit.evaluations << " objective evaluations):\n";
-    Table params({"parameter", "unit", "before", "after"}, {false, false, true, true});
-    for (const auto& p : r.fit.parameters) {
-        params.addRow({p.name, p.unit, formatFixed(p.initial, 4), formatFixed(p.fitted, 4)});
-    }
-    params.print(std::cout);
-    std::cout << "\nAgreement (predicted vs measured latency):\n";
+}
+
+void printAgreementTable(const CalibrationReport& r) {
     Table agree({"networks", "count", "Kendall tau", "within 10%", "within 15%", "mean |error|"},
                 {false, true, true, true, true, true});
     auto row = [&](const std::string& label, const AgreementStats& s) {
@@ -357,16 +323,63 @@ void runCalibrate(const CalibrateArgs& a) {
     std::cout << "Floors on held-out networks: Kendall tau >= " << kTauFloor
               << ", within 15% >= " << formatFixed(100 * kWithin15Floor, 0)
               << "%: " << (meetsFloors(r.holdoutAfter) ? "met" : "NOT met") << "\n";
+}
+
+/// The report for people: networks, fitted parameters, agreement, held-out stages by kind.
+void printTextReport(const std::string& path, const CalibrationReport& r, const Profile& base,
+                     const Profile& out) {
+    const auto& c = r.context;
+    std::cout << "Calibrated " << base.name << " on " << c.device << ", LibTorch "
+              << c.libtorchVersion << ", " << c.threads << " threads, " << c.dtype << ", batch "
+              << c.batch << "\ntiming: "
+              << describeTiming(c.clock, r.statistic, c.reps, c.warmup, c.steadyAllocator)
+              << " (the same routine as `measure`), " << c.timestamp << " ("
+              << formatFixed(r.seconds, 0) << " s)\n\n";
+    printNetworkTable(r);
+    std::cout << "\nFitted parameters (" << r.fit.evaluations << " objective evaluations):\n";
+    Table params({"parameter", "unit", "before", "after"}, {false, false, true, true});
+    for (const auto& p : r.fit.parameters) {
+        params.addRow({p.name, p.unit, formatFixed(p.initial, 4), formatFixed(p.fitted, 4)});
+    }
+    params.print(std::cout);
+    std::cout << "\nAgreement (predicted vs measured latency):\n";
+    printAgreementTable(r);
     std::cout << "\nHeld-out stages by kind (calibrated; each stage timed on its own):\n";
     Table kt({"kind", "stages", "measured (ms)", "predicted (ms)", "median pred/meas"},
              {false, true, true, true, true});
-    for (const auto& k : kinds) {
+    for (const auto& k : stageKindAgreement(r)) {
         kt.addRow({k.kind, std::to_string(k.stages), formatFixed(k.measuredMs, 2),
                    formatFixed(k.predictedMs, 2), formatFixed(k.medianRatio, 2)});
     }
     kt.print(std::cout);
-    std::cout << "\nWrote " << a.out << " (profile \"" << out.name << "\", version " << out.version
-              << "); use it with --hw " << a.out << "\n";
+    std::cout << "\nWrote " << path << " (profile \"" << out.name << "\", version " << out.version
+              << "); use it with --hw " << path << "\n";
+}
+
+/// The command's script: check the input and the output folder, measure (or reload a report),
+/// fit, write the profile, report.
+void runCalibrate(const CalibrateArgs& a) {
+    const auto device = torchDeviceFromName(a.device);
+    if (!device) throw ArchError("unknown --device \"" + a.device + "\"; use cpu or cuda");
+    const Dtype dtype = parseDtype(a.dtype, "--dtype");
+    const Profile base = baseProfile(a, *device);
+    requireOutputPath(a.out, "profile");  // before minutes of measuring
+    const CalibrationOptions o = calibrationOptions(a, *device, dtype);
+
+    const auto progress = [&](const std::string& line) {
+        if (!a.json) std::cerr << line << "\n";
+    };
+    const CalibrationReport r = a.refit.empty()
+                                    ? runCalibration(base, o, progress)
+                                    : fitCalibration(base, o, readMeasurements(a.refit));
+    const std::string name = std::filesystem::path(a.out).stem().string();
+    const Profile out = annotatedProfile(r, name, nextVersion(a.out, name, base.version));
+    writeProfileFile(calibratedProfileJson(r, base, out), a.out);
+    loadProfile(a.out);  // the written file must read back; throws naming the field if not
+    if (a.json)
+        printJsonReport(a.out, r, base, out);
+    else
+        printTextReport(a.out, r, base, out);
 }
 
 }  // namespace
@@ -382,7 +395,8 @@ void addCalibrateCommand(CLI::App& app) {
                     "Runtime whose figures are fitted with the profile's: LibTorch runs "
                     "pytorch-eager, which is what calibrate measures")
         ->capture_default_str();
-    cmd->add_option("--dtype", a->dtype, "fp32; tf32, bf16 or fp16 on CUDA")->capture_default_str();
+    cmd->add_option("--dtype", a->dtype, "fp32 on the CPU; " + dtypeNameList() + " on CUDA")
+        ->capture_default_str();
     cmd->add_option("--models", a->models, "Networks to fit (zoo names or .json files)")
         ->delimiter(',');
     cmd->add_option("--holdout-models", a->holdoutModels,
@@ -407,9 +421,7 @@ void addCalibrateCommand(CLI::App& app) {
         ->check(CLI::Range(0.0, 100.0))
         ->capture_default_str();
     addTimingOptions(cmd, a->timing);
-    cmd->add_option("--batch", a->batch, "Batch size")
-        ->check(CLI::Range(1, 1 << 16))
-        ->capture_default_str();
+    addBatchOption(cmd, a->batch, "measurement");
     cmd->add_option("--refit", a->refit,
                     "Fit again from the figures of an earlier `calibrate --json` report instead "
                     "of measuring (same networks and seed)");

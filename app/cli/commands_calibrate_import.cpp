@@ -19,6 +19,7 @@
 #include "store/measured_samples.h"
 #include "store/store.h"
 #include "table.h"
+#include "util/output_path.h"
 #include "util/timestamp.h"
 
 namespace archscope::cli {
@@ -38,15 +39,6 @@ struct Options {
     double holdoutFraction = 0.0;
     bool json = false;
 };
-
-json statsJson(const AgreementStats& s) {
-    return {{"count", s.count},
-            {"kendall_tau", s.kendallTau},
-            {"within_10", s.within10},
-            {"within_15", s.within15},
-            {"mean_abs_error_pct", s.meanAbsErrorPercent},
-            {"median_ratio", s.medianRatio}};
-}
 
 AgreementStats agreement(const Profile& p, const std::vector<CalibrationSample>& samples, Dtype d) {
     std::vector<double> predicted, measured;
@@ -95,29 +87,19 @@ void checkOptions(const Options& o) {
             throw ArchError("unknown --params entry \"" + p + "\"; known: " + joined(known));
         }
     }
-    const std::filesystem::path out(o.out);
-    const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
     std::error_code ec;
-    if (o.out.empty() || std::filesystem::is_directory(out, ec)) {
+    if (o.out.empty() || std::filesystem::is_directory(o.out, ec)) {
         throw ArchError("--out must name a profile file (.json), got \"" + o.out + "\"");
     }
-    if (!std::filesystem::is_directory(dir, ec)) {
-        throw ArchError("cannot write profile " + o.out + ": folder " + dir.string() +
-                        " does not exist (create it or choose another --out)");
-    }
+    requireOutputPath(o.out, "profile");
     if (!std::filesystem::exists(o.db, ec) && !o.db.empty()) {
         throw ArchError("result store " + o.db + " does not exist");
     }
 }
 
-// Long (~165 lines) for the same reason as runCalibrate: the command's steps in order (read the
-// samples, split fit/hold-out, fit, score, write, report) over shared locals.
-void run(const Options& o) {
-    checkOptions(o);
-    const Dtype dtype = parseDtype(o.dtype, "--dtype");
-    store::StoreReader reader(dbPath(o.db));
-    std::vector<store::MeasuredSampleOrigin> origins;
-    auto all = store::calibrationSamplesFromRuns(reader, o.runs, &origins);
+/// The base profile: --base, else the one platform the measurements name; under --runtime, else
+/// pytorch-eager on CPUs and GPUs and the profile's own runtime on TPUs.
+Profile baseProfile(const Options& o, const std::vector<store::MeasuredSampleOrigin>& origins) {
     std::vector<std::string> platforms;
     for (const auto& org : origins) {
         if (org.platform &&
@@ -132,17 +114,20 @@ void run(const Options& o) {
                         std::to_string(platforms.size()) + " platforms");
     }
     const Profile hardware = loadProfile(baseName);
-    const Profile base = withRuntime(hardware, !o.runtime.empty()       ? o.runtime
-                                               : hardware.kind == "tpu" ? ""
-                                                                        : "pytorch-eager");
-    store::requireMatchingDevice(origins, base);
-    size_t unknownKind = 0;
-    for (const auto& org : origins) unknownKind += org.deviceKind.empty();
-    requireDtype(base, dtype);
+    return withRuntime(hardware, !o.runtime.empty()       ? o.runtime
+                                 : hardware.kind == "tpu" ? ""
+                                                          : "pytorch-eager");
+}
 
-    // Hold-out: whole distinct networks, never a network that is also fitted.
-    const auto distinct = store::distinctNetworks(origins);
-    const int nDistinct = int(distinct.size());
+/// The samples split into fit and hold-out: whole distinct networks, never a network that is
+/// also fitted.
+struct SampleSplit {
+    std::vector<CalibrationSample> fit, held;
+    std::vector<std::string> fitNets, heldNets;
+};
+SampleSplit splitHoldout(const Options& o, const std::vector<CalibrationSample>& all,
+                         const std::vector<store::MeasuredSampleOrigin>& origins) {
+    const int nDistinct = int(store::distinctNetworks(origins).size());
     int holdout = o.holdout;
     if (o.holdoutFraction > 0.0) holdout = std::max(1, int(o.holdoutFraction * nDistinct + 0.5));
     if (holdout >= nDistinct) {
@@ -151,132 +136,177 @@ void run(const Options& o) {
                         " distinct measured networks: at least one must remain to fit");
     }
     const auto mask = store::holdoutMask(all, origins, holdout);
-    std::vector<CalibrationSample> samples, held;
+    SampleSplit split;
     std::vector<store::MeasuredSampleOrigin> fitOrigins, heldOrigins;
     for (size_t i = 0; i < all.size(); ++i) {
-        (mask[i] ? held : samples).push_back(all[i]);
+        (mask[i] ? split.held : split.fit).push_back(all[i]);
         (mask[i] ? heldOrigins : fitOrigins).push_back(origins[i]);
     }
-    const auto fitNets = store::distinctNetworks(fitOrigins);
-    const auto heldNets = store::distinctNetworks(heldOrigins);
+    split.fitNets = store::distinctNetworks(fitOrigins);
+    split.heldNets = store::distinctNetworks(heldOrigins);
+    return split;
+}
 
+/// Refuses more parameters than distinct networks: the data could not pin them down.
+void requireEnoughNetworks(const FitOptions& fit, const SampleSplit& split) {
+    const size_t nets = split.fitNets.size();
+    if (nets >= fit.parameters.size()) return;
+    const size_t held = split.heldNets.size();
+    const std::vector<std::string> fewer(fit.parameters.begin(),
+                                         fit.parameters.begin() + long(nets));
+    throw ArchError(
+        "too few networks to fit: " + std::to_string(fit.parameters.size()) + " parameters (" +
+        joined(fit.parameters) + ") but only " + std::to_string(nets) +
+        " distinct networks to fit them to" +
+        (held > 0 ? " (" + std::to_string(held) + " more held out)" : "") +
+        ": the data cannot pin them down, and a small fit error would mean nothing. Pass "
+        "--params with at most " +
+        std::to_string(nets) + " of them (e.g. --params " + joined(fewer) + ")" +
+        (held > 0 ? ", hold fewer out" : "") + ", or import measurements of more networks");
+}
+
+/// What the command computed, for writing and reporting.
+struct Outcome {
+    Profile base;
+    SampleSplit split;
     FitOptions fit;
-    fit.dtype = dtype;
-    fit.parameters = o.parameters.empty() ? defaultFitParameters(base.kind) : o.parameters;
-    if (fitNets.size() < fit.parameters.size()) {
-        const std::vector<std::string> fewer(fit.parameters.begin(),
-                                             fit.parameters.begin() + long(fitNets.size()));
-        throw ArchError(
-            "too few networks to fit: " + std::to_string(fit.parameters.size()) + " parameters (" +
-            joined(fit.parameters) + ") but only " + std::to_string(fitNets.size()) +
-            " distinct networks to fit them to" +
-            (holdout > 0 ? " (" + std::to_string(holdout) + " more held out)" : "") +
-            ": the data cannot pin them down, and a small fit error would mean nothing. Pass "
-            "--params with at most " +
-            std::to_string(fitNets.size()) + " of them (e.g. --params " + joined(fewer) + ")" +
-            (holdout > 0 ? ", hold fewer out" : "") + ", or import measurements of more networks");
-    }
+    FitResult result;
+    AgreementStats fitStats, heldStats;
+    std::string storeFile, when, source;
+    size_t samples = 0, unknownKind = 0;
+};
 
-    FitResult result = fitProfile(base, samples, fit);
-    const AgreementStats fitStats = agreement(result.profile, samples, dtype);
-    const AgreementStats heldStats =
-        held.empty() ? AgreementStats{} : agreement(result.profile, held, dtype);
-
-    // Provenance: every fitted parameter and the display name say what it was fitted to.
-    const std::string when = utcTimestamp();
-    const std::string storeFile =
-        std::filesystem::absolute(reader.path()).lexically_normal().string();
+/// Provenance: every fitted parameter says what it was fitted to, and when.
+std::string sourceText(const Options& o, const Outcome& c) {
     const std::string errors =
-        "fit error " + formatFixed(fitStats.meanAbsErrorPercent, 1) + "% on " +
-        std::to_string(fitNets.size()) + " networks, " +
-        (held.empty() ? std::string(kNoHoldout)
-                      : "hold-out error " + formatFixed(heldStats.meanAbsErrorPercent, 1) +
-                            "% on " + std::to_string(heldNets.size()));
-    const std::string source = "calibrated by calibrate-from on " + storeFile + " " +
-                               runList(o.runs) + " (" + networkList(fitNets) + ") at " + when +
-                               ", base profile " + base.name + " v" + std::to_string(base.version) +
-                               ", " + errors;
-    Profile out = result.profile;
-    for (const auto& p : result.parameters) setFittableParameter(out, p.name, p.fitted, source);
+        "fit error " + formatFixed(c.fitStats.meanAbsErrorPercent, 1) + "% on " +
+        std::to_string(c.split.fitNets.size()) + " networks, " +
+        (c.split.held.empty()
+             ? std::string(kNoHoldout)
+             : "hold-out error " + formatFixed(c.heldStats.meanAbsErrorPercent, 1) + "% on " +
+                   std::to_string(c.split.heldNets.size()));
+    return "calibrated by calibrate-from on " + c.storeFile + " " + runList(o.runs) + " (" +
+           networkList(c.split.fitNets) + ") at " + c.when + ", base profile " + c.base.name +
+           " v" + std::to_string(c.base.version) + ", " + errors;
+}
+
+void writeProfile(const Options& o, const Outcome& c) {
+    Profile out = c.result.profile;
+    for (const auto& p : c.result.parameters) setFittableParameter(out, p.name, p.fitted, c.source);
     out.name = std::filesystem::path(o.out).stem().string();
-    out.displayName = base.displayName + ", calibrated from " +
-                      std::filesystem::path(storeFile).filename().string() + " " + runList(o.runs) +
-                      " (" + networkList(fitNets) + "), " + when.substr(0, 10) + ", base " +
-                      base.name;
+    out.displayName = c.base.displayName + ", calibrated from " +
+                      std::filesystem::path(c.storeFile).filename().string() + " " +
+                      runList(o.runs) + " (" + networkList(c.split.fitNets) + "), " +
+                      c.when.substr(0, 10) + ", base " + c.base.name;
+    const bool noHoldout = c.split.held.empty();
     nlohmann::ordered_json doc = profileToJson(out);
     doc["calibration"] = {
         {"command", "calibrate-from"},
-        {"store", storeFile},
+        {"store", c.storeFile},
         {"runs", o.runs},
-        {"base_profile", base.name + " (" + base.file + ")"},
-        {"runtime", base.runtime.name},
-        {"base_version", base.version},
-        {"timestamp", when},
+        {"base_profile", c.base.name + " (" + c.base.file + ")"},
+        {"runtime", c.base.runtime.name},
+        {"base_version", c.base.version},
+        {"timestamp", c.when},
         {"dtype", o.dtype},
-        {"fitted_parameters", fit.parameters},
-        {"fit_networks", fitNets},
-        {"fit_error_pct", fitStats.meanAbsErrorPercent},
-        {"holdout_networks", heldNets},
-        {"holdout_error_pct", held.empty() ? json() : json(heldStats.meanAbsErrorPercent)},
-        {"holdout_note", held.empty() ? kNoHoldout : ""}};
+        {"fitted_parameters", c.fit.parameters},
+        {"fit_networks", c.split.fitNets},
+        {"fit_error_pct", c.fitStats.meanAbsErrorPercent},
+        {"holdout_networks", c.split.heldNets},
+        {"holdout_error_pct", noHoldout ? json() : json(c.heldStats.meanAbsErrorPercent)},
+        {"holdout_note", noHoldout ? kNoHoldout : ""}};
     writeProfileFile(doc, o.out);
     loadProfile(o.out);  // the written file must read back; throws naming the field if not
+}
 
-    if (o.json) {
-        json params = json::array();
-        for (const auto& p : result.parameters) {
-            const ParameterBounds b = fitBounds(base, p.name);
-            params.push_back({{"name", p.name},
-                              {"unit", p.unit},
-                              {"initial", p.initial},
-                              {"fitted", p.fitted},
-                              {"bounds", {b.lo, b.hi}}});
-        }
-        std::cout << json{{"profile", o.out},
-                          {"base", base.name},
-                          {"store", storeFile},
-                          {"runs", o.runs},
-                          {"device_kind", base.kind},
-                          {"unchecked_device_kind", unknownKind},
-                          {"fit_networks", fitNets.size()},
-                          {"fit_network_names", fitNets},
-                          {"fit_samples", samples.size()},
-                          {"parameters", params},
-                          {"evaluations", result.evaluations},
-                          {"fit", statsJson(fitStats)},
-                          {"holdout_networks", heldNets},
-                          {"holdout", held.empty() ? json() : statsJson(heldStats)},
-                          {"holdout_note", held.empty() ? json(kNoHoldout) : json()},
-                          {"source", source}}
-                         .dump(2)
-                  << "\n";
-    } else {
-        std::cout << "Calibrated " << base.name << " on " << samples.size()
-                  << " stored measurements of " << networkList(fitNets) << " -> " << o.out << "\n";
-        Table table({"parameter", "unit", "before", "fitted", "bounds"},
-                    {false, false, true, true, false});
-        for (const auto& p : result.parameters) {
-            const ParameterBounds b = fitBounds(base, p.name);
-            table.addRow({p.name, p.unit, formatFixed(p.initial, 4), formatFixed(p.fitted, 4),
-                          "[" + formatFixed(b.lo, 4) + ", " + formatFixed(b.hi, 4) + "]"});
-        }
-        table.print(std::cout);
-        std::cout << "fit: mean |error| " << formatFixed(fitStats.meanAbsErrorPercent, 1)
-                  << "%, within 15% " << formatFixed(100 * fitStats.within15, 0) << "%\n";
-        if (held.empty()) {
-            std::cout << kNoHoldout << " (hold some out with --holdout N)\n";
-        } else {
-            std::cout << "held out (" << networkList(heldNets) << "): mean |error| "
-                      << formatFixed(heldStats.meanAbsErrorPercent, 1) << "%, Kendall tau "
-                      << formatFixed(heldStats.kendallTau, 3) << ", within 15% "
-                      << formatFixed(100 * heldStats.within15, 0) << "%\n";
-        }
+void printJson(const Options& o, const Outcome& c) {
+    json params = json::array();
+    for (const auto& p : c.result.parameters) {
+        const ParameterBounds b = fitBounds(c.base, p.name);
+        params.push_back({{"name", p.name},
+                          {"unit", p.unit},
+                          {"initial", p.initial},
+                          {"fitted", p.fitted},
+                          {"bounds", {b.lo, b.hi}}});
     }
-    if (unknownKind > 0) {
-        std::cerr << "note: " << unknownKind << " of the " << all.size()
+    const bool noHoldout = c.split.held.empty();
+    std::cout << json{{"profile", o.out},
+                      {"base", c.base.name},
+                      {"store", c.storeFile},
+                      {"runs", o.runs},
+                      {"device_kind", c.base.kind},
+                      {"unchecked_device_kind", c.unknownKind},
+                      {"fit_networks", c.split.fitNets.size()},
+                      {"fit_network_names", c.split.fitNets},
+                      {"fit_samples", c.split.fit.size()},
+                      {"parameters", params},
+                      {"evaluations", c.result.evaluations},
+                      {"fit", agreementJson(c.fitStats)},
+                      {"holdout_networks", c.split.heldNets},
+                      {"holdout", noHoldout ? json() : agreementJson(c.heldStats)},
+                      {"holdout_note", noHoldout ? json(kNoHoldout) : json()},
+                      {"source", c.source}}
+                     .dump(2)
+              << "\n";
+}
+
+void printText(const Options& o, const Outcome& c) {
+    std::cout << "Calibrated " << c.base.name << " on " << c.split.fit.size()
+              << " stored measurements of " << networkList(c.split.fitNets) << " -> " << o.out
+              << "\n";
+    Table table({"parameter", "unit", "before", "fitted", "bounds"},
+                {false, false, true, true, false});
+    for (const auto& p : c.result.parameters) {
+        const ParameterBounds b = fitBounds(c.base, p.name);
+        table.addRow({p.name, p.unit, formatFixed(p.initial, 4), formatFixed(p.fitted, 4),
+                      "[" + formatFixed(b.lo, 4) + ", " + formatFixed(b.hi, 4) + "]"});
+    }
+    table.print(std::cout);
+    std::cout << "fit: mean |error| " << formatFixed(c.fitStats.meanAbsErrorPercent, 1)
+              << "%, within 15% " << formatFixed(100 * c.fitStats.within15, 0) << "%\n";
+    if (c.split.held.empty()) {
+        std::cout << kNoHoldout << " (hold some out with --holdout N)\n";
+    } else {
+        std::cout << "held out (" << networkList(c.split.heldNets) << "): mean |error| "
+                  << formatFixed(c.heldStats.meanAbsErrorPercent, 1) << "%, Kendall tau "
+                  << formatFixed(c.heldStats.kendallTau, 3) << ", within 15% "
+                  << formatFixed(100 * c.heldStats.within15, 0) << "%\n";
+    }
+}
+
+/// The command's steps: read the samples, split fit/hold-out, fit, score, write, report.
+void run(const Options& o) {
+    checkOptions(o);
+    const Dtype dtype = parseDtype(o.dtype, "--dtype");
+    store::StoreReader reader(dbPath(o.db));
+    std::vector<store::MeasuredSampleOrigin> origins;
+    const auto all = store::calibrationSamplesFromRuns(reader, o.runs, &origins);
+    Outcome c;
+    c.base = baseProfile(o, origins);
+    store::requireMatchingDevice(origins, c.base);
+    for (const auto& org : origins) c.unknownKind += org.deviceKind.empty();
+    requireDtype(c.base, dtype);
+    c.split = splitHoldout(o, all, origins);
+    c.fit.dtype = dtype;
+    c.fit.parameters = o.parameters.empty() ? defaultFitParameters(c.base.kind) : o.parameters;
+    requireEnoughNetworks(c.fit, c.split);
+
+    c.result = fitProfile(c.base, c.split.fit, c.fit);
+    c.fitStats = agreement(c.result.profile, c.split.fit, dtype);
+    if (!c.split.held.empty()) c.heldStats = agreement(c.result.profile, c.split.held, dtype);
+    c.when = utcTimestamp();
+    c.storeFile = std::filesystem::absolute(reader.path()).lexically_normal().string();
+    c.source = sourceText(o, c);
+    writeProfile(o, c);
+    if (o.json)
+        printJson(o, c);
+    else
+        printText(o, c);
+    if (c.unknownKind > 0) {
+        std::cerr << "note: " << c.unknownKind << " of the " << all.size()
                   << " measurements do not record which kind of device took them; they were "
                      "assumed to be from a "
-                  << base.kind << " like the base profile\n";
+                  << c.base.kind << " like the base profile\n";
     }
 }
 
@@ -296,7 +326,8 @@ void addCalibrateFromCommand(CLI::App& app) {
                     "Runtime the measurements ran under (default: pytorch-eager on CPUs and GPUs, "
                     "as `measure` and PyTorch traces are; the profile's own on TPUs)");
     cmd->add_option("--out", o->out, "Where to write the calibrated profile (.json)")->required();
-    cmd->add_option("--dtype", o->dtype, "Precision the measurements were taken at");
+    cmd->add_option("--dtype", o->dtype,
+                    "Precision the measurements were taken at: " + dtypeNameList());
     cmd->add_option("--params", o->parameters,
                     "Parameters to fit (default depends on the profile kind; see "
                     "docs/calibration.md); at most one per distinct fitted network")

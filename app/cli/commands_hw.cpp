@@ -7,6 +7,8 @@
 #include "analysis/comparison.h"
 #include "arch/error.h"
 #include "arch/expand.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
 #include "hw/runtime_io.h"
@@ -266,14 +268,7 @@ void runComparePair(const std::vector<std::string>& models, const std::string& h
     stages.print(std::cout);
 }
 
-// Long (~95 lines): checks, then one loop that fills the JSON and the table row by row; the
-// two layouts (narrow, --wide) differ only in the headers.
-void runCompare(const std::vector<std::string>& families, const std::vector<std::string>& hws,
-                const std::string& runtime, int batch, const std::string& dtypeName_, bool asJson,
-                bool wide) {
-    if (families.size() != 2)
-        throw ArchError("compare needs two models or exactly two --family options");
-    if (hws.empty() || hws.size() > 2) throw ArchError("compare needs one or two --hw options");
+void requireKnownFamilies(const std::vector<std::string>& families) {
     const auto known = zooFamilies();
     for (const auto& f : families) {
         if (std::find(known.begin(), known.end(), f) == known.end()) {
@@ -282,6 +277,71 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
             throw ArchError("unknown family \"" + f + "\"; known: " + list);
         }
     }
+}
+
+/// The narrow layout names families A/B and platforms 1/2 in a legend so two platforms fit a
+/// 100-column terminal; --wide spells them out in every header.
+std::vector<std::string> compareHeaders(const std::string& a, const std::string& b,
+                                        const std::vector<Profile>& profiles, bool wide) {
+    std::vector<std::string> headers = {"level", wide ? "MACs " + b + "/" + a : "MACs B/A"};
+    for (size_t i = 0; i < profiles.size(); ++i) {
+        const std::string& pn = profiles[i].name;
+        const std::string at = "@" + std::to_string(i + 1);
+        headers.push_back(wide ? pn + " " + a + " (ms)" : "A ms" + at);
+        headers.push_back(wide ? pn + " " + b + " (ms)" : "B ms" + at);
+        headers.push_back(wide ? pn + " latency " + b + "/" + a : "B/A" + at);
+    }
+    if (profiles.size() == 2) {
+        const std::string move = profiles[0].name + "->" + profiles[1].name;
+        headers.push_back(wide ? "speed-up " + a + " " + move : "A 1->2");
+        headers.push_back(wide ? "speed-up " + b + " " + move : "B 1->2");
+    }
+    return headers;
+}
+
+/// One level of the two families on every platform: its JSON row and its table cells.
+std::pair<nlohmann::json, std::vector<std::string>> compareLevel(
+    const std::string& a, const std::string& b, int level, const std::vector<Profile>& profiles,
+    const std::vector<Dtype>& dtypes, int batch) {
+    const std::string na = familyMemberName(a, level), nb = familyMemberName(b, level);
+    const auto la = expandLayers(buildNetwork(*zooSpec(na)), batch);
+    const auto lb = expandLayers(buildNetwork(*zooSpec(nb)), batch);
+    const double macsA = double(totalCost(la).macs), macsB = double(totalCost(lb).macs);
+    nlohmann::json row = {{"level", level},
+                          {a, {{"name", na}, {"macs", macsA / batch}}},
+                          {b, {{"name", nb}, {"macs", macsB / batch}}},
+                          {"macs_ratio", macsB / macsA}};
+    std::vector<std::string> cells = {"b" + std::to_string(level), formatFixed(macsB / macsA, 2)};
+    std::vector<double> latA, latB;
+    nlohmann::json per = nlohmann::json::array();
+    for (size_t i = 0; i < profiles.size(); ++i) {
+        latA.push_back(predictNetwork(profiles[i], la, dtypes[i]).latencySeconds * 1e3);
+        latB.push_back(predictNetwork(profiles[i], lb, dtypes[i]).latencySeconds * 1e3);
+        per.push_back({{"profile", profiles[i].name},
+                       {"runtime", profiles[i].runtime.name},
+                       {"dtype", std::string(dtypeName(dtypes[i]))},
+                       {"latency_ms", {{a, latA[i]}, {b, latB[i]}}},
+                       {"latency_ratio", latB[i] / latA[i]}});
+        cells.push_back(formatFixed(latA[i], 3));
+        cells.push_back(formatFixed(latB[i], 3));
+        cells.push_back(formatFixed(latB[i] / latA[i], 2));
+    }
+    row["platforms"] = per;
+    if (profiles.size() == 2) {
+        row["speedup"] = {{a, latA[0] / latA[1]}, {b, latB[0] / latB[1]}};
+        cells.push_back(formatFixed(latA[0] / latA[1], 2) + "x");
+        cells.push_back(formatFixed(latB[0] / latB[1], 2) + "x");
+    }
+    return {row, cells};
+}
+
+void runCompare(const std::vector<std::string>& families, const std::vector<std::string>& hws,
+                const std::string& runtime, int batch, const std::string& dtypeName_, bool asJson,
+                bool wide) {
+    if (families.size() != 2)
+        throw ArchError("compare needs two models or exactly two --family options");
+    if (hws.empty() || hws.size() > 2) throw ArchError("compare needs one or two --hw options");
+    requireKnownFamilies(families);
     std::vector<Profile> profiles;
     std::vector<Dtype> dtypes;
     for (const auto& h : hws) {
@@ -298,60 +358,13 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
     if (common.empty()) {
         throw ArchError("families \"" + a + "\" and \"" + b + "\" share no level (B0..B7)");
     }
-    auto levelRange = [](const std::vector<int>& l) {
-        return "B" + std::to_string(l.front()) + ".." + "B" + std::to_string(l.back());
-    };
-    const bool partial = common.size() < std::max(levelsA.size(), levelsB.size());
     nlohmann::json levels = nlohmann::json::array();
-    // The narrow layout names families A/B and platforms 1/2 in a legend so two platforms fit a
-    // 100-column terminal; --wide spells them out in every header.
-    std::vector<std::string> headers = {"level", wide ? "MACs " + b + "/" + a : "MACs B/A"};
-    for (size_t i = 0; i < profiles.size(); ++i) {
-        const std::string& pn = profiles[i].name;
-        const std::string at = "@" + std::to_string(i + 1);
-        headers.push_back(wide ? pn + " " + a + " (ms)" : "A ms" + at);
-        headers.push_back(wide ? pn + " " + b + " (ms)" : "B ms" + at);
-        headers.push_back(wide ? pn + " latency " + b + "/" + a : "B/A" + at);
-    }
-    if (profiles.size() == 2) {
-        const std::string move = profiles[0].name + "->" + profiles[1].name;
-        headers.push_back(wide ? "speed-up " + a + " " + move : "A 1->2");
-        headers.push_back(wide ? "speed-up " + b + " " + move : "B 1->2");
-    }
+    const std::vector<std::string> headers = compareHeaders(a, b, profiles, wide);
     Table table(headers, std::vector<bool>(headers.size(), true));
     for (int level : common) {
-        const std::string na = familyMemberName(a, level), nb = familyMemberName(b, level);
-        const auto la = expandLayers(buildNetwork(*zooSpec(na)), batch);
-        const auto lb = expandLayers(buildNetwork(*zooSpec(nb)), batch);
-        const double macsA = double(totalCost(la).macs), macsB = double(totalCost(lb).macs);
-        nlohmann::json row = {{"level", level},
-                              {a, {{"name", na}, {"macs", macsA / batch}}},
-                              {b, {{"name", nb}, {"macs", macsB / batch}}},
-                              {"macs_ratio", macsB / macsA}};
-        std::vector<std::string> cells = {"b" + std::to_string(level),
-                                          formatFixed(macsB / macsA, 2)};
-        std::vector<double> latA, latB;
-        nlohmann::json per = nlohmann::json::array();
-        for (size_t i = 0; i < profiles.size(); ++i) {
-            latA.push_back(predictNetwork(profiles[i], la, dtypes[i]).latencySeconds * 1e3);
-            latB.push_back(predictNetwork(profiles[i], lb, dtypes[i]).latencySeconds * 1e3);
-            per.push_back({{"profile", profiles[i].name},
-                           {"runtime", profiles[i].runtime.name},
-                           {"dtype", std::string(dtypeName(dtypes[i]))},
-                           {"latency_ms", {{a, latA[i]}, {b, latB[i]}}},
-                           {"latency_ratio", latB[i] / latA[i]}});
-            cells.push_back(formatFixed(latA[i], 3));
-            cells.push_back(formatFixed(latB[i], 3));
-            cells.push_back(formatFixed(latB[i] / latA[i], 2));
-        }
-        row["platforms"] = per;
-        if (profiles.size() == 2) {
-            row["speedup"] = {{a, latA[0] / latA[1]}, {b, latB[0] / latB[1]}};
-            cells.push_back(formatFixed(latA[0] / latA[1], 2) + "x");
-            cells.push_back(formatFixed(latB[0] / latB[1], 2) + "x");
-        }
-        levels.push_back(row);
-        table.addRow(cells);
+        auto [row, cells] = compareLevel(a, b, level, profiles, dtypes, batch);
+        levels.push_back(std::move(row));
+        table.addRow(std::move(cells));
     }
     if (asJson) {
         nlohmann::json methods = nlohmann::json::array();
@@ -363,12 +376,15 @@ void runCompare(const std::vector<std::string>& families, const std::vector<std:
                   << "\n";
         return;
     }
+    auto levelRange = [](const std::vector<int>& l) {
+        return "B" + std::to_string(l.front()) + ".." + "B" + std::to_string(l.back());
+    };
     std::cout << "A = " << a << ", B = " << b << "; batch " << batch
               << "; ratios are B / A (latency ratio < 1: B is faster)\n";
     for (size_t i = 0; i < profiles.size(); ++i)
         std::cout << (wide ? "" : std::to_string(i + 1) + " = ") << profiles[i].name << ": "
                   << predictionMethod(profiles[i]) << "\n";
-    if (partial) {
+    if (common.size() < std::max(levelsA.size(), levelsB.size())) {
         std::cout << "levels compared: " << levelRange(common) << ", the ones both define (" << a
                   << ": " << levelRange(levelsA) << ", " << b << ": " << levelRange(levelsB)
                   << ")\n";
@@ -396,13 +412,13 @@ void addHwCommands(CLI::App& app) {
         app.add_subcommand("predict", "Predict latency and throughput of models on a platform");
     auto models = std::make_shared<std::vector<std::string>>();
     auto hw = std::make_shared<std::string>();
-    auto batch = std::make_shared<int>(1);
+    auto batch = std::make_shared<int>(kDefaultBatch);
     auto dtype = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     predict->add_option("model", *models, "Zoo names or architecture .json files")->required();
     predict->add_option("--hw", *hw, "Profile name (see `profiles`) or profile .json file")
         ->required();
-    predict->add_option("--batch", *batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    addBatchOption(predict, *batch);
     auto runtime = std::make_shared<std::string>();
     predict->add_option("--runtime", *runtime, runtimeOptionHelp());
     predict->add_option("--dtype", *dtype, dtypeNameList() + " (default: the profile's)");
@@ -418,12 +434,12 @@ void addHwCommands(CLI::App& app) {
     compare->add_option("model", *pair, "Two zoo names or architecture .json files")->expected(2);
     auto families = std::make_shared<std::vector<std::string>>();
     auto hws = std::make_shared<std::vector<std::string>>();
-    auto cbatch = std::make_shared<int>(1);
+    auto cbatch = std::make_shared<int>(kDefaultBatch);
     auto cdtype = std::make_shared<std::string>();
     auto cjson = std::make_shared<bool>(false);
     compare->add_option("--family", *families, "A zoo family (give two; instead of two models)");
     compare->add_option("--hw", *hws, "A profile (one; with --family, one or two)")->required();
-    compare->add_option("--batch", *cbatch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    addBatchOption(compare, *cbatch);
     auto cruntime = std::make_shared<std::string>();
     compare->add_option("--runtime", *cruntime, runtimeOptionHelp() + "; applies to every --hw");
     compare->add_option("--dtype", *cdtype, dtypeNameList() + " (default: each profile's)");

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/error.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "engine/runkinds.h"
 #include "hw/profile.h"
 #include "jobrunner.h"
@@ -24,7 +26,7 @@ using nlohmann::json;
 
 struct LacsOptions {
     std::string base, hw, runtime, accuracy = "imagenet", dtype, settings, targets, db;
-    int steps = 7, batch = 1;
+    int steps = 7, batch = kDefaultBatch;
     double gridStep = 0.05, tolerance = 0.08, ratio = 2.0;
     bool json = false;
     CLI::Option* stepsOption = nullptr;
@@ -199,7 +201,9 @@ void addLacsCommands(CLI::App& app) {
     lacs->add_option("--base", l->base, "Zoo name or architecture .json file")->required();
     lacs->add_option("--hw", l->hw, "Platform profile")->required();
     lacs->add_option("--runtime", l->runtime, runtimeOptionHelp());
-    lacs->add_option("--accuracy", l->accuracy, "Accuracy estimator: imagenet, proxy or zero-cost (supernet scores only its space's networks, not scaled members)");
+    lacs->add_option("--accuracy", l->accuracy,
+                     "Accuracy estimator: imagenet, proxy or zero-cost (supernet scores only its "
+                     "space's networks, not scaled members)");
     lacs->add_option("--accuracy-settings", l->settings, "Estimator settings as a JSON object");
     l->stepsOption = lacs->add_option("--steps", l->steps, "Family members B1..B<steps>")
                          ->check(CLI::Range(1, 12));
@@ -215,7 +219,7 @@ void addLacsCommands(CLI::App& app) {
     lacs->add_option("--tolerance", l->tolerance,
                      "Accepted latency deviation of a grid point from B1's target")
         ->check(CLI::Range(0.005, 0.5));
-    lacs->add_option("--batch", l->batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    addBatchOption(lacs, l->batch);
     lacs->add_option("--dtype", l->dtype, dtypeNameList() + " (default: the profile's)");
     lacs->add_flag("--json", l->json, "One JSON document on stdout (warnings also on stderr)");
     lacs->callback([l] { runLacsCommand(*l); });

@@ -8,6 +8,8 @@
 #include "arch/error.h"
 #include "arch/expand.h"
 #include "arch/json.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "engine/runkinds.h"
 #include "hw/model.h"
 #include "hw/profile_io.h"
@@ -33,7 +35,7 @@ struct SearchOptions {
     std::string db, space = "efficientnet-x", hw, runtime, measure, accuracy = "zero-cost",
                     algo = "evolution", objective = "pareto", dtype, settings, supernet;
     std::vector<std::string> references;  ///< --references a,b (CLI11 splits at the commas)
-    int budget = 100, batch = 1, population = 50, tournament = 10;
+    int budget = 100, batch = kDefaultBatch, population = 50, tournament = 10;
     int window = 0;  // 0: 1 alone, twice the evaluator ranks with --mpi
     MpiOptions mpi;
     uint64_t seed = 0;
@@ -231,8 +233,7 @@ void addSearchCommands(CLI::App& app) {
         ->check(CLI::Range(2, 100000));
     search->add_option("--tournament", o->tournament, "Evolution tournament size")
         ->check(CLI::Range(1, 100000));
-    search->add_option("--batch", o->batch, "Batch size for latency")
-        ->check(CLI::Range(1, 1 << 16));
+    addBatchOption(search, o->batch);
     search->add_option("--dtype", o->dtype, dtypeNameList() + " (default: the profile's)");
     search
         ->add_option("--references", o->references,

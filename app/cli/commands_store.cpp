@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "arch/error.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "engine/jobcontroller.h"
 #include "engine/runkinds.h"
 #include "engine/sweep.h"
@@ -83,7 +85,7 @@ struct SweepOptions {
     std::vector<std::string> models;  ///< --models a,b,c (CLI11 splits at the commas)
     int64_t random = 0;
     uint64_t seed = 0;
-    int batch = 1;
+    int batch = kDefaultBatch;
     int workers = 0;
     bool json = false;
 };
@@ -135,7 +137,7 @@ void addStoreCommands(CLI::App& app) {
             ->check(CLI::Range(int64_t(1), int64_t(100000000)));
     models->excludes(random);
     sweep->add_option("--seed", so->seed, "Seed of the random variants");
-    sweep->add_option("--batch", so->batch, "Batch size")->check(CLI::Range(1, 1 << 16));
+    addBatchOption(sweep, so->batch);
     sweep->add_option("--workers", so->workers, "Worker threads (default: all cores)")
         ->check(CLI::Range(0, 1024));
     sweep->add_flag("--json", so->json, "Events as JSON lines on stdout");

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/error.h"
+#include "arch/network.h"
+#include "batch_option.h"
 #include "registry.h"
 #include "table.h"
 #include "timing_options.h"
@@ -19,7 +21,7 @@ struct MeasureArgs {
     std::vector<std::string> models;
     std::string device = "cpu";
     std::string dtype = "fp32";
-    int batch = 1;
+    int batch = kDefaultBatch;
     TimingArgs timing;
     int resolution = 0;
     int cudaIndex = 0;
@@ -32,23 +34,6 @@ struct MeasureArgs {
 nlohmann::json statsJson(const LatencyStats& s) {
     return {{"median_ms", s.medianMs}, {"p10_ms", s.p10Ms},   {"p90_ms", s.p90Ms},
             {"min_ms", s.minMs},       {"mean_ms", s.meanMs}, {"reps", s.reps}};
-}
-
-nlohmann::json contextJson(const MeasureContext& c) {
-    return {{"device", c.device},
-            {"device_kind", c.deviceKind},
-            {"libtorch", c.libtorchVersion},
-            {"threads", c.threads},
-            {"dtype", c.dtype},
-            {"batch", c.batch},
-            {"channels_last", c.channelsLast},
-            {"warmup", c.warmup},
-            {"reps", c.reps},
-            {"clock", timingClockName(c.clock)},
-            {"statistic", timingStatisticName(c.statistic)},
-            {"steady_allocator", c.steadyAllocator},
-            {"timing", describeTiming(c)},
-            {"timestamp", c.timestamp}};
 }
 
 nlohmann::json measurementJson(const Measurement& r) {
@@ -75,11 +60,8 @@ void runMeasure(const MeasureArgs& a) {
     TorchOptions opts;
     const auto device = torchDeviceFromName(a.device);
     if (!device) throw ArchError("unknown --device \"" + a.device + "\"; use cpu or cuda");
-    const auto dtype = torchDtypeFromName(a.dtype);
-    if (!dtype)
-        throw ArchError("unknown --dtype \"" + a.dtype + "\"; use fp32, tf32, bf16 or fp16");
     opts.device = *device;
-    opts.dtype = *dtype;
+    opts.dtype = toTorchDtype(parseDtype(a.dtype, "--dtype"));
     opts.batch = a.batch;
     opts.resolution = a.resolution;
     opts.channelsLast = a.channelsLast;
@@ -102,7 +84,7 @@ void runMeasure(const MeasureArgs& a) {
         nlohmann::json models = nlohmann::json::array();
         for (const auto& r : results) models.push_back(measurementJson(r));
         std::cout << nlohmann::json{{"device", c.device},
-                                    {"context", contextJson(c)},
+                                    {"context", measureContextJson(c)},
                                     {"models", models}}
                          .dump(2)
                   << "\n";
@@ -155,10 +137,9 @@ void addTorchCommands(CLI::App& app) {
     cmd->add_option("models", a->models, "Zoo names or architecture .json files")->required();
     cmd->add_option("--device", a->device, "cpu or cuda")->capture_default_str();
     cmd->add_option("--cuda-index", a->cudaIndex, "Which CUDA device")->capture_default_str();
-    cmd->add_option("--batch", a->batch, "Batch size")
-        ->check(CLI::Range(1, 1 << 16))
+    addBatchOption(cmd, a->batch, "measurement");
+    cmd->add_option("--dtype", a->dtype, "fp32 on the CPU; " + dtypeNameList() + " on CUDA")
         ->capture_default_str();
-    cmd->add_option("--dtype", a->dtype, "fp32; tf32, bf16 or fp16 on CUDA")->capture_default_str();
     addTimingOptions(cmd, a->timing);
     cmd->add_option("--resolution", a->resolution, "Input size in pixels (0 = the model's own)")
         ->check(CLI::Range(0, 4096));

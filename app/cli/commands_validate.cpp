@@ -13,6 +13,7 @@
 #include "hw/validation.h"
 #include "registry.h"
 #include "table.h"
+#include "util/output_path.h"
 
 namespace archscope::cli {
 namespace {
@@ -72,13 +73,7 @@ void runValidate(const ValidateOptions& opt) {
     std::optional<RuntimeFitResult> fit;
     if (!opt.fitRuntime.empty()) {
         // Check the output folder before the fit.
-        if (!opt.out.empty()) {
-            const std::filesystem::path out(opt.out);
-            const auto dir = out.has_parent_path() ? out.parent_path() : ".";
-            if (!std::filesystem::is_directory(dir))
-                throw ArchError("cannot write " + opt.out + ": folder " + dir.string() +
-                                " does not exist");
-        }
+        if (!opt.out.empty()) requireOutputPath(opt.out, "runtime");
         fit = fitRuntimeOnTables(tables, opt.fitRuntime, opt.kind, opt.parameters);
         if (!opt.out.empty()) {
             std::ofstream out(opt.out);

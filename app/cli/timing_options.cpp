@@ -47,5 +47,22 @@ MeasureOptions toMeasureOptions(const TimingArgs& a) {
     return m;
 }
 
+nlohmann::json measureContextJson(const MeasureContext& c) {
+    return {{"device", c.device},
+            {"device_kind", c.deviceKind},
+            {"libtorch", c.libtorchVersion},
+            {"threads", c.threads},
+            {"dtype", c.dtype},
+            {"batch", c.batch},
+            {"channels_last", c.channelsLast},
+            {"warmup", c.warmup},
+            {"reps", c.reps},
+            {"clock", timingClockName(c.clock)},
+            {"statistic", timingStatisticName(c.statistic)},
+            {"steady_allocator", c.steadyAllocator},
+            {"timing", describeTiming(c)},
+            {"timestamp", c.timestamp}};
+}
+
 }  // namespace archscope::cli
 #endif  // ARCHSCOPE_HAS_TORCH

@@ -5,6 +5,7 @@
 #ifdef ARCHSCOPE_HAS_TORCH
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "torch/measure.h"
@@ -25,6 +26,9 @@ void addTimingOptions(CLI::App* cmd, TimingArgs& a);
 
 /// The options as MeasureOptions; throws ArchError naming a bad --clock or --statistic.
 MeasureOptions toMeasureOptions(const TimingArgs& a);
+
+/// How figures were taken, as `measure --json` and `calibrate --json` print it ("context").
+nlohmann::json measureContextJson(const MeasureContext& c);
 
 }  // namespace archscope::cli
 

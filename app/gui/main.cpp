@@ -11,6 +11,7 @@
 #include "torch/evaluator_registry.h"
 #include "torch/measure.h"
 #endif
+#include "arch/network.h"
 #include "hw/profile_io.h"
 #include "mainwindow.h"
 #include "models/trialstablemodel.h"
@@ -22,6 +23,7 @@
 #include "screenshot.h"
 #include "search/plugins.h"
 #include "session.h"
+#include "widgets/platformselector.h"
 
 namespace {
 
@@ -36,6 +38,56 @@ QString versionText() {
 #else
     return text + QStringLiteral("LibTorch: not linked into the GUI");
 #endif
+}
+
+/// --batch N: the batch every view starts at; 0 (after a message) when N is not in the views'
+/// range.
+int parseBatch(const QString& text) {
+    bool ok = false;
+    const int batch = text.toInt(&ok);
+    if (ok && batch >= 1 && batch <= archscope::ui::PlatformSelector::kMaxViewBatch) return batch;
+    std::fprintf(stderr, "archscope: error: --batch %s: expected a whole number in 1..%d\n",
+                 qPrintable(text), archscope::ui::PlatformSelector::kMaxViewBatch);
+    return 0;
+}
+
+/// Runs the event loop until `sender` emits `signal` or `ms` pass.
+template <typename Sender, typename Signal>
+void waitFor(Sender* sender, Signal signal, int ms) {
+    QEventLoop loop;
+    QObject::connect(sender, signal, &loop, &QEventLoop::quit);
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+/// --screenshot: waits for what the current page computes on a worker, renders it into `file`.
+int shootAndExit(archscope::ui::MainWindow& window, const QString& file, bool runGiven) {
+    // The validation view computes on a worker: shoot what it shows once it has arrived.
+    archscope::ui::ValidationPage* validation = window.validationPage();
+    if (window.currentPage() == QLatin1String("validation") && validation->busy())
+        waitFor(validation, &archscope::ui::ValidationPage::computed, 60000);
+    // So does the LACS view (it started when its page was shown).
+    archscope::ui::LacsPage* lacs = window.lacsPage();
+    if (window.currentPage() == QLatin1String("lacs") && lacs->busy())
+        waitFor(lacs, &archscope::ui::LacsPage::computed, 120000);
+    // Trials and Pareto read a --run through the store on a worker: wait for the first batch.
+    archscope::ui::TrialsPage* trials = window.trialsPage();
+    if (runGiven && trials->model()->rowCount() == 0) {
+        QEventLoop loop;
+        QObject::connect(trials, &archscope::ui::TrialsPage::updated, &loop, &QEventLoop::quit);
+        QObject::connect(trials->follower(), &archscope::ui::RunFollower::failed, &loop,
+                         &QEventLoop::quit);
+        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QTimer::singleShot(400, &loop, &QEventLoop::quit);  // one throttled replot
+        loop.exec();
+    }
+    QString error;
+    if (!archscope::ui::saveScreenshot(&window, file, &error)) {
+        std::fprintf(stderr, "archscope: error: screenshot failed: %s\n", qPrintable(error));
+        return 1;
+    }
+    return 0;
 }
 
 }  // namespace
@@ -67,10 +119,15 @@ int main(int argc, char** argv) {
     QCommandLineOption run(QStringLiteral("run"),
                            QStringLiteral("A stored run to open in the Pareto view (with --db)."),
                            QStringLiteral("ID"));
+    QCommandLineOption batch(
+        QStringLiteral("batch"),
+        QStringLiteral("The batch every view starts at (default %1, as archscope-cli's --batch).")
+            .arg(archscope::kDefaultBatch),
+        QStringLiteral("N"));
     QCommandLineOption lecture(QStringLiteral("lecture"),
                                QStringLiteral("Start in lecture mode: the guided tour beside the "
                                               "views, large fonts (View menu, F9)."));
-    parser.addOptions({screenshot, view, model, db, hw, run, lecture});
+    parser.addOptions({screenshot, view, model, db, hw, run, batch, lecture});
     parser.process(app);
 
     // Everything the GUI's jobs can use is plugged in here, explicitly (no static registrars).
@@ -88,7 +145,11 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    const int startBatch =
+        parser.isSet(batch) ? parseBatch(parser.value(batch)) : archscope::kDefaultBatch;
+    if (startBatch == 0) return 2;
     archscope::ui::MainWindow window;
+    window.session()->setBatch(startBatch);
     if (parser.isSet(db)) window.session()->setDatabasePath(parser.value(db));
     if (parser.isSet(hw)) window.session()->setProfileName(parser.value(hw));
     if (parser.isSet(run)) window.openRun(parser.value(run).toLongLong());
@@ -104,43 +165,8 @@ int main(int argc, char** argv) {
                      qPrintable(parser.value(model)));
         return 2;
     }
-    if (parser.isSet(screenshot)) {
-        // The validation view computes on a worker: shoot what it shows once it has arrived.
-        archscope::ui::ValidationPage* validation = window.validationPage();
-        if (window.currentPage() == QLatin1String("validation") && validation->busy()) {
-            QEventLoop loop;
-            QObject::connect(validation, &archscope::ui::ValidationPage::computed, &loop,
-                             &QEventLoop::quit);
-            QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-            loop.exec();
-        }
-        // So does the LACS view (it started when its page was shown).
-        archscope::ui::LacsPage* lacs = window.lacsPage();
-        if (window.currentPage() == QLatin1String("lacs") && lacs->busy()) {
-            QEventLoop loop;
-            QObject::connect(lacs, &archscope::ui::LacsPage::computed, &loop, &QEventLoop::quit);
-            QTimer::singleShot(120000, &loop, &QEventLoop::quit);
-            loop.exec();
-        }
-        // Trials and Pareto read a --run through the store on a worker: wait for the first batch.
-        archscope::ui::TrialsPage* trials = window.trialsPage();
-        if (parser.isSet(run) && trials->model()->rowCount() == 0) {
-            QEventLoop loop;
-            QObject::connect(trials, &archscope::ui::TrialsPage::updated, &loop, &QEventLoop::quit);
-            QObject::connect(trials->follower(), &archscope::ui::RunFollower::failed, &loop,
-                             &QEventLoop::quit);
-            QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-            loop.exec();
-            QTimer::singleShot(400, &loop, &QEventLoop::quit);  // one throttled replot
-            loop.exec();
-        }
-        QString error;
-        if (!archscope::ui::saveScreenshot(&window, parser.value(screenshot), &error)) {
-            std::fprintf(stderr, "archscope: error: screenshot failed: %s\n", qPrintable(error));
-            return 1;
-        }
-        return 0;
-    }
+    if (parser.isSet(screenshot))
+        return shootAndExit(window, parser.value(screenshot), parser.isSet(run));
     window.show();
     return app.exec();
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/expand.h"
+#include "hw/blocksummary.h"
 #include "hw/explain.h"
 #include "zoo/zoo.h"
 
@@ -61,6 +62,7 @@ NetworkSummary summarizeNetwork(const NetworkSpec& spec, const Profile& profile,
     NetworkSummary s;
     s.name = spec.name;
     s.platform = profile.displayName;
+    for (size_t u = 0; u < kBoundCount; ++u) s.unitNames[u] = unitName(profile, Bound(u));
     s.batch = batch;
     const auto layers = expandLayers(buildNetwork(spec), batch);
     const NetworkCost cost = totalCost(layers);
@@ -83,6 +85,7 @@ Explanation explainDifference(const NetworkSummary& a, const NetworkSummary& b, 
     e.nameA = a.name;
     e.nameB = b.name;
     e.platform = a.platform;
+    e.unitNames = a.unitNames;
     e.batch = a.batch;
     e.macsRatio = a.macsPerImage > 0 ? b.macsPerImage / a.macsPerImage : 0.0;
     e.secondsA = a.prediction.latencySeconds;
@@ -112,16 +115,16 @@ std::vector<std::string> explanationSentences(const Explanation& e) {
                   " and is " + fixed(factor, 2) + "x " + (faster ? "faster" : "slower") + " on " +
                   e.platform + " (" + formatSeconds(e.secondsB) + " vs " +
                   formatSeconds(e.secondsA) + " per batch of " + std::to_string(e.batch) + ").");
-    out.push_back("Matrix-unit utilization " + fixed(100 * e.matrixUtilizationB, 1) + "% vs " +
-                  fixed(100 * e.matrixUtilizationA, 1) +
-                  "%: MACs on the matrix unit are cheap when its tiles are full.");
+    const std::string& matrix = e.unitNames[size_t(Bound::Matrix)];
+    out.push_back(matrix + " utilization " + fixed(100 * e.matrixUtilizationB, 1) + "% vs " +
+                  fixed(100 * e.matrixUtilizationA, 1) + "%: MACs on the " + matrix +
+                  " (the matrix unit) are cheap when its tiles are full.");
     auto bound = [&](Bound b) {
-        return formatSeconds(e.secondsByBoundA[size_t(b)]) + " -> " +
+        return e.unitNames[size_t(b)] + " " + formatSeconds(e.secondsByBoundA[size_t(b)]) + " -> " +
                formatSeconds(e.secondsByBoundB[size_t(b)]);
     };
-    out.push_back("Time bound by the vector unit " + bound(Bound::Vector) +
-                  ", by the matrix unit " + bound(Bound::Matrix) + ", by memory " +
-                  bound(Bound::Memory) + ".");
+    out.push_back("Time bound by the " + bound(Bound::Vector) + ", by the " + bound(Bound::Matrix) +
+                  ", by " + bound(Bound::Memory) + ".");
     for (const StageDifference& d : e.stages) {
         out.push_back(d.stage + ": " + formatSeconds(d.secondsA) + " -> " +
                       formatSeconds(d.secondsB) + "; slowest op " + opText(d.slowestA) + " -> " +

@@ -17,6 +17,8 @@ namespace archscope::analysis {
 struct NetworkSummary {
     std::string name;
     std::string platform;  ///< profile display name
+    /// The platform's words for each Bound (unitName): "MXU" on a TPU, "Tensor Cores" on a GPU.
+    std::array<std::string, kBoundCount> unitNames;
     int batch = 1;
     double params = 0.0;
     double macsPerImage = 0.0;
@@ -52,6 +54,7 @@ struct StageDifference {
 /// sentences and JSON. Ratios are B / A.
 struct Explanation {
     std::string nameA, nameB, platform;
+    std::array<std::string, kBoundCount> unitNames;  ///< the platform's words, by Bound
     int batch = 1;
     double macsRatio = 0.0;
     double latencyRatio = 0.0;  ///< < 1: B is faster

@@ -45,6 +45,7 @@ double parseRatio(std::string_view text, std::string_view option, std::string_vi
 
 }  // namespace
 
+// Long (~85 lines): one loop over the string's fields with a case per field letter (a table).
 BlockArgs parseBlockString(std::string_view text) {
     if (text.empty()) throw ArchError("block string is empty: expected e.g. r1_k3_s11_e1_i32_o16");
     BlockArgs args;

@@ -9,6 +9,6 @@ namespace archscope {
 
 /// Expands a network into its operators, in execution order, with shapes and costs at `batch`.
 /// Padding follows TensorFlow 'SAME': a stride-s output is ceil(input / s).
-std::vector<Layer> expandLayers(const Network& net, int batch = 1);
+std::vector<Layer> expandLayers(const Network& net, int batch = kDefaultBatch);
 
 }  // namespace archscope

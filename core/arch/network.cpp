@@ -114,6 +114,7 @@ Network buildNetwork(const NetworkSpec& spec) {
 
 namespace {
 
+// Long (~90 lines): the reference's build order, one check after another, each naming its cap.
 Network buildValidated(const NetworkSpec& spec) {
     Network net;
     net.spec = spec;

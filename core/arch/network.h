@@ -93,6 +93,12 @@ inline constexpr int kMaxInputChannels = 1 << 16;
 inline constexpr int kMaxDepthDivisor = 1024;
 inline constexpr double kMaxMultiplier = 100.0;  ///< width, depth and SE coefficient
 inline constexpr int kMaxBatch = 1 << 16;
+/// The one default batch of every command and view: archscope-cli's --batch, search, LACS and
+/// sweep runs, measurement, and the GUI's platform row. Batch 1 is the latency of one image: the
+/// figure a user can measure on every device (a CPU takes minutes per pass at batch 128) and what
+/// "latency" means in the CLI's tables. Throughput questions set a batch explicitly (--batch, the
+/// GUI's --batch or spin box); every table, plot title and stored evaluation names its batch.
+inline constexpr int kDefaultBatch = 1;
 /// Network totals (MACs, params, activations, bytes at 8 bytes an element) stay below this.
 inline constexpr int64_t kMaxCost = int64_t(1) << 60;
 

@@ -22,7 +22,7 @@ struct SweepParams {
     std::vector<NetworkSpec> networks;  ///< the resolved models (stored, so resume is exact)
     int64_t randomCount = 0;
     uint64_t seed = 0;
-    int batch = 1;
+    int batch = kDefaultBatch;
 
     int64_t total() const { return randomCount > 0 ? randomCount : int64_t(networks.size()); }
     /// Candidate `seq` of the sweep.

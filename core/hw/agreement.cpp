@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace archscope {
 
@@ -31,6 +32,15 @@ AgreementStats compareLatencies(const std::vector<double>& predicted,
     s.meanAbsErrorPercent = 100.0 * abs / double(n);
     s.medianRatio = analysis::median(std::move(ratios));
     return s;
+}
+
+nlohmann::json agreementJson(const AgreementStats& s) {
+    return {{"count", s.count},
+            {"kendall_tau", s.kendallTau},
+            {"within_10", s.within10},
+            {"within_15", s.within15},
+            {"mean_abs_error_pct", s.meanAbsErrorPercent},
+            {"median_ratio", s.medianRatio}};
 }
 
 }  // namespace archscope

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 namespace archscope {
@@ -15,5 +16,9 @@ struct AgreementStats {
 };
 AgreementStats compareLatencies(const std::vector<double>& predicted,
                                 const std::vector<double>& measured);
+
+/// The figures as one JSON object (count, kendall_tau, within_10, within_15, mean_abs_error_pct,
+/// median_ratio): the form `calibrate --json` and `calibrate-from --json` both print.
+nlohmann::json agreementJson(const AgreementStats& s);
 
 }  // namespace archscope

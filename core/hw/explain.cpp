@@ -48,6 +48,7 @@ int groupOfLayer(const std::vector<GroupCost>& groups, int layerIndex) {
     return -1;
 }
 
+// Long (~85 lines): the explanation's lines in the order they are read, one push_back each.
 std::vector<ExplainLine> explainGroup(const Profile& p, const std::vector<Layer>& layers,
                                       const GroupCost& g, Dtype dtype) {
     std::vector<ExplainLine> out;

@@ -6,46 +6,10 @@
 
 namespace archscope {
 
-std::string_view dtypeName(Dtype d) {
-    switch (d) {
-        case Dtype::Bf16:
-            return "bf16";
-        case Dtype::Fp16:
-            return "fp16";
-        case Dtype::Fp32:
-            return "fp32";
-        case Dtype::Tf32:
-            return "tf32";
-    }
-    return "?";
-}
-
 std::string_view vectorOpName(VectorOp op) {
     static constexpr std::string_view kNames[kVectorOpCount] = {
         "bn", "relu", "relu6", "swish", "sigmoid", "multiply", "add", "pool", "depthwise_mac"};
     return kNames[int(op)];
-}
-
-std::optional<Dtype> dtypeFromName(std::string_view name) {
-    for (int d = 0; d < kDtypeCount; ++d) {
-        if (dtypeName(Dtype(d)) == name) return Dtype(d);
-    }
-    return std::nullopt;
-}
-
-std::string dtypeNameList() {
-    std::string s;
-    for (int d = 0; d < kDtypeCount; ++d) {
-        if (d > 0) s += d + 1 == kDtypeCount ? " or " : ", ";
-        s += dtypeName(Dtype(d));
-    }
-    return s;
-}
-
-Dtype parseDtype(std::string_view name, std::string_view what) {
-    if (const auto d = dtypeFromName(name)) return *d;
-    throw ArchError("unknown " + std::string(what) + " \"" + std::string(name) + "\"; use " +
-                    dtypeNameList());
 }
 
 const std::vector<std::string>& freeParameterNames() {

@@ -8,24 +8,10 @@
 #include <vector>
 
 #include "arch/layer.h"
+#include "dtype.h"
 #include "runtime.h"
 
 namespace archscope {
-
-/// Numeric precision of a prediction: it picks the matrix-unit rate and the bytes per element.
-/// Tf32 is fp32 tensors multiplied on TF32 Tensor Cores (Ampere and later): stored as fp32.
-enum class Dtype { Bf16 = 0, Fp16 = 1, Fp32 = 2, Tf32 = 3 };
-inline constexpr int kDtypeCount = 4;
-
-std::string_view dtypeName(Dtype d);
-std::optional<Dtype> dtypeFromName(std::string_view name);
-/// Every dtype name, for messages and help texts: "bf16, fp16, fp32 or tf32".
-std::string dtypeNameList();
-/// The dtype called `name`; throws ArchError naming `what` (e.g. "--dtype") and the known names.
-Dtype parseDtype(std::string_view name, std::string_view what = "dtype");
-inline int dtypeBytes(Dtype d) {
-    return d == Dtype::Fp32 || d == Dtype::Tf32 ? 4 : 2;
-}
 
 /// How a convolution is laid onto the matrix unit.
 enum class MatrixMapping {

@@ -146,12 +146,12 @@ Profile profileFromJson(const json& j, const std::string& where) {
                         ": field \"version\": missing or not a whole number in [1, 1000000]");
     }
     p.version = ver->get<int>();
-    const auto dtype = dtypeFromName(text(j, "default_dtype", where));
-    if (!dtype) {
-        throw ArchError("profile " + where + ": field \"default_dtype\": must be " +
-                        dtypeNameList());
+    const std::string dtype = text(j, "default_dtype", where);
+    if (!dtypeFromName(dtype)) {
+        throw ArchError("profile " + where +
+                        ": field \"default_dtype\": " + unknownDtypeMessage(dtype, "dtype"));
     }
-    p.defaultDtype = *dtype;
+    p.defaultDtype = *dtypeFromName(dtype);
 
     ParameterReader r(j, "profile", where, p.parameters);
     p.cores = r.count("cores", "count");

@@ -8,6 +8,7 @@
 
 #include "arch/error.h"
 #include "runtime_io.h"
+#include "util/output_path.h"
 
 namespace archscope {
 namespace {
@@ -62,18 +63,10 @@ ordered_json profileToJson(const Profile& p) {
 }
 
 void writeProfileFile(const ordered_json& doc, const std::string& path) {
-    if (path.empty()) throw ArchError("no output path given for the profile");
+    requireOutputPath(path, "profile");
     const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
-        throw ArchError("cannot write profile " + path + ": folder " + dir.string() +
-                        " does not exist (create it or choose another --out)");
-    }
-    if (fs::is_directory(target, ec)) {
-        throw ArchError("cannot write profile " + path + ": it is a folder; give a file name");
-    }
     const fs::path tmp = fs::path(path + ".tmp");
+    std::error_code ec;
     {
         std::ofstream out(tmp, std::ios::trunc);
         if (!out) {

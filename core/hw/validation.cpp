@@ -24,7 +24,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const std::set<std::string> kRuntimes = {"pytorch-eager", "tensorrt", "xla"};
-const std::set<std::string> kDtypes = {"bf16", "fp16", "fp32", "tf32"};
 const std::set<std::string> kRoles = {"fit", "holdout"};
 
 /// Reads fields of one table file, naming the file and the dotted field in every error.
@@ -58,6 +57,13 @@ public:
             fail(path, "must be one of " + list + ", got \"" + v + "\"");
         }
         return v;
+    }
+    /// A dtype by any accepted name, returned as its canonical name.
+    std::string dtype(const json& obj, const std::string& key, const std::string& path) const {
+        const std::string v = text(obj, key, path);
+        const auto d = dtypeFromName(v);
+        if (!d) fail(path, unknownDtypeMessage(v, "dtype"));
+        return std::string(dtypeName(*d));
     }
     int whole(const json& obj, const std::string& key, const std::string& path, int min,
               int max) const {
@@ -109,7 +115,7 @@ ValidationTable validationTableFromJson(const json& j, const std::string& where)
     t.platform = r.text(j, "platform", "platform");
     t.runtime = r.choice(j, "runtime", "runtime", kRuntimes);
     t.software = r.text(j, "software", "software");
-    t.dtype = r.choice(j, "dtype", "dtype", kDtypes);
+    t.dtype = r.dtype(j, "dtype", "dtype");
     t.role = r.choice(j, "role", "role", kRoles);
     t.conversion = r.text(j, "conversion", "conversion");
     if (j.contains("notes")) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
+#include <utility>
 
 #include "arch/error.h"
 #include "arch/expand.h"
@@ -160,132 +162,181 @@ std::vector<FamilyMember> flopsCompoundFamily(const NetworkSpec& base, int steps
     return out;
 }
 
-LacsResult runLacs(const NetworkSpec& base, const LatencyFn& latency, const AccuracyFn& accuracy,
-                   const LacsParams& p, std::stop_token stop, const LacsRecorder& recorder) {
-    p.validate();
-    LacsResult r;
-    r.baseLatencyMs = latency(base);
-    std::vector<double> targets{r.baseLatencyMs};
-    for (int k = 1; k <= p.steps; ++k)
-        targets.push_back(p.targetsMs.empty() ? r.baseLatencyMs * std::pow(p.latencyRatio, k)
-                                              : p.targetsMs[size_t(k - 1)]);
-    r.targetMs = targets[1];
-    if (!(r.targetMs > r.baseLatencyMs))
-        throw ArchError("LACS: B1's target (" + fixed(r.targetMs, 4) +
-                        " ms) must be above the base latency (" + fixed(r.baseLatencyMs, 4) +
-                        " ms)");
+namespace {
 
-    // Evaluates one item: recalled from an earlier session, or computed now and recorded.
-    // `refusedOk`: an estimator that refuses the network (too large for this machine) leaves
-    // the item without an estimate and a warning, instead of failing the run.
-    auto visit = [&](LacsEvaluation ev, bool estimate,
-                     bool refusedOk = false) -> std::optional<double> {
-        if (recorder.recall) {
-            if (auto stored = recorder.recall(ev.seq)) return *stored;
+/// One LACS run's state: the three steps share the result being built, the evaluation rule
+/// (recall or compute, then record) and the stop token.
+class LacsSearch {
+public:
+    LacsSearch(const NetworkSpec& base, const LatencyFn& latency, const AccuracyFn& accuracy,
+               const LacsParams& p, std::stop_token stop, const LacsRecorder& recorder)
+        : m_base(base),
+          m_latency(latency),
+          m_accuracy(accuracy),
+          m_p(p),
+          m_stop(std::move(stop)),
+          m_recorder(recorder) {}
+
+    LacsResult run() {
+        const std::vector<double> targets = memberTargets();
+        if (!searchGrid()) return m_r;
+        chooseStep();
+        if (!solveMembers(targets)) return m_r;
+        if (!addFlopsRule()) return m_r;
+        m_r.complete = !stopped();
+        return m_r;
+    }
+
+private:
+    bool stopped() const { return m_stop.stop_requested(); }
+
+    /// Every member's latency target (B0 = the base's own latency); sets B1's as the grid's.
+    std::vector<double> memberTargets() {
+        m_r.baseLatencyMs = m_latency(m_base);
+        std::vector<double> targets{m_r.baseLatencyMs};
+        for (int k = 1; k <= m_p.steps; ++k)
+            targets.push_back(m_p.targetsMs.empty()
+                                  ? m_r.baseLatencyMs * std::pow(m_p.latencyRatio, k)
+                                  : m_p.targetsMs[size_t(k - 1)]);
+        m_r.targetMs = targets[1];
+        if (!(m_r.targetMs > m_r.baseLatencyMs))
+            throw ArchError("LACS: B1's target (" + fixed(m_r.targetMs, 4) +
+                            " ms) must be above the base latency (" + fixed(m_r.baseLatencyMs, 4) +
+                            " ms)");
+        return targets;
+    }
+
+    /// Evaluates one item: recalled from an earlier session, or computed now and recorded.
+    /// `refusedOk`: an estimator that refuses the network (too large for this machine) leaves
+    /// the item without an estimate and a warning, instead of failing the run.
+    std::optional<double> visit(LacsEvaluation ev, bool estimate, bool refusedOk = false) {
+        if (m_recorder.recall) {
+            if (auto stored = m_recorder.recall(ev.seq)) return *stored;
         }
         if (estimate) {
             try {
-                ev.accuracy = accuracy(ev.spec);
-                ++r.estimates;
+                ev.accuracy = m_accuracy(ev.spec);
+                ++m_r.estimates;
             } catch (const std::exception& e) {
-                if (!refusedOk || stop.stop_requested()) throw;
-                r.warnings.push_back(ev.spec.name + ": no estimate (" + e.what() + ")");
+                if (!refusedOk || stopped()) throw;
+                m_r.warnings.push_back(ev.spec.name + ": no estimate (" + e.what() + ")");
             }
         }
-        if (stop.stop_requested()) return std::nullopt;  // an estimate cut short is not stored
-        if (recorder.record) recorder.record(ev);
+        if (stopped()) return std::nullopt;  // an estimate cut short is not stored
+        if (m_recorder.record) m_recorder.record(ev);
         return ev.accuracy;
-    };
+    }
 
-    // 1. The (alpha, beta, gamma) step for B1; accuracy only where the latency is on target.
-    const int64_t na = axisPoints(p.alphaMax, p.gridStep);
-    const int64_t nb = axisPoints(p.betaMax, p.gridStep);
-    const int64_t ng = axisPoints(p.gammaMax, p.gridStep);
-    int64_t seq = 0;
-    for (int64_t i = 0; i < na; ++i) {
-        for (int64_t j = 0; j < nb; ++j) {
-            for (int64_t k = 0; k < ng; ++k) {
-                if (i == 0 && j == 0 && k == 0) continue;  // the base itself is no step
-                if (stop.stop_requested()) return r;
-                LacsPoint pt;
-                pt.alpha = 1.0 + double(i) * p.gridStep;
-                pt.beta = 1.0 + double(j) * p.gridStep;
-                pt.gamma = 1.0 + double(k) * p.gridStep;
-                LacsEvaluation ev;
-                ev.seq = seq++;
-                ev.spec = scaledSpec(base, pt.alpha, pt.beta, pt.gamma,
-                                     base.name + "-grid-a" + fixed(pt.alpha, 2) + "-b" +
-                                         fixed(pt.beta, 2) + "-g" + fixed(pt.gamma, 2));
-                ev.latencyMs = pt.latencyMs = latency(ev.spec);
-                ev.targetMs = r.targetMs;
-                pt.feasible = std::abs(pt.latencyMs / r.targetMs - 1.0) <= p.tolerance;
-                const auto acc = visit(ev, pt.feasible);
-                pt.accuracy = acc.value_or(std::numeric_limits<double>::quiet_NaN());
-                if (pt.feasible)
-                    pt.reward = pt.accuracy * std::pow(pt.latencyMs / r.targetMs, p.rewardExponent);
-                r.grid.push_back(pt);
+    /// 1. The (alpha, beta, gamma) step for B1; accuracy only where the latency is on target.
+    /// False if stopped.
+    bool searchGrid() {
+        const int64_t na = axisPoints(m_p.alphaMax, m_p.gridStep);
+        const int64_t nb = axisPoints(m_p.betaMax, m_p.gridStep);
+        const int64_t ng = axisPoints(m_p.gammaMax, m_p.gridStep);
+        int64_t seq = 0;
+        for (int64_t i = 0; i < na; ++i) {
+            for (int64_t j = 0; j < nb; ++j) {
+                for (int64_t k = 0; k < ng; ++k) {
+                    if (i == 0 && j == 0 && k == 0) continue;  // the base itself is no step
+                    if (stopped()) return false;
+                    m_r.grid.push_back(gridPoint(i, j, k, seq++));
+                }
             }
         }
+        return !stopped();
     }
-    if (stop.stop_requested()) return r;
-    const LacsPoint* best = nullptr;
-    for (const auto& pt : r.grid) {
-        if (pt.feasible && std::isfinite(pt.reward) && (!best || pt.reward > best->reward))
-            best = &pt;
-    }
-    if (!best) {
-        throw ArchError(
-            "LACS: no (depth, width, resolution) step on the grid reaches B1's target (" +
-            fixed(r.targetMs, 4) + " ms) within " +
-            std::to_string(int(std::lround(p.tolerance * 100))) +
-            "%; raise the grid maxima or the tolerance");
-    }
-    r.alpha = best->alpha;
-    r.beta = best->beta;
-    r.gamma = best->gamma;
-    auto edge = [&](const char* coef, const char* what, double v, double max) {
-        if (std::abs(v - 1.0) < 1e-9)
-            r.warnings.push_back(std::string(coef) + " (" + what +
-                                 ") is 1.00, the grid's lower edge: the family does not scale " +
-                                 what);
-        else if (std::abs(v - max) < 1e-9)
-            r.warnings.push_back(std::string(coef) + " (" + what + ") is " + fixed(v, 2) +
-                                 ", the grid's maximum: a wider grid may choose more");
-    };
-    edge("alpha", "depth", r.alpha, p.alphaMax);
-    edge("beta", "width", r.beta, p.betaMax);
-    edge("gamma", "resolution", r.gamma, p.gammaMax);
 
-    // 2. Every member on its own target along the found direction.
-    for (int k = 0; k <= p.steps; ++k) {
-        if (stop.stop_requested()) return r;
-        PhiSolution s{0.0, r.baseLatencyMs, true};
-        if (k > 0)
-            s = solvePhi(base, r.alpha, r.beta, r.gamma, targets[size_t(k)], latency,
-                         p.resolutionMultiple, p.memberTolerance);
+    LacsPoint gridPoint(int64_t i, int64_t j, int64_t k, int64_t seq) {
+        LacsPoint pt;
+        pt.alpha = 1.0 + double(i) * m_p.gridStep;
+        pt.beta = 1.0 + double(j) * m_p.gridStep;
+        pt.gamma = 1.0 + double(k) * m_p.gridStep;
         LacsEvaluation ev;
-        ev.seq = p.gridSize() + k;
-        ev.role = LacsRole::Member;
-        ev.member = k;
-        ev.spec = k == 0
-                      ? base
-                      : memberSpec(base, r.alpha, r.beta, r.gamma, s.phi, p.resolutionMultiple, "");
-        ev.spec.name = base.name + "-lacs-b" + std::to_string(k);
-        ev.latencyMs = s.latencyMs;
-        ev.targetMs = targets[size_t(k)];
-        ev.phi = s.phi;
-        const auto acc = visit(ev, true, true);
-        if (stop.stop_requested()) return r;
+        ev.seq = seq;
+        ev.spec = scaledSpec(m_base, pt.alpha, pt.beta, pt.gamma,
+                             m_base.name + "-grid-a" + fixed(pt.alpha, 2) + "-b" +
+                                 fixed(pt.beta, 2) + "-g" + fixed(pt.gamma, 2));
+        ev.latencyMs = pt.latencyMs = m_latency(ev.spec);
+        ev.targetMs = m_r.targetMs;
+        pt.feasible = std::abs(pt.latencyMs / m_r.targetMs - 1.0) <= m_p.tolerance;
+        const auto acc = visit(ev, pt.feasible);
+        pt.accuracy = acc.value_or(std::numeric_limits<double>::quiet_NaN());
+        if (pt.feasible)
+            pt.reward = pt.accuracy * std::pow(pt.latencyMs / m_r.targetMs, m_p.rewardExponent);
+        return pt;
+    }
+
+    /// The feasible grid point with the best reward becomes (alpha, beta, gamma); a coefficient
+    /// on the grid's edge is worth a warning.
+    void chooseStep() {
+        const LacsPoint* best = nullptr;
+        for (const auto& pt : m_r.grid) {
+            if (pt.feasible && std::isfinite(pt.reward) && (!best || pt.reward > best->reward))
+                best = &pt;
+        }
+        if (!best) {
+            throw ArchError(
+                "LACS: no (depth, width, resolution) step on the grid reaches B1's target (" +
+                fixed(m_r.targetMs, 4) + " ms) within " +
+                std::to_string(int(std::lround(m_p.tolerance * 100))) +
+                "%; raise the grid maxima or the tolerance");
+        }
+        m_r.alpha = best->alpha;
+        m_r.beta = best->beta;
+        m_r.gamma = best->gamma;
+        warnAtEdge("alpha", "depth", m_r.alpha, m_p.alphaMax);
+        warnAtEdge("beta", "width", m_r.beta, m_p.betaMax);
+        warnAtEdge("gamma", "resolution", m_r.gamma, m_p.gammaMax);
+    }
+
+    void warnAtEdge(const char* coef, const char* what, double v, double max) {
+        if (std::abs(v - 1.0) < 1e-9)
+            m_r.warnings.push_back(std::string(coef) + " (" + what +
+                                   ") is 1.00, the grid's lower edge: the family does not scale " +
+                                   what);
+        else if (std::abs(v - max) < 1e-9)
+            m_r.warnings.push_back(std::string(coef) + " (" + what + ") is " + fixed(v, 2) +
+                                   ", the grid's maximum: a wider grid may choose more");
+    }
+
+    /// 2. Every member on its own target along the found direction. False if stopped.
+    bool solveMembers(const std::vector<double>& targets) {
+        for (int k = 0; k <= m_p.steps; ++k) {
+            if (stopped()) return false;
+            PhiSolution s{0.0, m_r.baseLatencyMs, true};
+            if (k > 0)
+                s = solvePhi(m_base, m_r.alpha, m_r.beta, m_r.gamma, targets[size_t(k)], m_latency,
+                             m_p.resolutionMultiple, m_p.memberTolerance);
+            LacsEvaluation ev;
+            ev.seq = m_p.gridSize() + k;
+            ev.role = LacsRole::Member;
+            ev.member = k;
+            ev.spec = k == 0 ? m_base
+                             : memberSpec(m_base, m_r.alpha, m_r.beta, m_r.gamma, s.phi,
+                                          m_p.resolutionMultiple, "");
+            ev.spec.name = m_base.name + "-lacs-b" + std::to_string(k);
+            ev.latencyMs = s.latencyMs;
+            ev.targetMs = targets[size_t(k)];
+            ev.phi = s.phi;
+            const auto acc = visit(ev, true, true);
+            if (stopped()) return false;
+            m_r.family.push_back(member(ev, s, acc));
+        }
+        return true;
+    }
+
+    FamilyMember member(const LacsEvaluation& ev, const PhiSolution& s,
+                        std::optional<double> accuracy) {
         FamilyMember m = costed(ev.spec, s.latencyMs);
         m.targetMs = ev.targetMs;
         m.deviation = s.latencyMs / ev.targetMs - 1.0;
         m.phi = s.phi;
-        m.depthFactor = std::pow(r.alpha, s.phi);
-        m.widthFactor = std::pow(r.beta, s.phi);
-        m.resolutionFactor = std::pow(r.gamma, s.phi);
-        m.accuracy = acc;
+        m.depthFactor = std::pow(m_r.alpha, s.phi);
+        m.widthFactor = std::pow(m_r.beta, s.phi);
+        m.resolutionFactor = std::pow(m_r.gamma, s.phi);
+        m.accuracy = accuracy;
         if (!s.reached) {
-            std::string w = "B" + std::to_string(k) + " cannot reach its ";
+            std::string w = "B" + std::to_string(ev.member) + " cannot reach its ";
             w += fixed(ev.targetMs, 4);
             w += " ms target: the nearest member takes ";
             w += fixed(s.latencyMs, 4);
@@ -293,27 +344,45 @@ LacsResult runLacs(const NetworkSpec& base, const LatencyFn& latency, const Accu
             w += m.deviation >= 0 ? "+" : "";
             w += fixed(100 * m.deviation, 1);
             w += "%)";
-            r.warnings.push_back(std::move(w));
+            m_r.warnings.push_back(std::move(w));
         }
-        r.family.push_back(m);
+        return m;
     }
 
-    // 3. EfficientNet's FLOPs rule on the same base, for comparison (latency only).
-    r.flopsScaling = flopsCompoundFamily(base, p.steps, latency);
-    for (int k = 0; k <= p.steps; ++k) {
-        if (stop.stop_requested()) return r;
-        const FamilyMember& m = r.flopsScaling[size_t(k)];
-        LacsEvaluation ev;
-        ev.seq = p.gridSize() + p.steps + 1 + k;
-        ev.role = LacsRole::FlopsMember;
-        ev.member = k;
-        ev.spec = scaledSpec(base, m.depthFactor, m.widthFactor, m.resolutionFactor, m.name);
-        ev.latencyMs = m.latencyMs;
-        ev.phi = k;
-        visit(ev, false);
+    /// 3. EfficientNet's FLOPs rule on the same base, for comparison (latency only). False if
+    /// stopped.
+    bool addFlopsRule() {
+        m_r.flopsScaling = flopsCompoundFamily(m_base, m_p.steps, m_latency);
+        for (int k = 0; k <= m_p.steps; ++k) {
+            if (stopped()) return false;
+            const FamilyMember& m = m_r.flopsScaling[size_t(k)];
+            LacsEvaluation ev;
+            ev.seq = m_p.gridSize() + m_p.steps + 1 + k;
+            ev.role = LacsRole::FlopsMember;
+            ev.member = k;
+            ev.spec = scaledSpec(m_base, m.depthFactor, m.widthFactor, m.resolutionFactor, m.name);
+            ev.latencyMs = m.latencyMs;
+            ev.phi = k;
+            visit(ev, false);
+        }
+        return true;
     }
-    r.complete = !stop.stop_requested();
-    return r;
+
+    const NetworkSpec& m_base;
+    const LatencyFn& m_latency;
+    const AccuracyFn& m_accuracy;
+    const LacsParams& m_p;
+    std::stop_token m_stop;
+    const LacsRecorder& m_recorder;
+    LacsResult m_r;
+};
+
+}  // namespace
+
+LacsResult runLacs(const NetworkSpec& base, const LatencyFn& latency, const AccuracyFn& accuracy,
+                   const LacsParams& p, std::stop_token stop, const LacsRecorder& recorder) {
+    p.validate();
+    return LacsSearch(base, latency, accuracy, p, std::move(stop), recorder).run();
 }
 
 }  // namespace archscope

@@ -5,6 +5,7 @@
 #include <stop_token>
 #include <string>
 
+#include "arch/network.h"
 #include "engine/runkinds.h"
 #include "lacs.h"
 
@@ -19,7 +20,7 @@ struct LacsRunParams {
     std::string hw = "tpuv3";
     std::string runtime;  ///< empty: the profile's default
     std::string dtype;    ///< empty: the profile's default
-    int batch = 1;
+    int batch = kDefaultBatch;
     std::string accuracy = "imagenet";  // the predictor fitted on published ImageNet top-1
     nlohmann::json accuracySettings = nlohmann::json::object();
     LacsParams lacs;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/network.h"
 #include "candidate_evaluator.h"
 #include "engine/runkinds.h"
 #include "searchloop.h"
@@ -19,7 +20,7 @@ struct SearchRunParams {
     std::string hw = "tpuv3";  ///< platform profile (name or file) for predicted latency
     std::string runtime;       ///< empty: the profile's default runtime
     std::string dtype;         ///< empty: the profile's default
-    int batch = 1;
+    int batch = kDefaultBatch;
     std::string measureDevice;  ///< empty: latency is predicted; "cpu"/"cuda": measured
     std::string accuracy = "zero-cost";
     nlohmann::json accuracySettings = nlohmann::json::object();

@@ -6,6 +6,7 @@
 #include "arch/error.h"
 #include "arch/expand.h"
 #include "arch/json.h"
+#include "hw/dtype.h"
 #include "store/store.h"
 #include "util/json_input.h"
 #include "zoo/zoo.h"
@@ -96,6 +97,7 @@ Evaluation baseEvaluation(const std::vector<Layer>& layers, const ImportOptions&
     return e;
 }
 
+// Long (~85 lines): the file's fields in file order, each checked where it is read.
 ImportPlan readMeasure(const json& doc, const std::string& where, const ImportOptions& o) {
     ImportPlan plan;
     plan.format = "archscope-measure";
@@ -116,7 +118,10 @@ ImportPlan readMeasure(const json& doc, const std::string& where, const ImportOp
                         std::to_string(models.size()));
     }
     const int batch = int(ctx.integer("batch", 1, kMaxBatch, 1));
-    const std::string dtype = ctx.text("dtype", 64, "fp32");
+    const std::string dtypeText = ctx.text("dtype", 64, "fp32");
+    const auto parsedDtype = dtypeFromName(dtypeText);
+    if (!parsedDtype) ctx.fail("dtype", unknownDtypeMessage(dtypeText, "dtype"));
+    const std::string dtype(dtypeName(*parsedDtype));  // stored under its canonical name
     const std::string device = ctx.text("device", 1024, "unknown device");
     for (size_t i = 0; i < models.size(); ++i) {
         const jsonin::Fields m(models[i], where, "models[" + std::to_string(i) + "].");

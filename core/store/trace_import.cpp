@@ -122,40 +122,38 @@ void finishUnmatched(TraceMapping& m, const std::map<std::string, double>& total
               [](const UnmatchedOp& a, const UnmatchedOp& b) { return a.ms > b.ms; });
 }
 
-TraceMapping mapPyTorch(TraceEvents& trace, const std::vector<Layer>& layers,
-                        const std::string& where) {
-    const std::vector<Event> events = completeEvents(trace);
-    const auto name = [&trace](const Event* e) -> const std::string& {
-        return trace.strings[e->name];
-    };
+/// A PyTorch trace's complete events by role: forward passes (network annotations), scopes
+/// (stem, blockN, head) and aten operators.
+struct PyTorchEvents {
+    const std::vector<std::string>* strings = nullptr;  ///< the trace's interned names
+    std::vector<Event> all;
     std::vector<const Event*> passes, scopes, ops;
-    for (const auto& e : events) {
-        if (name(&e).starts_with(kNetworkPrefix)) {
-            passes.push_back(&e);
-        } else if (isScopeName(name(&e))) {
-            scopes.push_back(&e);
-        } else if (name(&e).starts_with("aten::")) {
-            ops.push_back(&e);
+    bool annotated() const { return !passes.empty(); }
+    bool byScopes() const { return !scopes.empty(); }
+    const std::string& name(const Event* e) const { return (*strings)[e->name]; }
+};
+
+/// Fills `e.passes`, `e.scopes` and `e.ops` from `e.all` (which must stay where it is).
+void sortEvents(PyTorchEvents& e, const std::string& where) {
+    for (const auto& ev : e.all) {
+        const std::string& name = e.name(&ev);
+        if (name.starts_with(kNetworkPrefix)) {
+            e.passes.push_back(&ev);
+        } else if (isScopeName(name)) {
+            e.scopes.push_back(&ev);
+        } else if (name.starts_with("aten::")) {
+            e.ops.push_back(&ev);
         }
     }
-    if (ops.empty()) {
+    if (e.ops.empty()) {
         throw ArchError(where +
                         ": the trace has no aten:: operator events; record it with "
                         "torch.profiler (ProfilerActivity.CPU) and export_chrome_trace");
     }
-    // Without network annotations, count a pass per "stem" scope; without scopes, one pass.
-    const bool byScopes = !scopes.empty();
-    const bool annotated = !passes.empty();
-    int passCount = static_cast<int>(passes.size());
-    if (!annotated)
-        passCount = static_cast<int>(std::count_if(
-            scopes.begin(), scopes.end(), [&](const Event* s) { return name(s) == "stem"; }));
-    TraceMapping m;
-    m.format = TraceFormat::PyTorchChrome;
-    m.passes = std::max(1, passCount);
-    m.layerMs.assign(layers.size(), std::nullopt);
+}
 
-    // Top-level ops: not inside another aten op on the same thread.
+/// Top-level ops: not inside another aten op on the same thread.
+std::vector<const Event*> topLevelOps(const std::vector<const Event*>& ops) {
     std::vector<const Event*> top;
     std::vector<const Event*> stack;
     for (const Event* op : ops) {
@@ -165,45 +163,52 @@ TraceMapping mapPyTorch(TraceEvents& trace, const std::vector<Layer>& layers,
         if (stack.empty()) top.push_back(op);
         stack.push_back(op);
     }
+    return top;
+}
 
+const Event* enclosing(const std::vector<const Event*>& list, const Event& e) {
+    for (const Event* s : list) {
+        if (s->thread == e.thread && s->contains(e)) return s;
+    }
+    return nullptr;
+}
+
+/// Top-level ops matched in order to the layers of their scope and class; what matches no layer
+/// goes to `unmatchedUs`. Returns microseconds per layer (0 where none matched; `hit` says which)
+/// and, without pass annotations, the sum of all network time in `passSumUs`.
+std::vector<double> matchOps(const PyTorchEvents& e, const std::vector<Layer>& layers,
+                             std::vector<bool>& hit, std::map<std::string, double>& unmatchedUs,
+                             double& passSumUs) {
+    const bool byScopes = e.byScopes(), annotated = e.annotated();
     // scope -> class -> layer indices in execution order.
     std::map<std::string, std::map<std::string, std::vector<size_t>>> queues;
     for (size_t i = 0; i < layers.size(); ++i) {
         queues[byScopes ? layerScope(layers[i]) : ""][layerClass(layers[i].kind)].push_back(i);
     }
-    auto enclosing = [](const std::vector<const Event*>& list, const Event& e) -> const Event* {
-        for (const Event* s : list) {
-            if (s->thread == e.thread && s->contains(e)) return s;
-        }
-        return nullptr;
-    };
-
     std::vector<double> layerUs(layers.size(), 0.0);
-    std::vector<bool> hit(layers.size(), false);
-    std::map<std::string, double> unmatchedUs;
+    hit.assign(layers.size(), false);
     std::map<const Event*, std::map<std::string, size_t>> taken;  // per scope event: class -> next
     std::map<const Event*, double> pendingPadUs;
-    double passSumUs = 0.0;
-    for (const Event* op : top) {
-        const Event* pass = annotated ? enclosing(passes, *op) : nullptr;
+    for (const Event* op : topLevelOps(e.ops)) {
+        const Event* pass = annotated ? enclosing(e.passes, *op) : nullptr;
         if (annotated && !pass) continue;  // outside a forward pass: not network time
-        const Event* scope = byScopes ? enclosing(scopes, *op) : nullptr;
+        const Event* scope = byScopes ? enclosing(e.scopes, *op) : nullptr;
         if (!annotated) passSumUs += op->dur;
         if (byScopes && !scope) {
-            unmatchedUs[name(op)] += op->dur;
+            unmatchedUs[e.name(op)] += op->dur;
             continue;
         }
-        const std::string cls = atenClass(name(op));
+        const std::string cls = atenClass(e.name(op));
         const Event* key = byScopes ? scope : pass;  // in-order counters restart per scope/pass
         if (cls == "pad") {  // TF 'SAME' padding belongs to the conv or pool that follows it
             pendingPadUs[key] += op->dur;
             continue;
         }
-        auto& scopeQueues = queues[byScopes ? name(scope) : std::string()];
+        auto& scopeQueues = queues[byScopes ? e.name(scope) : std::string()];
         auto q = scopeQueues.find(cls);
         size_t& next = taken[key][cls];
         if (cls.empty() || q == scopeQueues.end() || next >= q->second.size()) {
-            unmatchedUs[name(op)] += op->dur;
+            unmatchedUs[e.name(op)] += op->dur;
             continue;
         }
         const size_t layer = q->second[next++];
@@ -213,27 +218,53 @@ TraceMapping mapPyTorch(TraceEvents& trace, const std::vector<Layer>& layers,
     for (const auto& [key, us] : pendingPadUs) {
         if (us > 0.0) unmatchedUs["aten::pad"] += us;
     }
+    return layerUs;
+}
+
+/// Each scope's time per pass, in the order scopes first appear (inside a pass if annotated).
+void addScopeTimes(TraceMapping& m, const PyTorchEvents& e) {
+    std::map<std::string, double> scopeUs;
+    std::vector<std::string> order;
+    for (const Event* s : e.scopes) {
+        if (e.annotated() && !enclosing(e.passes, *s)) continue;
+        if (!scopeUs.count(e.name(s))) order.push_back(e.name(s));
+        scopeUs[e.name(s)] += s->dur;
+    }
+    for (const auto& name : order) m.scopeMs.emplace_back(name, scopeUs[name] / 1000.0 / m.passes);
+}
+
+TraceMapping mapPyTorch(TraceEvents& trace, const std::vector<Layer>& layers,
+                        const std::string& where) {
+    PyTorchEvents e;
+    e.strings = &trace.strings;
+    e.all = completeEvents(trace);
+    sortEvents(e, where);
+    // Without network annotations, count a pass per "stem" scope; without scopes, one pass.
+    int passCount = static_cast<int>(e.passes.size());
+    if (!e.annotated())
+        passCount = static_cast<int>(std::count_if(
+            e.scopes.begin(), e.scopes.end(), [&](const Event* s) { return e.name(s) == "stem"; }));
+    TraceMapping m;
+    m.format = TraceFormat::PyTorchChrome;
+    m.passes = std::max(1, passCount);
+    m.layerMs.assign(layers.size(), std::nullopt);
+
+    std::vector<bool> hit;
+    std::map<std::string, double> unmatchedUs;
+    double passSumUs = 0.0;
+    const std::vector<double> layerUs = matchOps(e, layers, hit, unmatchedUs, passSumUs);
     for (size_t i = 0; i < layers.size(); ++i) {
         if (!hit[i]) continue;
         m.layerMs[i] = layerUs[i] / 1000.0 / m.passes;
         m.matchedMs += *m.layerMs[i];
         ++m.layersMatched;
     }
-    if (!annotated) {
+    if (!e.annotated()) {
         m.passMs.push_back(passSumUs / 1000.0 / m.passes);  // the mean: passes are not delimited
     } else {
-        for (const Event* p : passes) m.passMs.push_back(p->dur / 1000.0);
+        for (const Event* p : e.passes) m.passMs.push_back(p->dur / 1000.0);
     }
-    std::map<std::string, double> scopeUs;
-    std::vector<std::string> order;
-    for (const Event* s : scopes) {
-        if (annotated && !enclosing(passes, *s)) continue;
-        if (!scopeUs.count(name(s))) order.push_back(name(s));
-        scopeUs[name(s)] += s->dur;
-    }
-    for (const auto& scope : order) {
-        m.scopeMs.emplace_back(scope, scopeUs[scope] / 1000.0 / m.passes);
-    }
+    addScopeTimes(m, e);
     finishUnmatched(m, unmatchedUs);
     return m;
 }

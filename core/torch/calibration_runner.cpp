@@ -9,6 +9,7 @@
 
 #include "arch/error.h"
 #include "arch/expand.h"
+#include "arch/json.h"
 #include "hw/model.h"
 #include "search/sampler.h"
 #include "search/space.h"
@@ -69,6 +70,23 @@ std::vector<Planned> plan(const CalibrationOptions& o) {
 
 namespace {
 
+/// Refit reads figures by name; the name must still mean the architecture that was measured.
+void requireSameArchitecture(const NetworkFigures& f, const Planned& p) {
+    const std::string planned = networkHash(p.net.spec);
+    if (f.archHash.empty() && p.origin == "random") {
+        throw ArchError("the figures of \"" + f.name +
+                        "\" carry no architecture hash (a report from before it was recorded), "
+                        "so they cannot be matched to this version's random draw; measure again "
+                        "(calibrate without --refit)");
+    }
+    if (!f.archHash.empty() && f.archHash != planned) {
+        throw ArchError("the figures of \"" + f.name + "\" were measured on architecture " +
+                        f.archHash + ", but \"" + f.name + "\" is now " + planned +
+                        " (an edited file or another version's random draw); measure again "
+                        "(calibrate without --refit)");
+    }
+}
+
 std::string percent(double x) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f%%", x);
@@ -94,6 +112,7 @@ CalibrationMeasurements measureForCalibration(
         if (out.networks.empty()) out.context = m.context;
         NetworkFigures f;
         f.name = p.net.name();
+        f.archHash = networkHash(p.net.spec);
         f.total = m.eager;
         f.wallMs = m.eagerWall.medianMs;
         // The stage pass gives the split of the time; the total gives its level.
@@ -133,6 +152,7 @@ CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& 
                             "--seed as the measuring run");
         }
         const NetworkFigures& f = *it;
+        requireSameArchitecture(f, p);
         CalibrationSample s;
         s.name = p.net.name();
         s.layers = expandLayers(p.net, opts.torch.batch);
@@ -146,6 +166,7 @@ CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& 
         }
         CalibratedNetwork n;
         n.name = s.name;
+        n.archHash = networkHash(p.net.spec);
         n.origin = p.origin;
         n.heldOut = p.heldOut;
         n.measuredMs = s.measuredMs;

@@ -37,7 +37,8 @@ struct CalibrationOptions {
 /// One measured network with its predictions before and after the fit.
 struct CalibratedNetwork {
     std::string name;
-    std::string origin;  ///< "zoo/file" or "random"
+    std::string archHash;  ///< networkHash of the architecture measured
+    std::string origin;    ///< "zoo/file" or "random"
     bool heldOut = false;
     double measuredMs = 0.0;         ///< the chosen statistic, on the context's clock
     LatencyStats total;              ///< every statistic of the timed passes
@@ -63,6 +64,8 @@ struct CalibrationReport {
 /// The figures of one measured network.
 struct NetworkFigures {
     std::string name;
+    /// networkHash of the architecture measured; empty in reports written before it was kept.
+    std::string archHash;
     LatencyStats total;             ///< on the measurements' clock
     double wallMs = 0.0;            ///< wall-clock median
     std::vector<StageTime> stages;  ///< per stage medians (the split; fitCalibration scales them)
@@ -80,7 +83,9 @@ struct CalibrationMeasurements {
 CalibrationMeasurements measureForCalibration(
     const CalibrationOptions& opts, const std::function<void(const std::string&)>& progress = {});
 
-/// Fits and compares from measured figures (matched to the planned networks by name).
+/// Fits and compares from measured figures, matched to the planned networks by name and checked
+/// by architecture hash: figures of another architecture under the same name (a random draw of an
+/// older version, an edited file) are refused, as are random networks' figures without a hash.
 CalibrationReport fitCalibration(const Profile& base, const CalibrationOptions& opts,
                                  const CalibrationMeasurements& figures);
 

@@ -145,9 +145,7 @@ MeasureFn makeMeasurer(TorchDevice device, const json& s) {
     options.device = device;
     options.batch = s.value("batch", 1);
     const std::string dtype = s.value("dtype", std::string("fp32"));
-    auto d = torchDtypeFromName(dtype);
-    if (!d) throw ArchError("unknown dtype \"" + dtype + "\" for measurement (fp32, bf16, fp16)");
-    options.dtype = *d;
+    options.dtype = toTorchDtype(parseDtype(dtype, "dtype for measurement"));
     MeasureOptions m;
     m.warmup = s.value("warmup", 3);
     m.reps = s.value("reps", 10);

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include <utility>
+
 namespace archscope {
 
 std::string_view torchDeviceName(TorchDevice d) {
@@ -12,30 +14,36 @@ std::optional<TorchDevice> torchDeviceFromName(std::string_view name) {
     return std::nullopt;
 }
 
-std::string_view torchDtypeName(TorchDtype t) {
-    switch (t) {
-        case TorchDtype::Float32:
-            return "fp32";
-        case TorchDtype::BFloat16:
-            return "bf16";
-        case TorchDtype::Float16:
-            return "fp16";
-        case TorchDtype::Tf32:
-            return "tf32";
-    }
-    return "?";
+namespace {
+
+/// Each core Dtype and the LibTorch element type that runs it: the one table both ways.
+constexpr std::pair<Dtype, TorchDtype> kTorchDtypes[] = {
+    {Dtype::Bf16, TorchDtype::BFloat16},
+    {Dtype::Fp16, TorchDtype::Float16},
+    {Dtype::Fp32, TorchDtype::Float32},
+    {Dtype::Tf32, TorchDtype::Tf32},
+};
+
+}  // namespace
+
+TorchDtype toTorchDtype(Dtype d) {
+    for (const auto& [coreType, torchType] : kTorchDtypes)
+        if (coreType == d) return torchType;
+    return TorchDtype::Float32;
 }
 
-std::optional<TorchDtype> torchDtypeFromName(std::string_view name) {
-    if (name == "fp32" || name == "float32" || name == "float") return TorchDtype::Float32;
-    if (name == "bf16" || name == "bfloat16") return TorchDtype::BFloat16;
-    if (name == "fp16" || name == "float16" || name == "half") return TorchDtype::Float16;
-    if (name == "tf32") return TorchDtype::Tf32;
-    return std::nullopt;
+Dtype coreDtype(TorchDtype t) {
+    for (const auto& [coreType, torchType] : kTorchDtypes)
+        if (torchType == t) return coreType;
+    return Dtype::Fp32;
+}
+
+std::string_view torchDtypeName(TorchDtype t) {
+    return dtypeName(coreDtype(t));
 }
 
 int torchDtypeBytes(TorchDtype t) {
-    return t == TorchDtype::Float32 || t == TorchDtype::Tf32 ? 4 : 2;
+    return dtypeBytes(coreDtype(t));
 }
 
 }  // namespace archscope

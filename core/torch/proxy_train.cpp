@@ -65,6 +65,14 @@ int applyThreads(int threads) {
     return configureTorchRuntime(threads, TorchDevice::Cpu, TorchDtype::Float32);
 }
 
+void setCosineLearningRate(torch::optim::Adam& optimizer, double base, int64_t step,
+                           int64_t steps) {
+    const double lr =
+        0.5 * base * (1.0 + std::cos(std::numbers::pi * double(step) / double(steps)));
+    for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
 }  // namespace torchnet
 
 using namespace torchnet;
@@ -130,6 +138,39 @@ void validate(const ProxySettings& s) {
     require(s.bnCalibrationImages >= 0, "BatchNorm calibration images must be >= 0");
 }
 
+/// The proxy's training: Adam with a cosine schedule over `s.epochs` seeded shuffles.
+void trainProxy(ArchNet& model, const torch::Tensor& trainX, const torch::Tensor& trainY,
+                const ProxySettings& s, std::stop_token stop,
+                const ProxyProgressCallback& progress) {
+    const int64_t trainCount = trainX.size(0);
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(s.learningRate));
+    const int64_t stepsPerEpoch = (trainCount + s.batchSize - 1) / s.batchSize;
+    const int64_t steps = stepsPerEpoch * s.epochs;
+    int64_t step = 0;
+    for (int epoch = 0; epoch < s.epochs; ++epoch) {
+        const std::vector<int64_t> order =
+            seededPermutation(trainCount, s.seed * 1000003ULL + uint64_t(epoch));
+        const torch::Tensor orderT = torch::tensor(order, torch::kInt64);
+        for (int64_t at = 0; at < trainCount; at += s.batchSize) {
+            if (stop.stop_requested()) throw EstimateCancelled();
+            // A lone last image would break BatchNorm's batch statistics: skip it.
+            if (trainCount - at < 2) break;
+            const torch::Tensor idx =
+                orderT.slice(0, at, std::min<int64_t>(at + s.batchSize, trainCount));
+            setCosineLearningRate(optimizer, s.learningRate, step, steps);
+            optimizer.zero_grad();
+            const torch::Tensor loss = torch::nn::functional::cross_entropy(
+                model->forward(trainX.index_select(0, idx)), trainY.index_select(0, idx));
+            loss.backward();
+            optimizer.step();
+            ++step;
+            if (progress) {
+                progress({epoch, s.epochs, int(step), int(steps), loss.item<double>()});
+            }
+        }
+    }
+}
+
 }  // namespace
 
 nlohmann::json ProxySettings::toJson() const {
@@ -193,37 +234,7 @@ AccuracyEstimate estimateProxyAccuracy(const NetworkSpec& candidate, const Datas
         TorchNetwork built(net, opts);
         ArchNet& model = built.impl().module;
         model->train();
-        torch::optim::Adam optimizer(model->parameters(),
-                                     torch::optim::AdamOptions(s.learningRate));
-        const int64_t stepsPerEpoch = (trainCount + s.batchSize - 1) / s.batchSize;
-        const int64_t steps = stepsPerEpoch * s.epochs;
-        int64_t step = 0;
-        for (int epoch = 0; epoch < s.epochs; ++epoch) {
-            const std::vector<int64_t> order =
-                seededPermutation(trainCount, s.seed * 1000003ULL + uint64_t(epoch));
-            const torch::Tensor orderT = torch::tensor(order, torch::kInt64);
-            for (int64_t at = 0; at < trainCount; at += s.batchSize) {
-                if (stop.stop_requested()) throw EstimateCancelled();
-                // A lone last image would break BatchNorm's batch statistics: skip it.
-                if (trainCount - at < 2) break;
-                const torch::Tensor idx =
-                    orderT.slice(0, at, std::min<int64_t>(at + s.batchSize, trainCount));
-                const double lr = 0.5 * s.learningRate *
-                                  (1.0 + std::cos(std::numbers::pi * double(step) / double(steps)));
-                for (auto& group : optimizer.param_groups()) {
-                    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
-                }
-                optimizer.zero_grad();
-                const torch::Tensor loss = torch::nn::functional::cross_entropy(
-                    model->forward(trainX.index_select(0, idx)), trainY.index_select(0, idx));
-                loss.backward();
-                optimizer.step();
-                ++step;
-                if (progress) {
-                    progress({epoch, s.epochs, int(step), int(steps), loss.item<double>()});
-                }
-            }
-        }
+        trainProxy(model, trainX, trainY, s, stop, progress);
         if (s.bnCalibrationImages > 0) {
             recalibrateBatchNorm(
                 model, trainX.slice(0, 0, std::min<int64_t>(s.bnCalibrationImages, trainCount)),

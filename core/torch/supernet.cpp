@@ -17,6 +17,7 @@
 #include "proxy_train.h"
 #include "search/sampler.h"
 #include "supernet_layout.h"
+#include "util/output_path.h"
 #include "util/splitmix64.h"
 
 namespace archscope {
@@ -347,19 +348,15 @@ nlohmann::json SupernetEvalSettings::toJson() const {
     return {{"bn_images", bnImages}, {"test_images", testImages}, {"threads", threads}};
 }
 
+// Long (~85 lines): the training script in order (data, model, single-path loop, metadata) over
+// tensors and counters that every step shares.
 nlohmann::json trainSupernet(const SearchSpace& space, const SupernetTrainSettings& s,
                              const std::filesystem::path& out, std::stop_token stop,
                              const SupernetProgressCallback& progress) {
     validateTrain(s);
     const auto start = std::chrono::steady_clock::now();
-    {
-        // Fail on an unwritable destination now, not after minutes of training.
-        const auto folder = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-        std::error_code ec;
-        if (!std::filesystem::is_directory(folder, ec))
-            throw ArchError("cannot write supernet file \"" + out.string() + "\": folder \"" +
-                            folder.string() + "\" does not exist");
-    }
+    // Fail on an unwritable destination now, not after minutes of training.
+    requireOutputPath(out.string(), "supernet file");
     const int threads = applyThreads(s.threads);
     const Dataset data = loadDataset(s.dataFolder, s.trainSubset, 1);
     const SupernetLayout layout = layoutFor(space, s, data.train.channels, data.numClasses);
@@ -395,10 +392,7 @@ nlohmann::json trainSupernet(const SearchSpace& space, const SupernetTrainSettin
                 supernetPath(decodeCandidate(space, c, "path"), s.resolution, s.widthMultiplier,
                              s.stemStride, data.train.channels, data.numClasses);
             const Tensor idx = order.slice(0, b * s.batchSize, (b + 1) * s.batchSize);
-            const double lr = 0.5 * s.learningRate *
-                              (1.0 + std::cos(std::numbers::pi * double(step) / double(steps)));
-            for (auto& group : optimizer.param_groups())
-                static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+            setCosineLearningRate(optimizer, s.learningRate, step, steps);
             // Unset, not zeroed: weights off this batch's path get no Adam step at all.
             for (auto& p : net->parameters()) p.mutable_grad() = Tensor();
             BnState bn;

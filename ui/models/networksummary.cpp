@@ -36,19 +36,21 @@ QString explanationHtml(const analysis::Explanation& e) {
                  seconds(e.secondsB), seconds(e.secondsA))
             .arg(e.batch);
     text += QStringLiteral("<ul style='margin-left:-20px'>");
+    // The platform's own words for its units (MXU on a TPU, Tensor Cores on a GPU).
+    const auto unit = [&e](Bound b) { return QString::fromStdString(e.unitNames[size_t(b)]); };
     text += QObject::tr(
-                "<li>Matrix-unit utilization %1% vs %2%: MACs on the matrix unit are cheap "
+                "<li>%3 utilization %1% vs %2%: MACs on the %3 (the matrix unit) are cheap "
                 "when its tiles are full.</li>")
                 .arg(locale.toString(100 * e.matrixUtilizationB, 'f', 1),
-                     locale.toString(100 * e.matrixUtilizationA, 'f', 1));
+                     locale.toString(100 * e.matrixUtilizationA, 'f', 1), unit(Bound::Matrix));
     const auto& ab = e.secondsByBoundA;
     const auto& bb = e.secondsByBoundB;
-    text += QObject::tr(
-                "<li>Time bound by the vector unit %1 → %2, by the matrix unit %3 → %4, "
-                "by memory %5 → %6.</li>")
-                .arg(seconds(ab[int(Bound::Vector)]), seconds(bb[int(Bound::Vector)]),
-                     seconds(ab[int(Bound::Matrix)]), seconds(bb[int(Bound::Matrix)]),
-                     seconds(ab[int(Bound::Memory)]), seconds(bb[int(Bound::Memory)]));
+    const auto part = [&](Bound b) {
+        return QObject::tr("%1 %2 → %3")
+            .arg(unit(b), seconds(ab[size_t(b)]), seconds(bb[size_t(b)]));
+    };
+    text += QObject::tr("<li>Time bound by the %1, by the %2, by %3.</li>")
+                .arg(part(Bound::Vector), part(Bound::Matrix), part(Bound::Memory));
     for (const analysis::StageDifference& d : e.stages) {
         text += QObject::tr("<li><b>%1</b>: %2 → %3; slowest op %4 → %5</li>")
                     .arg(QString::fromStdString(d.stage), seconds(d.secondsA), seconds(d.secondsB),

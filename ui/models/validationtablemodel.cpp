@@ -34,6 +34,7 @@ int ValidationTableModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+// Long (~85 lines): a table of columns x roles; splitting it would scatter one table.
 QVariant ValidationTableModel::data(const QModelIndex& index, int role) const {
     const ValidationEntry* e = index.isValid() ? entry(index.row()) : nullptr;
     if (!e || index.column() >= ColumnCount) return {};

@@ -69,6 +69,41 @@ BreakdownPage::BreakdownPage(QWidget* parent)
       m_table(new QTableView),
       m_explain(new QPlainTextEdit) {
     m_model->setPlatform(m_platform->profile());
+    auto* controls = buildControls();
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    m_note->setWordWrap(true);
+    m_note->setStyleSheet(QStringLiteral("color:#7a4b00"));
+
+    setUpPlot();
+    setUpTable();
+    auto* explainBox = buildExplainPane();
+    auto* bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(m_table);
+    bottom->addWidget(explainBox);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 2);
+    bottom->setSizes({800, 440});
+    auto* vertical = new QSplitter(Qt::Vertical);
+    vertical->addWidget(m_plot);
+    vertical->addWidget(bottom);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_note);
+    layout->addWidget(vertical, 1);
+
+    connectSignals();
+    setNetwork(*zooSpec("efficientnet-b0"));
+    selectRow(0);
+}
+
+/// The network, platform and view controls, in two rows: in one they need ~1230 px, more than a
+/// 1280x800 window leaves beside the navigation list.
+QLayout* BreakdownPage::buildControls() {
     for (const std::string& name : zooModelNames())
         m_network->addItem(QString::fromStdString(name));
     m_network->setToolTip(
@@ -90,8 +125,6 @@ BreakdownPage::BreakdownPage(QWidget* parent)
     connect(exportButton, &QPushButton::clicked, this,
             [this] { exportPlotInteractively(m_plot, QStringLiteral("breakdown")); });
 
-    // Two rows: in one, the network, platform and view controls need ~1230 px, more than a
-    // 1280x800 window leaves beside the navigation list.
     auto* controls = new QVBoxLayout;
     auto* what = new QHBoxLayout;
     what->addWidget(new QLabel(tr("Network")));
@@ -109,11 +142,10 @@ BreakdownPage::BreakdownPage(QWidget* parent)
     controls->addLayout(what);
     controls->addLayout(how);
 
-    m_summary->setWordWrap(true);
-    m_summary->setTextFormat(Qt::RichText);
-    m_note->setWordWrap(true);
-    m_note->setStyleSheet(QStringLiteral("color:#7a4b00"));
+    return controls;
+}
 
+void BreakdownPage::setUpPlot() {
     applyPlotStyle(m_plot);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
@@ -126,7 +158,11 @@ BreakdownPage::BreakdownPage(QWidget* parent)
                     selectRow(int(std::lround(bars->data()->at(dataIndex)->key)));
                 }
             });
+}
 
+/// The row table, sortable by any column (execution order until a header is clicked); selecting
+/// a row selects its bar.
+void BreakdownPage::setUpTable() {
     auto* proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(m_model);
     proxy->setSortRole(Qt::UserRole);
@@ -145,7 +181,9 @@ BreakdownPage::BreakdownPage(QWidget* parent)
                 const int row = proxy->mapToSource(current).row();
                 if (row != m_selectedRow) selectRow(row);
             });
+}
 
+QWidget* BreakdownPage::buildExplainPane() {
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::TypeWriter);
     m_explain->setFont(mono);
@@ -163,24 +201,10 @@ BreakdownPage::BreakdownPage(QWidget* parent)
                       "selected row)")));
     explainLayout->addWidget(m_explain);
 
-    auto* bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(m_table);
-    bottom->addWidget(explainBox);
-    bottom->setStretchFactor(0, 3);
-    bottom->setStretchFactor(1, 2);
-    bottom->setSizes({800, 440});
-    auto* vertical = new QSplitter(Qt::Vertical);
-    vertical->addWidget(m_plot);
-    vertical->addWidget(bottom);
-    vertical->setStretchFactor(0, 3);
-    vertical->setStretchFactor(1, 2);
+    return explainBox;
+}
 
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(controls);
-    layout->addWidget(m_summary);
-    layout->addWidget(m_note);
-    layout->addWidget(vertical, 1);
-
+void BreakdownPage::connectSignals() {
     connect(m_network, &QComboBox::currentIndexChanged, this, [this] {
         const auto spec = zooSpec(m_network->currentText().toStdString());
         if (spec && spec->name != m_spec.name) setNetwork(*spec);
@@ -210,9 +234,6 @@ BreakdownPage::BreakdownPage(QWidget* parent)
             Q_EMIT measurementLookupFinished();
         }
     });
-
-    setNetwork(*zooSpec("efficientnet-b0"));
-    selectRow(0);
 }
 
 void BreakdownPage::setNetwork(const NetworkSpec& spec) {
@@ -402,8 +423,6 @@ void BreakdownPage::rebuildPlot() {
     const bool millis = maxSeconds >= 1e-3;
     const double scale = millis ? 1e3 : 1e6;
     const QString unit = millis ? tr("ms") : tr("µs");
-    QColor colors[kBoundCount];
-    for (int u = 0; u < kBoundCount; ++u) colors[u] = unitColor(Bound(u));
 
     QVector<double> keys;
     for (int i = 0; i < int(rows.size()); ++i) keys << i;
@@ -415,46 +434,13 @@ void BreakdownPage::rebuildPlot() {
                                                               : tr("stage");
     QString title;
     if (m_barMode == BarMode::Critical) {
-        QCPBars* below = nullptr;
-        for (int u = 0; u < kBoundCount; ++u) {
-            QVector<double> values;
-            for (const auto& r : rows) values << r.criticalSeconds[size_t(u)] * scale;
-            const QString word = unitLabel(m_platform->profile(), u);
-            auto* bars = makeBars(m_plot, colors[u],
-                                  Bound(u) == Bound::Overhead ? word : tr("bound by %1").arg(word));
-            bars->setData(keys, values, true);
-            bars->setWidth(anyMeasured ? 0.42 : 0.75);
-            if (below)
-                bars->moveAbove(below);
-            else if (anyMeasured)
-                bars->setBarsGroup(group);
-            below = bars;
-        }
+        addCriticalBars(keys, scale, anyMeasured, group);
         m_plot->yAxis->setLabel(tr("predicted time per %1 (%2)").arg(per, unit));
         title =
             tr("Each bar is the predicted time, split by the unit that bounds each fused op "
                "(+ its fixed overhead)");
     } else {
-        for (int u = 0; u < kBoundCount; ++u) {
-            QVector<double> values;
-            for (const auto& r : rows) {
-                const double s[kBoundCount] = {r.matrixSeconds, r.vectorSeconds, r.memorySeconds,
-                                               r.overheadSeconds};
-                values << s[u] * scale;
-            }
-            auto* bars =
-                makeBars(m_plot, colors[u], tr("%1 busy").arg(unitLabel(m_platform->profile(), u)));
-            bars->setData(keys, values, true);
-            bars->setWidth(anyMeasured ? 0.16 : 0.2);
-            bars->setBarsGroup(group);
-        }
-        auto* total = m_plot->addGraph();
-        total->setName(tr("op time = max(units) + overhead"));
-        total->setLineStyle(QCPGraph::lsNone);
-        total->setScatterStyle(dashMarker());
-        QVector<double> values;
-        for (const auto& r : rows) values << r.seconds * scale;
-        total->setData(keys, values, true);
+        addUnitBars(keys, scale, anyMeasured, group);
         m_plot->yAxis->setLabel(tr("busy time per %1 (%2)").arg(per, unit));
         title = tr("Busy time of each unit side by side (they overlap); the dash is the op's time");
     }
@@ -466,8 +452,65 @@ void BreakdownPage::rebuildPlot() {
         measured->setWidth(m_barMode == BarMode::Critical ? 0.42 : 0.16);
         measured->setBarsGroup(group);
     }
+    setCategoryAxis(per);
+    m_plot->legend->setVisible(true);
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    setPlotTitle(m_plot, title);
+    m_table->setColumnHidden(BreakdownTableModel::Measured, !anyMeasured);
+    addHighlight();
+    resetZoom();
+}
 
-    // Category ticks: every row per block/stage; block starts for fused ops (too many to name).
+/// Stacked bars: each row's time split by the unit that bounds each of its fused ops.
+void BreakdownPage::addCriticalBars(const QVector<double>& keys, double scale, bool anyMeasured,
+                                    QCPBarsGroup* group) {
+    const auto& rows = m_model->rows();
+    QCPBars* below = nullptr;
+    for (int u = 0; u < kBoundCount; ++u) {
+        QVector<double> values;
+        for (const auto& r : rows) values << r.criticalSeconds[size_t(u)] * scale;
+        const QString word = unitLabel(m_platform->profile(), u);
+        auto* bars = makeBars(m_plot, unitColor(Bound(u)),
+                              Bound(u) == Bound::Overhead ? word : tr("bound by %1").arg(word));
+        bars->setData(keys, values, true);
+        bars->setWidth(anyMeasured ? 0.42 : 0.75);
+        if (below)
+            bars->moveAbove(below);
+        else if (anyMeasured)
+            bars->setBarsGroup(group);
+        below = bars;
+    }
+}
+
+/// Side-by-side bars: each unit's busy time, and a dash at the op's time.
+void BreakdownPage::addUnitBars(const QVector<double>& keys, double scale, bool anyMeasured,
+                                QCPBarsGroup* group) {
+    const auto& rows = m_model->rows();
+    for (int u = 0; u < kBoundCount; ++u) {
+        QVector<double> values;
+        for (const auto& r : rows) {
+            const double s[kBoundCount] = {r.matrixSeconds, r.vectorSeconds, r.memorySeconds,
+                                           r.overheadSeconds};
+            values << s[u] * scale;
+        }
+        auto* bars = makeBars(m_plot, unitColor(Bound(u)),
+                              tr("%1 busy").arg(unitLabel(m_platform->profile(), u)));
+        bars->setData(keys, values, true);
+        bars->setWidth(anyMeasured ? 0.16 : 0.2);
+        bars->setBarsGroup(group);
+    }
+    auto* total = m_plot->addGraph();
+    total->setName(tr("op time = max(units) + overhead"));
+    total->setLineStyle(QCPGraph::lsNone);
+    total->setScatterStyle(dashMarker());
+    QVector<double> values;
+    for (const auto& r : rows) values << r.seconds * scale;
+    total->setData(keys, values, true);
+}
+
+/// Category ticks: every row per block/stage; block starts for fused ops (too many to name).
+void BreakdownPage::setCategoryAxis(const QString& per) {
+    const auto& rows = m_model->rows();
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (int i = 0; i < int(rows.size()); ++i) {
         if (m_granularity != Granularity::FusedOp) {
@@ -483,11 +526,10 @@ void BreakdownPage::rebuildPlot() {
     m_plot->xAxis->setLabel(m_granularity == Granularity::FusedOp
                                 ? tr("fused ops in execution order (ticks: first op of each block)")
                                 : tr("%1s in execution order").arg(per));
-    m_plot->legend->setVisible(true);
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    setPlotTitle(m_plot, title);
-    m_table->setColumnHidden(BreakdownTableModel::Measured, !anyMeasured);
+}
 
+/// The band behind the selected row's bars (hidden until a row is selected).
+void BreakdownPage::addHighlight() {
     m_highlight = new QCPItemRect(m_plot);
     m_highlight->setLayer(QStringLiteral("grid"));
     m_highlight->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
@@ -496,7 +538,6 @@ void BreakdownPage::rebuildPlot() {
     m_highlight->setBrush(QColor(255, 215, 0, 70));
     m_highlight->setVisible(false);
     m_highlight->setSelectable(false);
-    resetZoom();
 }
 
 void BreakdownPage::selectRow(int row) {

@@ -2,6 +2,7 @@
 
 #include <QFutureWatcher>
 #include <QHash>
+#include <QVector>
 #include <QWidget>
 #include <vector>
 
@@ -12,7 +13,9 @@
 #include "models/storequeries.h"
 
 class QComboBox;
+class QLayout;
 class QCustomPlot;
+class QCPBarsGroup;
 class QCPItemRect;
 class QLabel;
 class QPlainTextEdit;
@@ -67,9 +70,20 @@ Q_SIGNALS:
     void measurementLookupFinished();
 
 private:
+    QLayout* buildControls();
+    void setUpPlot();
+    void setUpTable();
+    QWidget* buildExplainPane();
+    void connectSignals();
     void recompute();
     void rebuildRows();
     void rebuildPlot();
+    void addCriticalBars(const QVector<double>& keys, double scale, bool anyMeasured,
+                         QCPBarsGroup* group);
+    void addUnitBars(const QVector<double>& keys, double scale, bool anyMeasured,
+                     QCPBarsGroup* group);
+    void setCategoryAxis(const QString& per);
+    void addHighlight();
     void updateNote();
     void lookUpMeasurements();
     void showExplanation(int row);

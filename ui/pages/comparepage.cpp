@@ -76,27 +76,22 @@ ComparePage::ComparePage(QWidget* parent)
       m_stagePlot(new QCustomPlot),
       m_familyPlot(new QCustomPlot),
       m_speedupPlot(new QCustomPlot) {
-    for (const std::string& name : zooModelNames()) {
-        m_a->addItem(QString::fromStdString(name));
-        m_b->addItem(QString::fromStdString(name));
+    buildWidgets();
+    connectSignals();
+    // The core demo without reading docs: EfficientNet-B0 vs the platform's EfficientNet-X-B0
+    // (X-TPU and the TPU chain on TPUv3, X-GPU and the GPU chain on a GPU).
+    {
+        const QSignalBlocker blockA(m_a);
+        m_a->setCurrentText(QStringLiteral("efficientnet-b0"));
     }
-    for (const Series& s : platformSeries()) m_series->addItem(tr(s.label));
-    m_log->setChecked(true);
-    m_log->setToolTip(tr("Logarithmic MACs and latency axes in the family plot"));
-    auto* swap = new QPushButton(tr("⇄ swap"));
-    connect(swap, &QPushButton::clicked, this,
-            [this] { setNetworks(m_b->currentText(), m_a->currentText()); });
+    followPlatformDefaults();
+    updatePair();
+    updateFamilies();
+    updateSpeedupPlot();
+}
 
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("A")));
-    controls->addWidget(m_a);
-    controls->addWidget(new QLabel(tr("vs B")));
-    controls->addWidget(m_b);
-    controls->addWidget(swap);
-    controls->addSpacing(12);
-    controls->addWidget(m_platform);
-    controls->addStretch(1);
-    // The family plots' own controls sit above them, so the top row fits the window.
+void ComparePage::buildWidgets() {
+    auto* controls = buildPairControls();
     auto* familyControls = new QHBoxLayout;
     familyControls->addWidget(m_log);
     familyControls->addStretch(1);
@@ -157,7 +152,35 @@ ComparePage::ComparePage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(vertical, 1);
+}
 
+/// A, B, swap and the platform; the family plots' own controls sit above them, so this top row
+/// fits the window.
+QHBoxLayout* ComparePage::buildPairControls() {
+    for (const std::string& name : zooModelNames()) {
+        m_a->addItem(QString::fromStdString(name));
+        m_b->addItem(QString::fromStdString(name));
+    }
+    for (const Series& s : platformSeries()) m_series->addItem(tr(s.label));
+    m_log->setChecked(true);
+    m_log->setToolTip(tr("Logarithmic MACs and latency axes in the family plot"));
+    auto* swap = new QPushButton(tr("⇄ swap"));
+    connect(swap, &QPushButton::clicked, this,
+            [this] { setNetworks(m_b->currentText(), m_a->currentText()); });
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("A")));
+    controls->addWidget(m_a);
+    controls->addWidget(new QLabel(tr("vs B")));
+    controls->addWidget(m_b);
+    controls->addWidget(swap);
+    controls->addSpacing(12);
+    controls->addWidget(m_platform);
+    controls->addStretch(1);
+    return controls;
+}
+
+void ComparePage::connectSignals() {
     connect(m_a, &QComboBox::currentIndexChanged, this, [this] {
         updatePair();
         updateFamilies();
@@ -177,17 +200,6 @@ ComparePage::ComparePage(QWidget* parent)
     connect(m_log, &QCheckBox::toggled, this, [this] { updateFamilies(); });
     connect(m_familyPlot, &QCustomPlot::beforeReplot, this, [this] { separateLevelLabels(); });
     connect(m_series, &QComboBox::currentIndexChanged, this, [this] { updateSpeedupPlot(); });
-
-    // The core demo without reading docs: EfficientNet-B0 vs the platform's EfficientNet-X-B0
-    // (X-TPU and the TPU chain on TPUv3, X-GPU and the GPU chain on a GPU).
-    {
-        const QSignalBlocker blockA(m_a);
-        m_a->setCurrentText(QStringLiteral("efficientnet-b0"));
-    }
-    followPlatformDefaults();
-    updatePair();
-    updateFamilies();
-    updateSpeedupPlot();
 }
 
 void ComparePage::followPlatformDefaults() {
@@ -211,13 +223,17 @@ void ComparePage::separateLevelLabels() {
         const QRectF text = QFontMetricsF(label->font()).boundingRect(label->text());
         int lift = 0;
         QRectF box;
-        for (int tries = 0; tries < 12; ++tries, lift += int(text.height())) {
+        bool clear = false;
+        // Two lines up at most: a label further from its point reads as another point's.
+        for (int tries = 0; tries < 3 && !clear; ++tries) {
             box = QRectF(anchor.x() - 6 - text.width(), anchor.y() - 2 - lift - text.height(),
                          text.width(), text.height());
-            if (std::none_of(placed.begin(), placed.end(),
-                             [&](const QRectF& r) { return r.intersects(box); }))
-                break;
+            clear = std::none_of(placed.begin(), placed.end(),
+                                 [&](const QRectF& r) { return r.intersects(box); });
+            if (!clear) lift += int(text.height());
         }
+        label->setVisible(clear);
+        if (!clear) continue;
         label->setPadding(QMargins(0, 0, 6, 2 + lift));
         placed.push_back(box);
     }
@@ -302,6 +318,33 @@ void ComparePage::updatePair() {
     m_model->setNetworks(std::move(a), std::move(b));
 }
 
+namespace {
+
+/// Two legend entries telling A (solid) from B (hatched): bars without data.
+void addSolidHatchedEntries(QCustomPlot* plot, const QString& a, const QString& b) {
+    const QColor ink(50, 50, 50);
+    for (int n = 0; n < 2; ++n) {
+        auto* sample = new QCPBars(plot->xAxis, plot->yAxis);
+        sample->setName(n == 0 ? ComparePage::tr("A (left, solid): %1").arg(a)
+                               : ComparePage::tr("B (right, hatched): %1").arg(b));
+        sample->setPen(QPen(ink));
+        sample->setBrush(n == 0 ? QBrush(ink) : QBrush(ink, Qt::BDiagPattern));
+    }
+}
+
+/// Ticks "stem", 0, 1, .., "head" at 0, 1, ..: stage numbers alone ("stage3" nine times ran
+/// together in lecture mode's larger font).
+QSharedPointer<QCPAxisTickerText> stageTicker(const std::vector<int>& stages) {
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (size_t i = 0; i < stages.size(); ++i)
+        ticker->addTick(double(i), stages[i] >= 0 ? QString::number(stages[i])
+                                                  : QString::fromStdString(analysis::scopeName(
+                                                        stages[i], Granularity::Stage)));
+    return ticker;
+}
+
+}  // namespace
+
 void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary& b) {
     QCustomPlot* plot = m_stagePlot;
     plot->clearPlottables();
@@ -348,37 +391,25 @@ void ComparePage::updateStagePlot(const NetworkSummary& a, const NetworkSummary&
             bars->setBrush(n == 0 ? QBrush(colors[u]) : QBrush(colors[u], Qt::BDiagPattern));
             bars->setData(keys, values);
             bars->setName(unitLabel(u));
-            if (n == 1) plot->legend->removeItem(plot->legend->itemCount() - 1);
+            if (n == 1) bars->removeFromLegend();  // B's units: the same entries as A's
             if (below) bars->moveAbove(below);
             below = bars;
         }
     }
-    // Legend entries telling A (solid) from B (hatched).
-    for (int n = 0; n < 2; ++n) {
-        auto* sample = new QCPBars(plot->xAxis, plot->yAxis);
-        sample->setName(n == 0 ? tr("left, solid: A %1").arg(QString::fromStdString(a.name))
-                               : tr("right, hatched: B %1").arg(QString::fromStdString(b.name)));
-        const QColor ink(50, 50, 50);
-        sample->setPen(QPen(ink));
-        sample->setBrush(n == 0 ? QBrush(ink) : QBrush(ink, Qt::BDiagPattern));
-    }
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (size_t i = 0; i < stages.size(); ++i)
-        ticker->addTick(double(i),
-                        QString::fromStdString(analysis::scopeName(stages[i], Granularity::Stage)));
-    plot->xAxis->setTicker(ticker);
+    addSolidHatchedEntries(plot, QString::fromStdString(a.name), QString::fromStdString(b.name));
+    plot->xAxis->setTicker(stageTicker(stages));
     plot->xAxis->setSubTicks(false);
-    plot->xAxis->setLabel(tr("stage (stem, block-string stages, head)"));
+    plot->xAxis->setLabel(tr("stem, block-string stages 0..%1, head").arg(stages.size() - 3));
     plot->yAxis->setLabel(
         tr("predicted time per batch of %1 (%2)").arg(a.batch).arg(millis ? tr("ms") : tr("µs")));
     plot->xAxis->setRange(-0.6, double(stages.size()) - 0.4);
     plot->yAxis->setRange(0.0, top * scale * 1.12);
     plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     plot->plotLayout()->setRowSpacing(0);
     setPlotTitle(plot, tr("Time per stage on %1 (%2), stacked by the unit bounding each op")
                            .arg(m_platform->profileName(),
                                 QString::fromStdString(m_platform->profile().runtime.name)));
+    placeLegendUnderTitle(plot, 3);
     plot->replot();
 }
 
@@ -419,6 +450,7 @@ void ComparePage::updateFamilies() {
                 label->setText(shortLevel(level));
                 label->setColor(color.darker(120));
                 label->setFont(QFont(font().family(), 9));
+                label->setClipToAxisRect(false);  // B0 at the left edge stays whole
                 m_levelLabels.push_back(label);
             }
         }
@@ -431,10 +463,10 @@ void ComparePage::updateFamilies() {
     ring->setData(ringX, ringY);
     plot->xAxis->setLabel(
         tr("GMACs per image (log)").replace(log ? QString() : tr(" (log)"), QString()));
-    plot->yAxis->setLabel(tr("latency per batch of %1 (ms)").arg(m_platform->batch()));
+    plot->yAxis->setLabel(tr("ms per batch of %1").arg(m_platform->batch()));
     if (log) {
         setLogAxis(plot->xAxis, xmin / 1.4, xmax * 1.4);
-        setLogAxis(plot->yAxis, ymin / 1.4, ymax * 1.4);
+        setLogAxis(plot->yAxis, ymin / 1.4, ymax * 2.2);  // room for lifted B7 labels
     } else {
         for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
             axis->setScaleType(QCPAxis::stLinear);
@@ -444,10 +476,12 @@ void ComparePage::updateFamilies() {
         plot->yAxis->setRange(0, ymax * 1.08);
     }
     plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // Columns of four: a single column ran down over the small members at the lower left.
     setPlotTitle(plot,
                  tr("Families on %1 (%2): latency vs MACs")
                      .arg(QString::fromStdString(p.name), QString::fromStdString(p.runtime.name)));
+    // Seven entries inside the axis rect covered some family's line in every corner.
+    placeLegendUnderTitle(plot, 3);
     plot->replot();
 }
 
@@ -486,14 +520,18 @@ void ComparePage::updateSpeedupPlot() {
             if (i == 0) continue;
             auto* label = new QCPItemText(plot);
             label->position->setCoords(double(i) + offset, speedups[i]);
-            label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+            // Upright, three bars' labels side by side overran each other on a narrow plot.
+            label->setRotation(-90);
+            label->setClipToAxisRect(false);  // a label may reach past the top of the axes
+            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+            label->setPadding(QMargins(3, 0, 0, 0));
             label->setText(QStringLiteral("%1×").arg(QLocale().toString(speedups[i], 'f', 2)));
             label->setFont(QFont(font().family(), 8));
             label->setColor(color.darker(140));
         }
     }
     plot->xAxis->setRange(-0.6, double(names.size()) - 0.4);
-    plot->yAxis->setRange(0.0, top * 1.18);
+    plot->yAxis->setRange(0.0, top * 1.3);  // room for the upright labels
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (size_t i = 0; i < names.size(); ++i)
         ticker->addTick(double(i), QString::fromStdString(names[i]));
@@ -506,10 +544,10 @@ void ComparePage::updateSpeedupPlot() {
             : tr("platform (default dtype, %1 where it runs; batch %2)")
                   .arg(runtime)
                   .arg(m_platform->batch()));
-    plot->yAxis->setLabel(tr("speed-up vs %1 (×)").arg(QString::fromStdString(names.front())));
+    plot->yAxis->setLabel(tr("× vs %1").arg(QString::fromStdString(names.front())));
     setPlotTitle(plot, tr("Speed-up, geometric mean of B0..B7"));
     plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    placeLegendUnderTitle(plot, 2);  // inside, it covered the labels of the second platform
     plot->replot();
 }
 

@@ -9,6 +9,7 @@
 #include "hw/profile.h"
 #include "models/networksummary.h"
 
+class QHBoxLayout;
 class QCheckBox;
 class QComboBox;
 class QCustomPlot;
@@ -50,6 +51,9 @@ public:
     std::vector<std::string> seriesProfiles() const;
 
 private:
+    void buildWidgets();
+    QHBoxLayout* buildPairControls();
+    void connectSignals();
     /// B and the speed-up series follow the platform until the user picks them.
     void followPlatformDefaults();
     /// Lifts the family plot's B0/B7 labels apart where they would overlap.

@@ -48,6 +48,17 @@ FlopsPage::FlopsPage(QWidget* parent)
       m_storeNote(new QLabel),
       m_scatter(new QCustomPlot),
       m_roofline(new QCustomPlot) {
+    buildWidgets();
+    connectSignals();
+    updateZoo();
+    {
+        const QSignalBlocker blocker(m_network);
+        m_network->setCurrentText(QStringLiteral("efficientnet-b0"));
+    }
+    updateRoofline();
+}
+
+void FlopsPage::buildWidgets() {
     m_runs->addItem(tr("none (no result store open)"), qint64(0));
     m_runs->setEnabled(false);
     // Run labels are long ("run 3 · search · finished · 303 evaluations"): elide, so a loaded
@@ -96,7 +107,9 @@ FlopsPage::FlopsPage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(splitter, 1);
+}
 
+void FlopsPage::connectSignals() {
     connect(m_platform, &PlatformSelector::changed, this, [this] {
         updateZoo();
         updateRoofline();
@@ -114,58 +127,58 @@ FlopsPage::FlopsPage(QWidget* parent)
         if (const NetworkPoint* p = networkAt(event->position()); p && !p->fromStore)
             selectModel(p->name);
     });
-    // Hover: the name and figures of the nearest network or fused op.
-    connect(m_scatter, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        const NetworkPoint* best = networkAt(event->position());
-        if (!best) return QToolTip::hideText();
-        QToolTip::showText(
-            event->globalPosition().toPoint(),
-            tr("%1\n%2 GMACs per image\n%3 predicted per batch")
-                .arg(best->name, QLocale().toString(best->macsPerImage / 1e9, 'f', 3),
-                     QString::fromStdString(formatSeconds(best->predictedSeconds))),
-            m_scatter);
-    });
-    connect(&m_listWatcher, &QFutureWatcherBase::finished, this, [this] {
-        if (m_listWatcher.property("token").toULongLong() != m_listToken) return;
-        const RunList list = m_listWatcher.result();
-        const QSignalBlocker blocker(m_runs);
-        m_runs->clear();
-        m_runs->addItem(tr("none (zoo only)"), qint64(0));
-        for (const RunEntry& r : list.runs) m_runs->addItem(r.label, r.id);
-        m_runs->setEnabled(list.error.isEmpty());
-        m_storeNote->setText(
-            list.error.isEmpty()
-                ? tr("Result store %1: %n run(s).", nullptr, int(list.runs.size())).arg(m_db)
-                : tr("Cannot read the result store: %1").arg(list.error));
-        const int keep = m_runs->findData(m_runId);
-        m_runs->setCurrentIndex(std::max(keep, 0));
-        m_runId = m_runs->currentData().toLongLong();
-        Q_EMIT runsListed();
-        requestRunPoints();
-    });
-    connect(&m_pointsWatcher, &QFutureWatcherBase::finished, this, [this] {
-        if (m_pointsWatcher.property("token").toULongLong() != m_pointsToken) return;
-        m_run = m_pointsWatcher.result();
-        if (!m_run.error.isEmpty()) {
-            m_storeNote->setText(tr("Cannot load run %1: %2").arg(m_run.runId).arg(m_run.error));
-        } else if (m_run.runId != 0) {
-            m_storeNote->setText(tr("Run %1: %2 of %3 architectures shown (%4; measured "
-                                    "where stored for this platform and batch).")
-                                     .arg(m_run.runId)
-                                     .arg(m_run.points.size())
-                                     .arg(m_run.architectures)
-                                     .arg(m_platform->method()));
-        }
-        updateScatter();
-        Q_EMIT runPointsLoaded();
-    });
+    connect(m_scatter, &QCustomPlot::mouseMove, this, &FlopsPage::showNetworkAt);
+    connect(&m_listWatcher, &QFutureWatcherBase::finished, this, &FlopsPage::showRunList);
+    connect(&m_pointsWatcher, &QFutureWatcherBase::finished, this, &FlopsPage::showRunPoints);
+}
 
-    updateZoo();
-    {
-        const QSignalBlocker blocker(m_network);
-        m_network->setCurrentText(QStringLiteral("efficientnet-b0"));
+/// Hover: the name and figures of the nearest network or fused op.
+void FlopsPage::showNetworkAt(QMouseEvent* event) {
+    const NetworkPoint* best = networkAt(event->position());
+    if (!best) return QToolTip::hideText();
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       tr("%1\n%2 GMACs per image\n%3 predicted per batch")
+                           .arg(best->name, QLocale().toString(best->macsPerImage / 1e9, 'f', 3),
+                                QString::fromStdString(formatSeconds(best->predictedSeconds))),
+                       m_scatter);
+}
+
+/// The store's runs, listed off the GUI thread (the latest request only); keeps the chosen run.
+void FlopsPage::showRunList() {
+    if (m_listWatcher.property("token").toULongLong() != m_listToken) return;
+    const RunList list = m_listWatcher.result();
+    const QSignalBlocker blocker(m_runs);
+    m_runs->clear();
+    m_runs->addItem(tr("none (zoo only)"), qint64(0));
+    for (const RunEntry& r : list.runs) m_runs->addItem(r.label, r.id);
+    m_runs->setEnabled(list.error.isEmpty());
+    m_storeNote->setText(
+        list.error.isEmpty()
+            ? tr("Result store %1: %n run(s).", nullptr, int(list.runs.size())).arg(m_db)
+            : tr("Cannot read the result store: %1").arg(list.error));
+    const int keep = m_runs->findData(m_runId);
+    m_runs->setCurrentIndex(std::max(keep, 0));
+    m_runId = m_runs->currentData().toLongLong();
+    Q_EMIT runsListed();
+    requestRunPoints();
+}
+
+/// A stored run's networks, loaded off the GUI thread (the latest request only).
+void FlopsPage::showRunPoints() {
+    if (m_pointsWatcher.property("token").toULongLong() != m_pointsToken) return;
+    m_run = m_pointsWatcher.result();
+    if (!m_run.error.isEmpty()) {
+        m_storeNote->setText(tr("Cannot load run %1: %2").arg(m_run.runId).arg(m_run.error));
+    } else if (m_run.runId != 0) {
+        m_storeNote->setText(tr("Run %1: %2 of %3 architectures shown (%4; measured "
+                                "where stored for this platform and batch).")
+                                 .arg(m_run.runId)
+                                 .arg(m_run.points.size())
+                                 .arg(m_run.architectures)
+                                 .arg(m_platform->method()));
     }
-    updateRoofline();
+    updateScatter();
+    Q_EMIT runPointsLoaded();
 }
 
 bool FlopsPage::setPlatform(const QString& profileName) {
@@ -264,6 +277,56 @@ void FlopsPage::updateScatter() {
     QCustomPlot* plot = m_scatter;
     plot->clearPlottables();
     plot->clearItems();
+    const ScatterSeries series = plotNetworks();
+    const analysis::LogLogFit fit = analysis::fitLogLog(series.macs, series.seconds);
+    const double rho = analysis::spearman(series.macs, series.seconds);
+    if (fit.n >= 2) {
+        auto* line = plot->addGraph();
+        line->setName(tr("log-log fit, R² = %1").arg(QLocale().toString(fit.r2, 'f', 2)));
+        line->setPen(QPen(Qt::black, 1.2, Qt::DashLine));
+        for (double x : {series.xmin / 1.3, series.xmax * 1.3}) {
+            line->addData(x, std::pow(10.0, fit.intercept + fit.slope * std::log10(x * 1e9)) * 1e3);
+        }
+    }
+    const QString pairText = labelSpreadPair(series);
+    m_stats->setText(tr("<b>%1 networks on %2</b>: Spearman rank correlation of MACs and predicted "
+                        "latency ρ = <b>%3</b>; log-log fit latency ∝ MACs<sup>%4</sup> with "
+                        "<b>R² = %5</b>.%6 Latency %7.")
+                         .arg(fit.n)
+                         .arg(m_platform->profileName())
+                         .arg(QLocale().toString(rho, 'f', 2),
+                              QLocale().toString(fit.slope, 'f', 2),
+                              QLocale().toString(fit.r2, 'f', 2), pairText,
+                              m_platform->method().toHtmlEscaped()));
+    plot->xAxis->setLabel(tr("MACs per image (G, log)"));
+    plot->yAxis->setLabel(
+        tr("predicted latency per batch of %1 (ms, log)").arg(m_platform->batch()));
+    if (series.xmax > 0) {
+        setLogAxis(plot->xAxis, series.xmin / 1.5, series.xmax * 1.5);
+        setLogAxis(plot->yAxis, series.ymin / 1.5, series.ymax * 1.5);
+    }
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    setPlotTitle(plot, tr("MACs vs latency on %1 (%2, %3)")
+                           .arg(QString::fromStdString(m_platform->profile().name),
+                                QString::fromStdString(m_platform->profile().runtime.name),
+                                QString::fromUtf8(dtypeName(m_platform->dtype()).data())));
+    plot->replot();
+}
+
+void FlopsPage::ScatterSeries::add(double macsPerImage, double predictedSeconds) {
+    macs.push_back(macsPerImage);
+    seconds.push_back(predictedSeconds);
+    extend(macsPerImage / 1e9, predictedSeconds * 1e3);
+}
+
+void FlopsPage::ScatterSeries::extend(double x, double y) {
+    xmin = std::min(xmin, x), xmax = std::max(xmax, x), ymin = std::min(ymin, y),
+    ymax = std::max(ymax, y);
+}
+
+/// The zoo's networks, one graph per family, then a stored run's (predicted and measured).
+FlopsPage::ScatterSeries FlopsPage::plotNetworks() {
+    QCustomPlot* plot = m_scatter;
     QMap<QString, QCPGraph*> families;
     auto graphFor = [&](const QString& family) {
         if (!families.contains(family)) {
@@ -279,97 +342,58 @@ void FlopsPage::updateScatter() {
     };
     for (const std::string& f : zooFamilies()) graphFor(QString::fromStdString(f));
     graphFor(tr("other networks"));
-    std::vector<double> macs, seconds;
-    double xmin = 1e300, xmax = 0, ymin = 1e300, ymax = 0;
-    auto extend = [&](double x, double y) {
-        xmin = std::min(xmin, x), xmax = std::max(xmax, x), ymin = std::min(ymin, y),
-        ymax = std::max(ymax, y);
-    };
+    ScatterSeries series;
     for (const NetworkPoint& p : m_zoo) {
         graphFor(familyOf(p.name))->addData(p.macsPerImage / 1e9, p.predictedSeconds * 1e3);
-        macs.push_back(p.macsPerImage);
-        seconds.push_back(p.predictedSeconds);
-        extend(p.macsPerImage / 1e9, p.predictedSeconds * 1e3);
+        series.add(p.macsPerImage, p.predictedSeconds);
     }
-    if (!m_run.points.empty()) {
-        auto* stored = plot->addGraph();
-        stored->setName(tr("run %1 (predicted)").arg(m_run.runId));
-        stored->setLineStyle(QCPGraph::lsNone);
-        stored->setScatterStyle(
-            QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(110, 110, 110, 150), 5));
-        auto* measured = plot->addGraph();
-        measured->setName(tr("run %1 (measured)").arg(m_run.runId));
-        measured->setLineStyle(QCPGraph::lsNone);
-        measured->setScatterStyle(
-            QCPScatterStyle(QCPScatterStyle::ssDiamond, UnitColors::measured(), 8));
-        for (const NetworkPoint& p : m_run.points) {
-            stored->addData(p.macsPerImage / 1e9, p.predictedSeconds * 1e3);
-            macs.push_back(p.macsPerImage);
-            seconds.push_back(p.predictedSeconds);
-            extend(p.macsPerImage / 1e9, p.predictedSeconds * 1e3);
-            if (p.measuredSeconds) {
-                measured->addData(p.macsPerImage / 1e9, *p.measuredSeconds * 1e3);
-                extend(p.macsPerImage / 1e9, *p.measuredSeconds * 1e3);
-            }
-        }
-        if (measured->data()->isEmpty()) plot->removeGraph(measured);
-    }
-    const analysis::LogLogFit fit = analysis::fitLogLog(macs, seconds);
-    const double rho = analysis::spearman(macs, seconds);
-    if (fit.n >= 2) {
-        auto* line = plot->addGraph();
-        line->setName(tr("log-log fit, R² = %1").arg(QLocale().toString(fit.r2, 'f', 2)));
-        line->setPen(QPen(Qt::black, 1.2, Qt::DashLine));
-        for (double x : {xmin / 1.3, xmax * 1.3}) {
-            line->addData(x, std::pow(10.0, fit.intercept + fit.slope * std::log10(x * 1e9)) * 1e3);
+    if (m_run.points.empty()) return series;
+    auto* stored = plot->addGraph();
+    stored->setName(tr("run %1 (predicted)").arg(m_run.runId));
+    stored->setLineStyle(QCPGraph::lsNone);
+    stored->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(110, 110, 110, 150), 5));
+    auto* measured = plot->addGraph();
+    measured->setName(tr("run %1 (measured)").arg(m_run.runId));
+    measured->setLineStyle(QCPGraph::lsNone);
+    measured->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, UnitColors::measured(), 8));
+    for (const NetworkPoint& p : m_run.points) {
+        stored->addData(p.macsPerImage / 1e9, p.predictedSeconds * 1e3);
+        series.add(p.macsPerImage, p.predictedSeconds);
+        if (p.measuredSeconds) {
+            measured->addData(p.macsPerImage / 1e9, *p.measuredSeconds * 1e3);
+            series.extend(p.macsPerImage / 1e9, *p.measuredSeconds * 1e3);
         }
     }
-    // Name the pair that makes the point: similar MACs, very different latency.
+    if (measured->data()->isEmpty()) plot->removeGraph(measured);
+    return series;
+}
+
+/// Names the pair that makes the point (similar MACs, very different latency) on the plot and
+/// returns the sentence for the summary ("" if there is none).
+QString FlopsPage::labelSpreadPair(const ScatterSeries& series) {
+    const auto& macs = series.macs;
+    const auto& seconds = series.seconds;
     const analysis::SpreadPair pair = analysis::largestSpreadAtSimilarX(macs, seconds, 0.25);
-    QString pairText;
-    if (pair.ratio > 0) {
-        auto name = [&](int i) {
-            return i < int(m_zoo.size()) ? m_zoo[size_t(i)].name
-                                         : m_run.points[size_t(i) - m_zoo.size()].name;
-        };
-        for (int i : {pair.slower, pair.faster}) {
-            auto* label = new QCPItemText(plot);
-            label->position->setCoords(macs[size_t(i)] / 1e9, seconds[size_t(i)] * 1e3);
-            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-            label->setPadding(QMargins(8, 0, 0, 0));
-            label->setText(name(i));
-            label->setFont(QFont(font().family(), 9));
-        }
-        pairText =
-            tr(" At similar MACs (within 25%) latency differs up to <b>%1×</b>: %2 takes %3, "
-               "%4 takes %5.")
-                .arg(QLocale().toString(pair.ratio, 'f', 1), name(pair.slower),
-                     QString::fromStdString(formatSeconds(seconds[size_t(pair.slower)])),
-                     name(pair.faster),
-                     QString::fromStdString(formatSeconds(seconds[size_t(pair.faster)])));
+    if (!(pair.ratio > 0)) return QString();
+    auto name = [&](int i) {
+        return i < int(m_zoo.size()) ? m_zoo[size_t(i)].name
+                                     : m_run.points[size_t(i) - m_zoo.size()].name;
+    };
+    for (int i : {pair.slower, pair.faster}) {
+        auto* label = new QCPItemText(m_scatter);
+        label->position->setCoords(macs[size_t(i)] / 1e9, seconds[size_t(i)] * 1e3);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+        label->setPadding(QMargins(8, 0, 0, 0));
+        label->setText(name(i));
+        label->setFont(QFont(font().family(), 9));
     }
-    m_stats->setText(tr("<b>%1 networks on %2</b>: Spearman rank correlation of MACs and predicted "
-                        "latency ρ = <b>%3</b>; log-log fit latency ∝ MACs<sup>%4</sup> with "
-                        "<b>R² = %5</b>.%6 Latency %7.")
-                         .arg(fit.n)
-                         .arg(m_platform->profileName())
-                         .arg(QLocale().toString(rho, 'f', 2),
-                              QLocale().toString(fit.slope, 'f', 2),
-                              QLocale().toString(fit.r2, 'f', 2), pairText,
-                              m_platform->method().toHtmlEscaped()));
-    plot->xAxis->setLabel(tr("MACs per image (G, log)"));
-    plot->yAxis->setLabel(
-        tr("predicted latency per batch of %1 (ms, log)").arg(m_platform->batch()));
-    if (xmax > 0) {
-        setLogAxis(plot->xAxis, xmin / 1.5, xmax * 1.5);
-        setLogAxis(plot->yAxis, ymin / 1.5, ymax * 1.5);
-    }
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    setPlotTitle(plot, tr("MACs vs latency on %1 (%2, %3)")
-                           .arg(QString::fromStdString(m_platform->profile().name),
-                                QString::fromStdString(m_platform->profile().runtime.name),
-                                QString::fromUtf8(dtypeName(m_platform->dtype()).data())));
-    plot->replot();
+    return tr(" At similar MACs (within 25%) latency differs up to <b>%1×</b>: %2 takes %3, "
+              "%4 takes %5.")
+        .arg(QLocale().toString(pair.ratio, 'f', 1), name(pair.slower),
+             QString::fromStdString(formatSeconds(seconds[size_t(pair.slower)])), name(pair.faster),
+             QString::fromStdString(formatSeconds(seconds[size_t(pair.faster)])));
 }
 
 const NetworkPoint* FlopsPage::networkAt(const QPointF& pos) const {
@@ -385,6 +409,56 @@ const NetworkPoint* FlopsPage::networkAt(const QPointF& pos) const {
     }
     return best;
 }
+
+namespace {
+
+/// The roofline's ceilings on `plot` from `xmin` to `xmax` (intensity): the memory slope up to
+/// the ridge, the matrix peak after it, the vector unit's peak, and the ridge's label. Returns the
+/// lowest y (FLOP/s) the axis should show for them.
+double addCeilings(QCustomPlot* plot, const Roofline& roof, const Profile& p, double xmin,
+                   double xmax, const QString& family) {
+    const double tera = 1e12;
+    double lowest = roof.matrixFlopsPerSecond;
+    // The roofline: memory-bound slope up to the ridge, the matrix peak after it.
+    auto* memoryRoof = plot->addGraph();
+    memoryRoof->setName(FlopsPage::tr("memory roof %1 GB/s")
+                            .arg(QLocale().toString(roof.bytesPerSecond / 1e9, 'f', 0)));
+    memoryRoof->setPen(QPen(UnitColors::memory(), 2.5));
+    memoryRoof->addData(xmin, roof.bytesPerSecond * xmin / tera);
+    memoryRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
+    auto* matrixRoof = plot->addGraph();
+    matrixRoof->setName(FlopsPage::tr("%1 peak %2 TFLOP/s")
+                            .arg(QString::fromStdString(unitName(p, Bound::Matrix)))
+                            .arg(QLocale().toString(roof.matrixFlopsPerSecond / tera, 'f', 1)));
+    matrixRoof->setPen(QPen(UnitColors::matrix(), 2.5));
+    matrixRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
+    matrixRoof->addData(xmax, roof.matrixFlopsPerSecond / tera);
+    // The vector unit's ceiling: elementwise and depthwise ops never reach the matrix roof.
+    // One FLOP per lane-op (an FMA on it would count two: depthwise may reach twice this).
+    if (roof.vectorOpsPerSecond > 0 && roof.bytesPerSecond > 0) {
+        auto* vectorRoof = plot->addGraph();
+        vectorRoof->setName(FlopsPage::tr("%1 peak %2 TOP/s")
+                                .arg(QString::fromStdString(unitName(p, Bound::Vector)))
+                                .arg(QLocale().toString(roof.vectorOpsPerSecond / tera, 'f', 1)));
+        vectorRoof->setPen(QPen(UnitColors::vector(), 2.0, Qt::DashLine));
+        const double vectorRidge = roof.vectorOpsPerSecond / roof.bytesPerSecond;
+        vectorRoof->addData(std::max(xmin, vectorRidge), roof.vectorOpsPerSecond / tera);
+        vectorRoof->addData(xmax, roof.vectorOpsPerSecond / tera);
+        lowest = roof.vectorOpsPerSecond / 4.0;
+    }
+    auto* ridge = new QCPItemText(plot);
+    ridge->position->setCoords(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
+    // Ending at the knee: centred on it, the text ran off the right edge when the ridge sits
+    // near the highest intensity.
+    ridge->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    ridge->setPadding(QMargins(0, 0, 4, 4));
+    ridge->setText(
+        FlopsPage::tr("ridge %1 FLOP/B").arg(QLocale().toString(roof.ridgeIntensity, 'f', 0)));
+    ridge->setFont(QFont(family, 9));
+    return lowest;
+}
+
+}  // namespace
 
 void FlopsPage::updateRoofline() {
     QCustomPlot* plot = m_roofline;
@@ -422,49 +496,18 @@ void FlopsPage::updateRoofline() {
     }
     xmin /= 2.0;
     xmax *= 2.0;
-    // The roofline: memory-bound slope up to the ridge, the matrix peak after it.
-    auto* memoryRoof = plot->addGraph();
-    memoryRoof->setName(tr("memory roof: %1 GB/s × intensity")
-                            .arg(QLocale().toString(roof.bytesPerSecond / 1e9, 'f', 0)));
-    memoryRoof->setPen(QPen(UnitColors::memory(), 2.5));
-    memoryRoof->addData(xmin, roof.bytesPerSecond * xmin / tera);
-    memoryRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
-    auto* matrixRoof = plot->addGraph();
-    matrixRoof->setName(tr("%1 peak: %2 TFLOP/s")
-                            .arg(QString::fromStdString(unitName(p, Bound::Matrix)))
-                            .arg(QLocale().toString(roof.matrixFlopsPerSecond / tera, 'f', 1)));
-    matrixRoof->setPen(QPen(UnitColors::matrix(), 2.5));
-    matrixRoof->addData(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
-    matrixRoof->addData(xmax, roof.matrixFlopsPerSecond / tera);
-    // The vector unit's ceiling: elementwise and depthwise ops never reach the matrix roof.
-    // One FLOP per lane-op (an FMA on it would count two: depthwise may reach twice this).
-    if (roof.vectorOpsPerSecond > 0 && roof.bytesPerSecond > 0) {
-        auto* vectorRoof = plot->addGraph();
-        vectorRoof->setName(tr("%1 peak: %2 TOP/s (1 FLOP per lane-op)")
-                                .arg(QString::fromStdString(unitName(p, Bound::Vector)))
-                                .arg(QLocale().toString(roof.vectorOpsPerSecond / tera, 'f', 1)));
-        vectorRoof->setPen(QPen(UnitColors::vector(), 2.0, Qt::DashLine));
-        const double vectorRidge = roof.vectorOpsPerSecond / roof.bytesPerSecond;
-        vectorRoof->addData(std::max(xmin, vectorRidge), roof.vectorOpsPerSecond / tera);
-        vectorRoof->addData(xmax, roof.vectorOpsPerSecond / tera);
-        ymin = std::min(ymin, roof.vectorOpsPerSecond / 4.0);
-    }
-    auto* ridge = new QCPItemText(plot);
-    ridge->position->setCoords(roof.ridgeIntensity, roof.matrixFlopsPerSecond / tera);
-    ridge->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-    ridge->setPadding(QMargins(0, 0, 0, 4));
-    ridge->setText(tr("ridge %1 FLOP/B").arg(QLocale().toString(roof.ridgeIntensity, 'f', 0)));
-    ridge->setFont(QFont(font().family(), 9));
+    ymin = std::min(ymin, addCeilings(plot, roof, p, xmin, xmax, font().family()));
 
     plot->xAxis->setLabel(tr("operational intensity (FLOP/byte, log)"));
-    plot->yAxis->setLabel(tr("achieved (TFLOP/s, log)"));
+    plot->yAxis->setLabel(tr("achieved (TFLOP/s, log; a vector lane-op counts 1)"));
     setLogAxis(plot->xAxis, xmin, xmax);
     setLogAxis(plot->yAxis, ymin / tera / 2.0, roof.matrixFlopsPerSecond / tera * 3.0);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     setPlotTitle(plot, tr("Roofline of %1's %2 fused ops (batch %3)")
                            .arg(m_network->currentText())
                            .arg(groups.size())
                            .arg(m_platform->batch()));
+    // Under the title: in any corner of the axes it covered ops at one batch or another.
+    placeLegendUnderTitle(plot, 4);
     plot->replot();
 }
 

@@ -8,6 +8,7 @@
 #include "arch/network.h"
 #include "models/storequeries.h"
 
+class QMouseEvent;
 class QComboBox;
 class QCustomPlot;
 class QLabel;
@@ -50,6 +51,21 @@ Q_SIGNALS:
     void runPointsLoaded();
 
 private:
+    /// What the scatter plots: every network's MACs and predicted seconds (zoo first, then the
+    /// run's) and the plotted ranges (G MACs, ms).
+    struct ScatterSeries {
+        std::vector<double> macs, seconds;
+        double xmin = 1e300, xmax = 0, ymin = 1e300, ymax = 0;
+        void add(double macsPerImage, double predictedSeconds);
+        void extend(double x, double y);
+    };
+    ScatterSeries plotNetworks();
+    QString labelSpreadPair(const ScatterSeries& series);
+    void buildWidgets();
+    void connectSignals();
+    void showNetworkAt(QMouseEvent* event);
+    void showRunList();
+    void showRunPoints();
     /// The network whose point lies nearest `pos` (scatter pixels, within 10 px), or null.
     const NetworkPoint* networkAt(const QPointF& pos) const;
     void updateZoo();

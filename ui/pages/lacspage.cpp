@@ -72,6 +72,14 @@ LacsPage::LacsPage(QWidget* parent)
       m_search(new QCustomPlot),
       m_table(new QTableWidget),
       m_details(new QTextBrowser) {
+    buildWidgets();
+    connectSignals();
+    m_status->setText(tr("Press Run to scale the base network into a family."));
+    updateFamilyPlot();
+    updateSearchPlot();
+}
+
+void LacsPage::buildWidgets() {
     for (const std::string& name : zooModelNames()) m_base->addItem(QString::fromStdString(name));
     m_base->setToolTip(tr("The base network B0 that LACS scales into a family"));
     setBase(QString::fromLatin1(kDefaultBase));
@@ -140,31 +148,12 @@ LacsPage::LacsPage(QWidget* parent)
     layout->addLayout(controls);
     layout->addWidget(m_status);
     layout->addWidget(splitter, 1);
+}
 
+void LacsPage::connectSignals() {
     connect(m_run, &QPushButton::clicked, this, [this] { run(); });
-    // Hover on the search plot: the nearest grid point's coefficients and figures.
     m_search->setMouseTracking(true);
-    connect(m_search, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        const QPointF pos = event->position();
-        const LacsPoint* best = nullptr;
-        double bestDistance = 10.0;  // pixels
-        for (const LacsPoint& p : m_outcome.report.result.grid) {
-            if (!p.feasible || std::isnan(p.accuracy)) continue;
-            const double d = std::hypot(m_search->xAxis->coordToPixel(p.latencyMs) - pos.x(),
-                                        m_search->yAxis->coordToPixel(p.accuracy) - pos.y());
-            if (d < bestDistance) bestDistance = d, best = &p;
-        }
-        if (!best) return QToolTip::hideText();
-        const QLocale locale;
-        QToolTip::showText(
-            event->globalPosition().toPoint(),
-            tr("α %1, β %2, γ %3\n%4 ms, estimate %5, reward %6")
-                .arg(locale.toString(best->alpha, 'f', 2), locale.toString(best->beta, 'f', 2),
-                     locale.toString(best->gamma, 'f', 2), locale.toString(best->latencyMs, 'g', 4),
-                     locale.toString(best->accuracy, 'f', 2),
-                     locale.toString(best->reward, 'f', 2)),
-            m_search);
-    });
+    connect(m_search, &QCustomPlot::mouseMove, this, &LacsPage::showGridPointAt);
     connect(&m_watcher, &QFutureWatcherBase::finished, this, [this] {
         if (m_watcher.property("token").toULongLong() != m_token) return;
         m_outcome = m_watcher.result();
@@ -172,9 +161,28 @@ LacsPage::LacsPage(QWidget* parent)
         showOutcome();
         Q_EMIT computed();
     });
-    m_status->setText(tr("Press Run to scale the base network into a family."));
-    updateFamilyPlot();
-    updateSearchPlot();
+}
+
+/// Hover on the search plot: the nearest grid point's coefficients and figures.
+void LacsPage::showGridPointAt(QMouseEvent* event) {
+    const QPointF pos = event->position();
+    const LacsPoint* best = nullptr;
+    double bestDistance = 10.0;  // pixels
+    for (const LacsPoint& p : m_outcome.report.result.grid) {
+        if (!p.feasible || std::isnan(p.accuracy)) continue;
+        const double d = std::hypot(m_search->xAxis->coordToPixel(p.latencyMs) - pos.x(),
+                                    m_search->yAxis->coordToPixel(p.accuracy) - pos.y());
+        if (d < bestDistance) bestDistance = d, best = &p;
+    }
+    if (!best) return QToolTip::hideText();
+    const QLocale locale;
+    QToolTip::showText(
+        event->globalPosition().toPoint(),
+        tr("α %1, β %2, γ %3\n%4 ms, estimate %5, reward %6")
+            .arg(locale.toString(best->alpha, 'f', 2), locale.toString(best->beta, 'f', 2),
+                 locale.toString(best->gamma, 'f', 2), locale.toString(best->latencyMs, 'g', 4),
+                 locale.toString(best->accuracy, 'f', 2), locale.toString(best->reward, 'f', 2)),
+        m_search);
 }
 
 LacsPage::~LacsPage() {

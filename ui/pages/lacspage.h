@@ -6,6 +6,7 @@
 
 #include "search/lacsrun.h"
 
+class QMouseEvent;
 class QComboBox;
 class QCPGraph;
 class QCustomPlot;
@@ -69,6 +70,9 @@ Q_SIGNALS:
     void computed();
 
 private:
+    void buildWidgets();
+    void connectSignals();
+    void showGridPointAt(QMouseEvent* event);
     void showOutcome();
     void updateFamilyPlot();
     void updateSearchPlot();

@@ -7,6 +7,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <algorithm>
 #include <cmath>
 
 #include "plots/orderscatter.h"
@@ -37,6 +38,12 @@ ParetoPage::ParetoPage(QWidget* parent)
       m_logX(new QCheckBox(tr("Log latency axis"))),
       m_summary(new QLabel),
       m_follower(new RunFollower(this)) {
+    buildWidgets();
+    connectSignals();
+    clear(0);
+}
+
+void ParetoPage::buildWidgets() {
     applyPlotStyle(m_plot);
     m_candidates = std::make_unique<OrderScatter>(
         m_plot, tr("candidates (colour: evaluation order, dark → light)"), 8, 5.0);
@@ -64,7 +71,9 @@ ParetoPage::ParetoPage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_plot, 1);
+}
 
+void ParetoPage::connectSignals() {
     connect(m_logX, &QCheckBox::toggled, this, &ParetoPage::setLogLatency);
     m_replotTimer.setInterval(40);  // at most ~25 replots per second, however fast points arrive
     connect(&m_replotTimer, &QTimer::timeout, this, [this] {
@@ -75,61 +84,66 @@ ParetoPage::ParetoPage(QWidget* parent)
         m_dirty = false;
     });
     m_replotTimer.start();
-    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        const int i = nearestPoint(event->pos(), 12.0);
-        if (i < 0) {
-            QToolTip::hideText();
-            return;
-        }
-        const ParetoPoint& p = m_points[i];
-        QToolTip::showText(
-            event->globalPosition().toPoint(),
-            tr("<b>%1</b>%2<br>latency %3 ms<br>%4 %5<br>%6 GMACs<br>%7")
-                .arg(p.name, p.seq < 0 ? tr(" (reference)") : tr(" (#%1)").arg(p.seq))
-                .arg(p.latencyMs, 0, 'g', 4)
-                .arg(m_metric)
-                .arg(p.accuracy, 0, 'f', 3)
-                .arg(p.macs / 1e9, 0, 'f', 3)
-                .arg(tr("click: per-layer breakdown; right-click: export")),
-            m_plot);
-    });
-    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
-        const int i = nearestPoint(event->pos(), 12.0);
-        if (i < 0) return;
-        const ParetoPoint p = m_points[i];
-        if (event->button() == Qt::RightButton) {
-            QMenu menu;
-            menu.addAction(tr("Open %1 in the per-layer breakdown").arg(p.name), this,
-                           [this, p] { Q_EMIT candidateActivated(m_runId, p.seq, p.name); });
-            menu.addAction(tr("Export %1 (JSON / block strings / PyTorch)…").arg(p.name), this,
-                           [this, p] { Q_EMIT exportRequested(m_runId, p.seq, p.name); });
-            menu.exec(event->globalPosition().toPoint());
-            return;
-        }
-        Q_EMIT candidateActivated(m_runId, p.seq, p.name);
-    });
-    connect(m_follower, &RunFollower::trialsArrived, this,
-            [this](qint64 runId, const std::vector<Trial>& trials) {
-                if (runId != m_runId) return;
-                const bool first = !m_followed;
-                m_followed = true;
-                for (const Trial& t : trials) {
-                    ParetoPoint p;
-                    if (m_seqs.contains(t.seq.value_or(0)) || !toPoint(t, &p)) continue;
-                    if (!t.metric.empty()) m_metric = QString::fromStdString(t.metric);
-                    m_plot->xAxis->setLabel(
-                        tr("latency (ms, %1)")
-                            .arg(QString::fromUtf8(store::latencySourceName(t.latencySource))));
-                    addPoint(p);
-                }
-                scheduleReplot();
-                if (first) Q_EMIT loaded(runId, int(m_points.size()));
-            });
+    connect(m_plot, &QCustomPlot::mouseMove, this, &ParetoPage::showPointAt);
+    connect(m_plot, &QCustomPlot::mousePress, this, &ParetoPage::activatePointAt);
+    connect(m_follower, &RunFollower::trialsArrived, this, &ParetoPage::addTrials);
     connect(m_follower, &RunFollower::failed, this, [this](qint64 runId, const QString& error) {
         if (runId == m_runId)
             m_summary->setText(tr("Cannot load run %1: %2").arg(runId).arg(error));
     });
-    clear(0);
+}
+
+void ParetoPage::showPointAt(QMouseEvent* event) {
+    const int i = nearestPoint(event->pos(), 12.0);
+    if (i < 0) {
+        QToolTip::hideText();
+        return;
+    }
+    const ParetoPoint& p = m_points[i];
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       tr("<b>%1</b>%2<br>latency %3 ms<br>%4 %5<br>%6 GMACs<br>%7")
+                           .arg(p.name, p.seq < 0 ? tr(" (reference)") : tr(" (#%1)").arg(p.seq))
+                           .arg(p.latencyMs, 0, 'g', 4)
+                           .arg(m_metric)
+                           .arg(p.accuracy, 0, 'f', 3)
+                           .arg(p.macs / 1e9, 0, 'f', 3)
+                           .arg(tr("click: per-layer breakdown; right-click: export")),
+                       m_plot);
+}
+
+/// A click opens the point's candidate in the breakdown; a right-click offers that or export.
+void ParetoPage::activatePointAt(QMouseEvent* event) {
+    const int i = nearestPoint(event->pos(), 12.0);
+    if (i < 0) return;
+    const ParetoPoint p = m_points[i];
+    if (event->button() == Qt::RightButton) {
+        QMenu menu;
+        menu.addAction(tr("Open %1 in the per-layer breakdown").arg(p.name), this,
+                       [this, p] { Q_EMIT candidateActivated(m_runId, p.seq, p.name); });
+        menu.addAction(tr("Export %1 (JSON / block strings / PyTorch)…").arg(p.name), this,
+                       [this, p] { Q_EMIT exportRequested(m_runId, p.seq, p.name); });
+        menu.exec(event->globalPosition().toPoint());
+        return;
+    }
+    Q_EMIT candidateActivated(m_runId, p.seq, p.name);
+}
+
+/// Trials of the followed run as they arrive (each once, by sequence number).
+void ParetoPage::addTrials(qint64 runId, const std::vector<Trial>& trials) {
+    if (runId != m_runId) return;
+    const bool first = !m_followed;
+    m_followed = true;
+    for (const Trial& t : trials) {
+        ParetoPoint p;
+        if (m_seqs.contains(t.seq.value_or(0)) || !toPoint(t, &p)) continue;
+        if (!t.metric.empty()) m_metric = QString::fromStdString(t.metric);
+        m_plot->xAxis->setLabel(
+            tr("latency (ms, %1)")
+                .arg(QString::fromUtf8(store::latencySourceName(t.latencySource))));
+        addPoint(p);
+    }
+    scheduleReplot();
+    if (first) Q_EMIT loaded(runId, int(m_points.size()));
 }
 
 ParetoPage::~ParetoPage() = default;
@@ -206,11 +220,20 @@ void ParetoPage::rebuildGraphs() {
     for (const auto& p : m_points) {
         if (p.seq < 0) labels[{p.latencyMs, p.accuracy}] << p.name;
     }
+    double lowest = 1e300, highest = 0.0;
+    for (const auto& p : m_points) {
+        lowest = std::min(lowest, p.latencyMs);
+        highest = std::max(highest, p.latencyMs);
+    }
     for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
         auto* label = new QCPItemText(m_plot);
         label->position->setCoords(it.key().first, it.key().second);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-        label->setText(QStringLiteral("  ") + it.value().join(QStringLiteral(" = ")));
+        // Right of its point in the left half, left of it in the right half: a reference at
+        // the slow end (B0 beside X-B0) had its name cut at the plot's edge.
+        const bool rightHalf = it.key().first > (lowest + highest) / 2.0;
+        const QString text = it.value().join(QStringLiteral(" = "));
+        label->setPositionAlignment((rightHalf ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+        label->setText(rightHalf ? text + QStringLiteral("  ") : QStringLiteral("  ") + text);
         label->setFont(QFont(font().family(), 9, QFont::Bold));
     }
     m_plot->yAxis->setLabel(m_metric);

@@ -9,7 +9,9 @@
 
 #include "engine/events.h"
 #include "search/pareto.h"
+#include "search/trials.h"
 
+class QMouseEvent;
 class QCheckBox;
 class QCustomPlot;
 class QCPGraph;
@@ -63,6 +65,11 @@ Q_SIGNALS:
     void loaded(qint64 runId, int points);
 
 private:
+    void buildWidgets();
+    void connectSignals();
+    void showPointAt(QMouseEvent* event);
+    void activatePointAt(QMouseEvent* event);
+    void addTrials(qint64 runId, const std::vector<Trial>& trials);
     void addPoint(const ParetoPoint& p);
     void rebuildGraphs();
     void scheduleReplot();

@@ -44,13 +44,20 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
       m_progress(new QProgressBar),
       m_eta(new QLabel),
       m_log(new QPlainTextEdit) {
-    for (const auto& name : listProfiles()) m_profile->addItem(QString::fromStdString(name));
-    m_profile->setCurrentText(session->profileName());
-    connect(m_profile, &QComboBox::currentTextChanged, session, &Session::setProfileName);
-    connect(session, &Session::profileChanged, m_profile, &QComboBox::setCurrentText);
-    // Another profile starts at its default runtime.
-    connect(m_profile, &QComboBox::currentTextChanged, this, &RunPage::fillRuntimes);
+    fillChoices();
+    connectSession();
     fillRuntimes();
+    setSpace(m_space);
+    buildLayout();
+    connectControls();
+    connectBridge();
+    updateButtons();
+}
+
+/// The form's choices, ranges and tooltips; the profile and store shown are the session's.
+void RunPage::fillChoices() {
+    for (const auto& name : listProfiles()) m_profile->addItem(QString::fromStdString(name));
+    m_profile->setCurrentText(m_session->profileName());
     m_runtime->setToolTip(
         tr("Runtime of predicted latency (resources/runtimes): fusion rules, overheads and "
            "per-op-class efficiencies of the software on this platform"));
@@ -83,8 +90,18 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
     m_target->setSpecialValueText(tr("base network's latency"));
     m_db->setWordWrap(true);
     m_db->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_db->setText(session->databasePath());
-    connect(session, &Session::databaseChanged, m_db, &QLabel::setText);
+    m_db->setText(m_session->databasePath());
+}
+
+void RunPage::connectSession() {
+    connect(m_profile, &QComboBox::currentTextChanged, m_session, &Session::setProfileName);
+    connect(m_session, &Session::profileChanged, m_profile, &QComboBox::setCurrentText);
+    // Another profile starts at its default runtime.
+    connect(m_profile, &QComboBox::currentTextChanged, this, &RunPage::fillRuntimes);
+    connect(m_session, &Session::databaseChanged, m_db, &QLabel::setText);
+}
+
+void RunPage::buildLayout() {
     auto* changeDb = new QPushButton(tr("Change…"));
     connect(changeDb, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(
@@ -92,8 +109,6 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
             nullptr, QFileDialog::DontConfirmOverwrite);
         if (!path.isEmpty()) m_session->setDatabasePath(path);
     });
-    setSpace(m_space);
-
     auto* form = new QFormLayout;
     form->addRow(tr("Search space"), m_spaceLabel);
     form->addRow(tr("Platform profile"), m_profile);
@@ -129,7 +144,9 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
     layout->addLayout(progressRow);
     layout->addWidget(new QLabel(tr("<b>Events</b>")));
     layout->addWidget(m_log, 1);
+}
 
+void RunPage::connectControls() {
     connect(m_start, &QPushButton::clicked, this, &RunPage::startSearch);
     connect(m_pause, &QPushButton::clicked, this, [this] {
         if (m_bridge->paused()) {
@@ -145,6 +162,11 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
         m_bridge->cancel();
         log(tr("cancelling: the candidate in progress finishes and is stored"));
     });
+    connect(m_bridge, &JobBridge::runningChanged, this, &RunPage::updateButtons);
+}
+
+/// The run's events, as the bridge delivers them on the GUI thread, into progress and the log.
+void RunPage::connectBridge() {
     connect(m_bridge, &JobBridge::started, this,
             [this](qint64 run, const QString& kind, qint64 total, qint64 already) {
                 log(tr("run %1 (%2) started: %3 candidates, %4 already stored")
@@ -187,8 +209,6 @@ RunPage::RunPage(Session* session, JobBridge* bridge, QWidget* parent)
                 .arg(run)
                 .arg(message));
     });
-    connect(m_bridge, &JobBridge::runningChanged, this, &RunPage::updateButtons);
-    updateButtons();
 }
 
 void RunPage::setSpace(const QString& nameOrPath) {

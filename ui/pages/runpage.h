@@ -42,6 +42,11 @@ Q_SIGNALS:
     void runStarted(qint64 runId, double targetMs);
 
 private:
+    void fillChoices();
+    void connectSession();
+    void buildLayout();
+    void connectControls();
+    void connectBridge();
     void log(const QString& line);
     void updateButtons();
     void fillRuntimes();

@@ -52,6 +52,12 @@ ValidationPage::ValidationPage(QWidget* parent)
       m_table(new QTableView),
       m_plot(new QCustomPlot),
       m_details(new QTextBrowser) {
+    buildWidgets();
+    connectSignals();
+    recompute();
+}
+
+void ValidationPage::buildWidgets() {
     m_runtime->addItem(tr("each table's own"), QString());
     for (const std::string& name : listRuntimes())
         m_runtime->addItem(QString::fromStdString(name), QString::fromStdString(name));
@@ -99,7 +105,9 @@ ValidationPage::ValidationPage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(splitter, 1);
+}
 
+void ValidationPage::connectSignals() {
     connect(m_runtime, &QComboBox::currentIndexChanged, this, [this] { recompute(); });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
@@ -107,72 +115,75 @@ ValidationPage::ValidationPage(QWidget* parent)
                 updateScatter();
                 updateDetails();
             });
-    // Hover: the nearest point's model@batch and figures.
-    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        const ValidationEntry* e = m_model->entry(m_selected);
-        if (!e) return;
-        const QPointF pos = event->position();
-        const ValidationPoint* best = nullptr;
-        double bestDistance = 10.0;  // pixels
-        for (const ValidationPoint& p : e->outcome.result.points) {
-            const double d = std::hypot(m_plot->xAxis->coordToPixel(p.measuredMs) - pos.x(),
-                                        m_plot->yAxis->coordToPixel(p.predictedMs) - pos.y());
-            if (d < bestDistance) bestDistance = d, best = &p;
-        }
-        if (!best) return QToolTip::hideText();
-        const QLocale locale;
-        QToolTip::showText(
-            event->globalPosition().toPoint(),
-            tr("%1@%2 (%3 px)\nmeasured %4 ms, predicted %5 ms (%6%7 %)")
-                .arg(QString::fromStdString(best->model))
-                .arg(best->batch)
-                .arg(best->resolution)
-                .arg(locale.toString(best->measuredMs, 'g', 4),
-                     locale.toString(best->predictedMs, 'g', 4),
-                     best->predictedMs >= best->measuredMs ? QStringLiteral("+") : QString(),
-                     locale.toString(100.0 * (best->predictedMs / best->measuredMs - 1.0), 'f', 1)),
-            m_plot);
-    });
-    connect(&m_watcher, &QFutureWatcherBase::finished, this, [this] {
-        if (m_watcher.property("token").toULongLong() != m_token) return;
-        ValidationRun run = m_watcher.result();
-        m_busy = false;
-        // Keep the selected table across recomputations.
-        const ValidationEntry* before = m_model->entry(m_selected);
-        const std::string keep = before ? before->table.name : std::string();
-        m_model->setEntries(std::move(run.entries));
-        int row = 0;
-        for (int i = 0; i < m_model->rowCount(); ++i) {
-            if (m_model->entry(i)->table.name == keep) row = i;
-        }
-        int fit = 0, below = 0, skipped = 0;
-        for (const ValidationEntry& e : m_model->entries()) {
-            fit += e.table.role == "fit";
-            skipped += !e.outcome.skipped.empty();
-            below += e.outcome.skipped.empty() && modelRanksBelowProxy(e.outcome.result);
-        }
-        const int n = m_model->rowCount();
-        QString status =
-            run.error.isEmpty()
-                ? tr("%1 tables: %2 held out, <span style='color:%3'>%4 fit</span> (grey: the "
-                     "runtime's parameters were fitted on them). The model's τ is below a "
-                     "proxy's on %5 (▼).")
-                      .arg(n)
-                      .arg(n - fit)
-                      .arg(ValidationTableModel::fitRowColor().name())
-                      .arg(fit)
-                      .arg(below)
-                : tr("Cannot load the validation tables: %1").arg(run.error.toHtmlEscaped());
-        if (skipped) status += tr(" %n skipped (hover for why).", nullptr, skipped);
-        m_status->setText(status);
-        m_selected = -1;
-        if (n > 0) selectRow(row);
-        updateScatter();
-        updateDetails();
-        Q_EMIT computed();
-    });
+    connect(m_plot, &QCustomPlot::mouseMove, this, &ValidationPage::showPointAt);
+    connect(&m_watcher, &QFutureWatcherBase::finished, this, &ValidationPage::showComputed);
+}
 
-    recompute();
+/// Hover: the nearest point's model@batch and figures.
+void ValidationPage::showPointAt(QMouseEvent* event) {
+    const ValidationEntry* e = m_model->entry(m_selected);
+    if (!e) return;
+    const QPointF pos = event->position();
+    const ValidationPoint* best = nullptr;
+    double bestDistance = 10.0;  // pixels
+    for (const ValidationPoint& p : e->outcome.result.points) {
+        const double d = std::hypot(m_plot->xAxis->coordToPixel(p.measuredMs) - pos.x(),
+                                    m_plot->yAxis->coordToPixel(p.predictedMs) - pos.y());
+        if (d < bestDistance) bestDistance = d, best = &p;
+    }
+    if (!best) return QToolTip::hideText();
+    const QLocale locale;
+    QToolTip::showText(
+        event->globalPosition().toPoint(),
+        tr("%1@%2 (%3 px)\nmeasured %4 ms, predicted %5 ms (%6%7 %)")
+            .arg(QString::fromStdString(best->model))
+            .arg(best->batch)
+            .arg(best->resolution)
+            .arg(locale.toString(best->measuredMs, 'g', 4),
+                 locale.toString(best->predictedMs, 'g', 4),
+                 best->predictedMs >= best->measuredMs ? QStringLiteral("+") : QString(),
+                 locale.toString(100.0 * (best->predictedMs / best->measuredMs - 1.0), 'f', 1)),
+        m_plot);
+}
+
+/// A finished computation (the latest request only): the table, the status line, the selection.
+void ValidationPage::showComputed() {
+    if (m_watcher.property("token").toULongLong() != m_token) return;
+    ValidationRun run = m_watcher.result();
+    m_busy = false;
+    // Keep the selected table across recomputations.
+    const ValidationEntry* before = m_model->entry(m_selected);
+    const std::string keep = before ? before->table.name : std::string();
+    m_model->setEntries(std::move(run.entries));
+    int row = 0;
+    for (int i = 0; i < m_model->rowCount(); ++i) {
+        if (m_model->entry(i)->table.name == keep) row = i;
+    }
+    int fit = 0, below = 0, skipped = 0;
+    for (const ValidationEntry& e : m_model->entries()) {
+        fit += e.table.role == "fit";
+        skipped += !e.outcome.skipped.empty();
+        below += e.outcome.skipped.empty() && modelRanksBelowProxy(e.outcome.result);
+    }
+    const int n = m_model->rowCount();
+    QString status =
+        run.error.isEmpty()
+            ? tr("%1 tables: %2 held out, <span style='color:%3'>%4 fit</span> (grey: the "
+                 "runtime's parameters were fitted on them). The model's τ is below a "
+                 "proxy's on %5 (▼).")
+                  .arg(n)
+                  .arg(n - fit)
+                  .arg(ValidationTableModel::fitRowColor().name())
+                  .arg(fit)
+                  .arg(below)
+            : tr("Cannot load the validation tables: %1").arg(run.error.toHtmlEscaped());
+    if (skipped) status += tr(" %n skipped (hover for why).", nullptr, skipped);
+    m_status->setText(status);
+    m_selected = -1;
+    if (n > 0) selectRow(row);
+    updateScatter();
+    updateDetails();
+    Q_EMIT computed();
 }
 
 bool ValidationPage::setRuntimeOverride(const QString& runtime) {

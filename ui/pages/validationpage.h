@@ -7,6 +7,7 @@
 #include "models/validationtablemodel.h"
 
 class QComboBox;
+class QMouseEvent;
 class QCustomPlot;
 class QLabel;
 class QTableView;
@@ -52,6 +53,10 @@ Q_SIGNALS:
     void computed();
 
 private:
+    void buildWidgets();
+    void connectSignals();
+    void showPointAt(QMouseEvent* event);
+    void showComputed();
     void recompute();
     void updateScatter();
     void updateDetails();

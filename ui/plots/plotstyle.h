@@ -6,6 +6,7 @@
 #include <QString>
 
 class QCustomPlot;
+class QCPAxis;
 
 namespace archscope {
 enum class Bound;  // hw/model.h
@@ -42,7 +43,16 @@ void applyPlotStyle(QCustomPlot* plot);
 
 /// Gives a plot a bold title row above its axis rect (once; later calls only set the text).
 /// QCustomPlot has no title of its own: it is a text element in layout row 0.
+/// A title wider than the plot is broken into two lines (or elided) before each replot.
 void setPlotTitle(QCustomPlot* plot, const QString& title);
+/// Moves the legend out of the axis rect into a row under the title (where it cannot hide data),
+/// filled in columns of `rowsPerColumn`. Call after setPlotTitle and after adding the plottables;
+/// later calls close the gaps removed entries left.
+void placeLegendUnderTitle(QCustomPlot* plot, int rowsPerColumn);
+/// The label last given to `axis` (setLabel), whole: the axis may show it broken or elided.
+QString axisLabel(const QCPAxis* axis);
+/// The title last given to setPlotTitle, whole (the element may show it broken or elided).
+QString plotTitle(const QCustomPlot* plot);
 
 /// Saves a plot as PNG, PDF, SVG or JPEG by the file's suffix; false with a reason.
 bool exportPlot(QCustomPlot* plot, const QString& path, QString* error);

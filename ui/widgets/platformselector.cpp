@@ -28,12 +28,12 @@ PlatformSelector::PlatformSelector(QWidget* parent, int defaultBatch)
         tr("Runtime (resources/runtimes/*.json): the software's fusion rules, per-kernel and "
            "per-step overheads and per-op-class efficiencies"));
     m_dtypeBox->setToolTip(tr("Precision: picks the matrix-unit rate and bytes per element"));
-    m_batchBox->setRange(1, 4096);
+    m_batchBox->setRange(1, kMaxViewBatch);
     m_batchBox->setValue(defaultBatch);
     m_batchBox->setToolTip(
-        tr("Images per forward pass; 1 = single-image latency, large = throughput regime.\n"
-           "This view starts at %1; archscope-cli's --batch and searches default to 1.")
-            .arg(defaultBatch));
+        tr("Images per forward pass; 1 = one image's latency, large = the throughput regime.\n"
+           "Every view and archscope-cli start at %1 (archscope --batch N starts the views at N).")
+            .arg(kDefaultBatch));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(new QLabel(tr("Platform")));

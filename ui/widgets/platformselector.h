@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+#include "arch/network.h"
 #include "hw/profile.h"
 
 class QComboBox;
@@ -19,9 +20,9 @@ class PlatformSelector : public QWidget {
 public:
     explicit PlatformSelector(QWidget* parent = nullptr, int defaultBatch = kDefaultBatch);
 
-    /// Large batches are the throughput regime the EfficientNet-X paper compares TPUs in; an
-    /// assumption for a default, change it in the spin box.
-    static constexpr int kDefaultBatch = 128;
+    /// The views' largest batch (the CLI takes up to kMaxBatch): four digits keep the platform
+    /// row narrow enough for 1280x800 in lecture mode, and larger batches only scale the times.
+    static constexpr int kMaxViewBatch = 4096;
 
     /// Selects a profile by short name; false if it is not listed.
     bool setProfileName(const QString& name);

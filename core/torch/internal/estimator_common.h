@@ -33,4 +33,8 @@ torch::Tensor standardize(const torch::Tensor& x, const torch::Tensor& reference
 /// Sets LibTorch's intra-op threads (0 = all logical CPUs) and returns the count in effect.
 int applyThreads(int threads);
 
+/// The cosine schedule both trainings use: `base` * (1 + cos(pi * step / steps)) / 2, set on every
+/// parameter group of `optimizer`.
+void setCosineLearningRate(torch::optim::Adam& optimizer, double base, int64_t step, int64_t steps);
+
 }  // namespace archscope::torchnet
