@@ -48,6 +48,9 @@ Files snapshot(const QString& dir) {
     return out;
 }
 
+/// A row's file with these bytes gets the small supernet trained in initTestCase instead.
+const QByteArray kTrainedSupernet = "<trained supernet>";
+
 void writeForeignDatabase(const QString& path) {
     sqlite3* db = nullptr;
     QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
@@ -62,7 +65,24 @@ void writeForeignDatabase(const QString& path) {
 class TestCliBadInput : public QObject {
     Q_OBJECT
 
+private:
+    QTemporaryDir m_fixtures;
+    QByteArray m_supernet;  ///< a supernet of efficientnet-x, trained on 256 images; empty: none
+
 private Q_SLOTS:
+    void initTestCase() {
+#if ARCHSCOPE_CLI_HAS_TORCH
+        // About a second: 256 images, one epoch. Without the dataset the supernet rows that need
+        // a trained file are left out (the refusals that need none still run).
+        const QString file = m_fixtures.filePath("x.supernet");
+        const auto r = runCli({"supernet", "--space", "efficientnet-x", "--out", file, "--subset",
+                               "256", "--train-batch", "32", "--epochs", "1"});
+        QFile f(file);
+        if (r.exitCode == 0 && f.open(QIODevice::ReadOnly)) m_supernet = f.readAll();
+        if (m_supernet.isEmpty()) qWarning() << "no supernet trained:" << r.err.left(300);
+#endif
+    }
+
     void rejectsAndChangesNothing_data() {
         QTest::addColumn<Files>("files");
         QTest::addColumn<QStringList>("args");  // "@" is replaced by the folder
@@ -100,6 +120,12 @@ private Q_SLOTS:
             {"show", "@/a.json"}, "field \"version\": 4294967297");
         row("blocks not a list", {{"a.json", R"({"blocks":"r1_k3_s11_e6_i16_o24"})"}},
             {"show", "@/a.json"}, "field \"blocks\": expected a list");
+        row("format 7 (scripts/mutate_inputs.py)",
+            {{"a.json", R"({"format":7,"blocks":["r1_k3_s11_e6_i16_o24"]})"}}, {"show", "@/a.json"},
+            "field \"format\": expected a string, got number 7");
+        row("a profile's format",
+            {{"a.json", R"({"format":"archscope-profile","blocks":["r1_k3_s11_e6_i16_o24"]})"}},
+            {"show", "@/a.json"}, "field \"format\": expected \"archscope-network\"");
         row("b-0", {{"a.json", R"({"blocks":["r1_k3_s11_e6_i16_o24_b-0"]})"}}, {"show", "@/a.json"},
             "option \"b-0\"");
         row("huge block string",
@@ -144,6 +170,10 @@ private Q_SLOTS:
         row("reps 2.5",
             {{"m.json", measureFile(R"({"name":"efficientnet-b0","median_ms":5,"reps":2.5})")}},
             import, "2.5 is not a whole number");
+        row("resolution -1 stored with the figures",
+            {{"m.json",
+              measureFile(R"({"name":"efficientnet-b0","median_ms":5,"resolution":-1})")}},
+            import, "field \"models[0].resolution\": -1 is out of range");
         row("name not a string", {{"m.json", measureFile(R"({"name":7,"median_ms":5})")}}, import,
             "field \"models[0].name\": expected a string");
         row("dtype int8",
@@ -167,6 +197,40 @@ private Q_SLOTS:
             {{"f.db", {}}, {"m.json", measureFile(R"({"name":"efficientnet-b0","median_ms":5})")}},
             {"import", "@/m.json", "--db", "@/f.db"}, "not an Archscope result store");
         row("resume typo", {}, {"resume", "--db", "@/typo.db", "--run", "1"}, "does not exist");
+#if ARCHSCOPE_CLI_HAS_TORCH
+        // Supernets: files that are missing or are no supernet, spaces that do not exist or
+        // differ from the file's. A failed training creates no file and keeps the one it found.
+        const QStringList quick = {"--subset", "256", "--train-batch", "32", "--epochs", "1"};
+        row("supernet missing", {}, {"supernet", "--info", "@/missing.supernet"},
+            "supernet file \"@/missing.supernet\" does not exist");
+        row("supernet not a supernet", {{"b.supernet", "not a supernet"}},
+            {"supernet", "--info", "@/b.supernet"}, "is not a supernet file");
+        row("supernet --check not a supernet", {{"b.supernet", "not a supernet"}},
+            {"supernet", "--check", "@/b.supernet"}, "is not a supernet file");
+        row("supernet --out over a non-supernet", {{"b.supernet", "not a supernet"}},
+            QStringList{"supernet", "--out", "@/b.supernet"} + quick, "is not a supernet file");
+        row("supernet unknown space", {},
+            QStringList{"supernet", "--space", "nosuch", "--out", "@/x.supernet"} + quick,
+            "neither a shipped space");
+        row("supernet broken space", {{"s.json", "{"}},
+            QStringList{"supernet", "--space", "@/s.json", "--out", "@/x.supernet"} + quick,
+            "search space file \"@/s.json\": not valid JSON");
+        row("supernet two modes", {}, {"supernet", "--info", "@/a", "--out", "@/b"},
+            "give exactly one of --out, --info, --check");
+        if (!m_supernet.isEmpty()) {
+            row("supernet of another space", {{"x.supernet", kTrainedSupernet}},
+                QStringList{"supernet", "--space", "efficientnet", "--out", "@/x.supernet"} + quick,
+                "holds a supernet of space \"efficientnet-x\", not of --space \"efficientnet\"");
+            row("search with another space's supernet", {{"x.supernet", kTrainedSupernet}},
+                {"search", "--space", "efficientnet", "--hw", "tpuv3", "--accuracy", "supernet",
+                 "--supernet", "@/x.supernet", "--budget", "3", "--db", "@/new.db"},
+                "was trained on space \"efficientnet-x\", not on --space \"efficientnet\"");
+            row("estimate a network outside the supernet", {{"x.supernet", kTrainedSupernet}},
+                {"estimate", "efficientnet-b0", "--accuracy", "supernet", "--supernet",
+                 "@/x.supernet"},
+                "is not a path of this supernet");
+        }
+#endif
     }
 
     void rejectsAndChangesNothing() {
@@ -183,10 +247,11 @@ private Q_SLOTS:
             }
             QFile f(path);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(it.value());
+            f.write(it.value() == kTrainedSupernet ? m_supernet : it.value());
         }
         const Files before = snapshot(dir.path());
         for (QString& a : args) a.replace("@", dir.path());
+        fragment.replace("@", dir.path());
         const auto r = runCli(args);
         QVERIFY2(r.exitCode == exitCode,
                  (QByteArray::number(r.exitCode) + " " + r.err).constData());

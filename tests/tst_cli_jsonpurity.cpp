@@ -38,6 +38,19 @@ private Q_SLOTS:
         row("sweep", {"sweep", "--models", "efficientnet-b0", "--db", "@/w.db"}, true);
         row("runs", {"runs", "--db", "@/w.db"});
         row("import", {"import", "@/m.json", "--db", "@/i.db"});
+#if ARCHSCOPE_CLI_HAS_TORCH
+        if (QFile::exists("/usr/share/datasets/fashion-mnist")) {  // dataset-fashion-mnist
+            // About a second of training (256 images, one epoch); the reuse and --info print the
+            // stored metadata.
+            const QStringList train = {
+                "supernet", "--space", "efficientnet-x", "--out", "@/x.supernet",
+                "--subset", "256",     "--train-batch",  "32",    "--epochs",
+                "1"};
+            row("supernet train", train);
+            row("supernet reuse", train);
+            row("supernet info", {"supernet", "--info", "@/x.supernet"});
+        }
+#endif
     }
 
     void oneDocument() {

@@ -247,6 +247,21 @@ private Q_SLOTS:
         QCOMPARE(readBytes(p), before);
     }
 
+    // A reader polling a store that another process is creating sees version 0 for a moment
+    // (tst_cli_runlease's `runs` polls did): the message says so, not "migrate it".
+    void readerOfAStoreWithoutSchemaSaysItMayBeBeingCreated() {
+        const auto p = file("empty-schema.db");
+        rawExec(p, "CREATE TABLE t(x)");
+        try {
+            StoreReader r(p);
+            QFAIL("a store without the schema was read");
+        } catch (const ArchError& e) {
+            QVERIFY2(
+                std::string(e.what()).find("another process is creating it") != std::string::npos,
+                e.what());
+        }
+    }
+
     void garbageFileIsReportedAndLeftUnchanged() {
         const auto p = file("garbage.db");
         {

@@ -78,6 +78,23 @@ private Q_SLOTS:
         QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
         QVERIFY(r.out.isEmpty());
     }
+
+    // `ulimit -v` caps the address space whatever MemAvailable says: the check must refuse up
+    // front (before building or allocating anything) with the limit named, not fail later inside
+    // LibTorch. B0 at batch 1000 needs about 18.5 GiB; 4 GB of address space cannot hold it.
+    void addressSpaceLimitIsRefusedUpFront() {
+        const Run r = archscope::testing::runProgram(
+            "bash",
+            {"-c", "ulimit -v 4000000 && exec \"$0\" \"$@\"", QStringLiteral(ARCHSCOPE_CLI_PATH),
+             "measure", "efficientnet-b0", "--batch", "1000"},
+            60000);
+        QCOMPARE(r.exitCode, 1);
+        const QString err = QString::fromUtf8(r.err);
+        QVERIFY2(err.contains("ulimit -v") && err.contains("RLIMIT_AS") &&
+                     err.contains("use a smaller --batch") && !err.contains("LibTorch"),
+                 r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTorchCli)

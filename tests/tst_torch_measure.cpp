@@ -135,6 +135,49 @@ private Q_SLOTS:
         checkFitsInMemory(net, {}, std::nullopt, "RAM");
     }
 
+    void tightestBudgetNamesTheBindingLimit_data() {
+        QTest::addColumn<qint64>("ram");
+        QTest::addColumn<qint64>("asLimit");  // -1: unlimited
+        QTest::addColumn<qint64>("asUsed");
+        QTest::addColumn<qint64>("dataLimit");
+        QTest::addColumn<qint64>("dataUsed");
+        QTest::addColumn<qint64>("bytes");
+        QTest::addColumn<QString>("name");
+        const qint64 G = qint64(1) << 30;
+        QTest::newRow("no limits") << 20 * G << -1LL << G << -1LL << G << 20 * G << "MemAvailable";
+        QTest::newRow("ulimit -v binds")
+            << 20 * G << 4 * G << G << -1LL << G << 3 * G << "ulimit -v";
+        QTest::newRow("ulimit -v loose")
+            << 2 * G << 64 * G << G << -1LL << G << 2 * G << "MemAvailable";
+        QTest::newRow("ulimit -d binds")
+            << 20 * G << 8 * G << G << 3 * G << G << 2 * G << "ulimit -d";
+        QTest::newRow("over the limit already")
+            << 20 * G << G << 2 * G << -1LL << 0LL << 0LL << "ulimit -v";
+    }
+    void tightestBudgetNamesTheBindingLimit() {
+        QFETCH(qint64, ram);
+        QFETCH(qint64, asLimit);
+        QFETCH(qint64, asUsed);
+        QFETCH(qint64, dataLimit);
+        QFETCH(qint64, dataUsed);
+        QFETCH(qint64, bytes);
+        QFETCH(QString, name);
+        ProcessMemory m;
+        m.memAvailable = ram;
+        if (asLimit >= 0) m.addressSpaceLimit = asLimit;
+        m.addressSpaceUsed = asUsed;
+        if (dataLimit >= 0) m.dataLimit = dataLimit;
+        m.dataUsed = dataUsed;
+        const auto budget = tightestBudget(m);
+        QVERIFY(budget);
+        QCOMPARE(qint64(budget->bytes), bytes);
+        QVERIFY2(QString::fromStdString(budget->name).contains(name), budget->name.c_str());
+        QVERIFY(!tightestBudget(ProcessMemory{}));
+        // This process: the reading is consistent with the limits it runs under.
+        const ProcessMemory self = readProcessMemory();
+        QVERIFY(self.addressSpaceUsed > 0);
+    }
+
     void badRepsAreArchErrors() {
         MeasureOptions m;
         m.reps = 0;

@@ -71,11 +71,15 @@ void runTrain(const SupernetArgs& a) {
     std::error_code ec;
     if (std::filesystem::exists(a.out, ec) && !a.force) {
         const json meta = supernetInfo(a.out);  // refuses a file that is not a supernet
-        if (!sameTraining(meta, space, a.train))
+        if (!sameTraining(meta, space, a.train)) {
+            // Say which of the two differs: the space, or only the training settings.
+            const bool sameSpace = meta.value("space", json()) == searchSpaceToJson(space);
             throw ArchError("\"" + a.out + "\" holds a supernet of space \"" +
-                            meta.value("space_name", "") +
-                            "\" trained with other settings; pass --force to replace it, or "
-                            "another --out");
+                            meta.value("space_name", "") + "\"" +
+                            (sameSpace ? " trained with other settings"
+                                       : ", not of --space \"" + space.name + "\"") +
+                            "; pass --force to replace it, or another --out");
+        }
         if (a.json) {
             std::cout << json{{"file", a.out}, {"reused", true}, {"info", meta}}.dump(2) << "\n";
         } else {

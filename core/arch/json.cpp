@@ -42,6 +42,13 @@ json networkSpecToJson(const NetworkSpec& s) {
 NetworkSpec networkSpecFromJson(const json& j, const std::string& where) {
     if (!j.is_object()) throw ArchError(where + ": expected a JSON object describing a network");
     const jsonin::Fields f(j, where);
+    // Another format's file (a profile, a space) must not read as a network of defaults.
+    if (f.has("format") && f.text("format", 64) != "archscope-network") {
+        f.fail("format",
+               "expected \"archscope-network\" (an architecture file as export-arch "
+               "--format json writes), got " +
+                   jsonin::quote(f.raw("format")));
+    }
     // Read as 64-bit and capped: 4294967297 must not wrap to 1 and pass the version check.
     const int64_t version = f.integer("version", 1, kNetworkFormatVersion + 1000000, 1);
     if (version > kNetworkFormatVersion) {

@@ -21,13 +21,24 @@ constexpr size_t kMaxImportModels = 10000;
 /// The longest believable time in milliseconds (almost three hours a forward pass).
 constexpr double kMaxMs = 1e7;
 
-json readJson(const std::filesystem::path& file) {
+constexpr const char* kFormatsHint =
+    "; import reads archscope-cli measure --json output, PyTorch profiler Chrome traces and XProf "
+    "trace-viewer JSON";
+
+/// Parses the file with its trace events folded as they stream past (a trace of hundreds of MB
+/// never sits in memory as a JSON tree). Errors read as jsonin::parseFile's.
+StreamedTrace readJson(const std::filesystem::path& file) {
+    const std::string where = "import file \"" + file.string() + "\"";
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) {
+        throw ArchError(where + ": is a directory; give a JSON file" + kFormatsHint);
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ArchError(where + ": cannot open the file; check the path" + kFormatsHint);
     try {
-        return jsonin::parseFile(file, "import file");
-    } catch (const ArchError& e) {
-        throw ArchError(std::string(e.what()) +
-                        "; import reads archscope-cli measure --json output, PyTorch profiler "
-                        "Chrome traces and XProf trace-viewer JSON");
+        return parseTraceStream(in, file.string());
+    } catch (const json::exception& e) {  // parse_error, and out_of_range.406 for 1e309
+        throw ArchError(where + ": not valid JSON: " + jsonin::plainMessage(e) + kFormatsHint);
     }
 }
 
@@ -144,6 +155,8 @@ ImportPlan readMeasure(const json& doc, const std::string& where, const ImportOp
         for (const char* key : {"min_ms", "mean_ms"}) {
             if (m.has(key)) m.number(key, 0.0, kMaxMs, true);
         }
+        // Stored with the figures: the resolution they were measured at must be one we accept.
+        if (m.has("resolution")) m.integer("resolution", kMinResolution, kMaxResolution);
         lat.context = context;
         lat.context["imported_from"] = where;
         for (const char* key : {"resolution", "min_ms", "mean_ms", "graph", "graph_note"}) {
@@ -172,12 +185,12 @@ ImportPlan readMeasure(const json& doc, const std::string& where, const ImportOp
     return plan;
 }
 
-ImportPlan readTrace(const json& doc, TraceFormat format, const std::string& where,
-                     const ImportOptions& o) {
+ImportPlan readTrace(const json& doc, TraceEvents events, TraceFormat format,
+                     const std::string& where, const ImportOptions& o) {
     ImportPlan plan;
     plan.format =
         format == TraceFormat::PyTorchChrome ? "pytorch-chrome-trace" : "xprof-trace-viewer";
-    const auto named = traceNetwork(doc);
+    const auto named = events.network;
     if (!named && !o.model) {
         throw ArchError(where +
                         ": the trace does not name its network (no archscope-network "
@@ -191,7 +204,7 @@ ImportPlan readTrace(const json& doc, TraceFormat format, const std::string& whe
                         ": not the same network; pass --model with its .json file");
     }
     const auto layers = expandLayers(buildNetwork(im.spec), o.batch);
-    const TraceMapping m = mapTrace(doc, layers, where);
+    const TraceMapping m = mapTrace(std::move(events), layers, where);
     im.evaluation = baseEvaluation(layers, o, o.batch);
     MeasuredLatency lat;
     lat.medianMs = quantile(m.passMs, 0.5);
@@ -235,23 +248,14 @@ ImportPlan readTrace(const json& doc, TraceFormat format, const std::string& whe
     return plan;
 }
 
-}  // namespace
-
-ImportPlan readImport(const std::filesystem::path& file, const ImportOptions& options) {
-    if (options.batch < 1 || options.batch > kMaxBatch) {
-        throw ArchError("--batch must be in [1, " + std::to_string(kMaxBatch) + "]");
-    }
-    return readImportDocument(readJson(file), file.string(), options);
-}
-
-ImportPlan readImportDocument(const json& doc, const std::string& where,
-                              const ImportOptions& options) {
-    validateTraceEvents(doc, where);
+/// The plan for a document whose trace events (if any) are already folded.
+ImportPlan readImportParts(const json& doc, TraceEvents events, const std::string& where,
+                           const ImportOptions& options) {
     ImportPlan plan;
     if (doc.is_object() && doc.contains("models") && doc.contains("context")) {
         plan = readMeasure(doc, where, options);
-    } else if (auto format = detectTraceFormat(doc)) {
-        plan = readTrace(doc, *format, where, options);
+    } else if (auto format = detectTraceFormat(events)) {
+        plan = readTrace(doc, std::move(events), *format, where, options);
     } else {
         throw ArchError(where +
                         ": neither archscope-cli measure --json output nor a PyTorch profiler / "
@@ -259,6 +263,27 @@ ImportPlan readImportDocument(const json& doc, const std::string& where,
     }
     plan.file = where;
     return plan;
+}
+
+}  // namespace
+
+ImportPlan readImport(const std::filesystem::path& file, const ImportOptions& options) {
+    if (options.batch < 1 || options.batch > kMaxBatch) {
+        throw ArchError("--batch must be in [1, " + std::to_string(kMaxBatch) + "]");
+    }
+    StreamedTrace parsed = readJson(file);
+    return readImportParts(parsed.doc, std::move(parsed.events), file.string(), options);
+}
+
+ImportPlan readImportStream(std::istream& in, const std::string& where,
+                            const ImportOptions& options) {
+    StreamedTrace parsed = parseTraceStream(in, where);
+    return readImportParts(parsed.doc, std::move(parsed.events), where, options);
+}
+
+ImportPlan readImportDocument(const json& doc, const std::string& where,
+                              const ImportOptions& options) {
+    return readImportParts(doc, foldTraceEvents(doc, where), where, options);
 }
 
 int64_t storeImport(ResultStore& store, ImportPlan& plan) {

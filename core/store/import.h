@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -49,6 +50,10 @@ ImportPlan readImport(const std::filesystem::path& file, const ImportOptions& op
 /// The same for a parsed document; `where` names it in errors (the fuzz targets use it).
 ImportPlan readImportDocument(const nlohmann::json& doc, const std::string& where,
                               const ImportOptions& options);
+/// The same for JSON text read as it streams (what readImport() does with the file); a JSON
+/// syntax error is nlohmann's exception. The fuzz target checks it against readImportDocument().
+ImportPlan readImportStream(std::istream& in, const std::string& where,
+                            const ImportOptions& options);
 
 /// Stores the plan as one finished run of kind "import", all or nothing. Returns the run id and
 /// sets each evaluation's ids.

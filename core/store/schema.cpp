@@ -203,6 +203,14 @@ void prepareReader(Connection& c) {
     c.exec("PRAGMA busy_timeout=" + std::to_string(kBusyTimeoutMs));
     const int64_t version = c.queryInt("PRAGMA user_version");
     if (version > kSchemaVersion) throw ArchError(tooNewMessage(c, version));
+    // Version 0 is an empty store, or one another process is creating right now (a reader
+    // polling a search's new --db sees this for a moment): say so rather than "migrate it".
+    if (version == 0) {
+        throw ArchError("result store " + c.path().string() +
+                        " has no Archscope schema yet: it is empty, or another process is "
+                        "creating it right now; try again once that process has started, or "
+                        "give the --db a command wrote to.");
+    }
     if (version < kSchemaVersion)
         throw ArchError("result store " + c.path().string() + " has schema version " +
                         std::to_string(version) + " (this archscope needs " +

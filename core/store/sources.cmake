@@ -4,6 +4,7 @@ target_sources(archscope_core PRIVATE
     store/store.cpp
     store/lease.cpp
     store/export.cpp
+    store/trace_events.cpp
     store/trace_import.cpp
     store/import.cpp
     store/measured_samples.cpp

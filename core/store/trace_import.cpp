@@ -2,73 +2,37 @@
 
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "arch/error.h"
-#include "util/json_input.h"
 
 namespace archscope::store {
 namespace {
 
-using nlohmann::json;
-
 constexpr std::string_view kNetworkPrefix = "archscope-network:";
 
-/// One complete ("ph":"X") event; times in microseconds as the trace event format defines.
-struct Event {
-    std::string name;
-    std::string thread;  ///< pid + tid, as printed
-    double ts = 0.0;
-    double dur = 0.0;
-    const json* args = nullptr;
-    /// Events on one thread nest; a start inside is enough, as integer microseconds can put a
-    /// child's rounded end one tick past its parent's.
-    bool contains(const Event& e) const {
-        return e.ts >= ts && (e.ts < ts + dur || (dur == 0.0 && e.ts == ts));
-    }
-};
+using Event = CompactEvent;
 
-const json& eventArray(const json& doc) {
-    if (doc.is_array()) return doc;
-    static const json empty = json::array();
-    if (doc.is_object()) {
-        auto it = doc.find("traceEvents");
-        if (it != doc.end() && it->is_array()) return *it;
-    }
-    return empty;
-}
-
-std::vector<Event> completeEvents(const json& doc) {
+/// The complete events in thread order (threads by their printed pid/tid), then by start. Takes
+/// them out of `t` as it goes, so the list is held once.
+std::vector<Event> completeEvents(TraceEvents& t) {
     std::vector<Event> out;
-    for (const auto& e : eventArray(doc)) {
-        if (!e.is_object() || e.value("ph", "") != "X") continue;
-        auto name = e.find("name");
-        auto ts = e.find("ts");
-        auto dur = e.find("dur");
-        if (name == e.end() || !name->is_string() || ts == e.end() || !ts->is_number() ||
-            dur == e.end() || !dur->is_number()) {
-            continue;
-        }
-        Event ev;
-        ev.name = name->get<std::string>();
-        ev.thread = e.value("pid", json()).dump() + "/" + e.value("tid", json()).dump();
-        ev.ts = ts->get<double>();
-        ev.dur = dur->get<double>();
-        if (auto a = e.find("args"); a != e.end() && a->is_object()) ev.args = &*a;
-        out.push_back(std::move(ev));
+    out.reserve(t.complete.size());
+    while (!t.complete.empty()) {
+        out.push_back(t.complete.front());
+        t.complete.pop_front();
     }
-    std::sort(out.begin(), out.end(), [](const Event& a, const Event& b) {
-        if (a.thread != b.thread) return a.thread < b.thread;
+    std::sort(out.begin(), out.end(), [&t](const Event& a, const Event& b) {
+        if (a.thread != b.thread) return t.strings[a.thread] < t.strings[b.thread];
         if (a.ts != b.ts) return a.ts < b.ts;
         return a.dur > b.dur;  // parents before the children that start with them
     });
     return out;
 }
 
-bool isScopeName(const std::string& n) {
+bool isScopeName(std::string_view n) {
     static const std::regex block("block[0-9]+");
-    return n == "stem" || n == "head" || std::regex_match(n, block);
+    return n == "stem" || n == "head" || std::regex_match(n.begin(), n.end(), block);
 }
 
 std::string layerScope(const Layer& l) {
@@ -161,20 +125,23 @@ void finishUnmatched(TraceMapping& m, const std::map<std::string, double>& total
 /// A PyTorch trace's complete events by role: forward passes (network annotations), scopes
 /// (stem, blockN, head) and aten operators.
 struct PyTorchEvents {
+    const std::vector<std::string>* strings = nullptr;  ///< the trace's interned names
     std::vector<Event> all;
     std::vector<const Event*> passes, scopes, ops;
     bool annotated() const { return !passes.empty(); }
     bool byScopes() const { return !scopes.empty(); }
+    const std::string& name(const Event* e) const { return (*strings)[e->name]; }
 };
 
 /// Fills `e.passes`, `e.scopes` and `e.ops` from `e.all` (which must stay where it is).
 void sortEvents(PyTorchEvents& e, const std::string& where) {
     for (const auto& ev : e.all) {
-        if (ev.name.starts_with(kNetworkPrefix)) {
+        const std::string& name = e.name(&ev);
+        if (name.starts_with(kNetworkPrefix)) {
             e.passes.push_back(&ev);
-        } else if (isScopeName(ev.name)) {
+        } else if (isScopeName(name)) {
             e.scopes.push_back(&ev);
-        } else if (ev.name.starts_with("aten::")) {
+        } else if (name.starts_with("aten::")) {
             e.ops.push_back(&ev);
         }
     }
@@ -228,20 +195,20 @@ std::vector<double> matchOps(const PyTorchEvents& e, const std::vector<Layer>& l
         const Event* scope = byScopes ? enclosing(e.scopes, *op) : nullptr;
         if (!annotated) passSumUs += op->dur;
         if (byScopes && !scope) {
-            unmatchedUs[op->name] += op->dur;
+            unmatchedUs[e.name(op)] += op->dur;
             continue;
         }
-        const std::string cls = atenClass(op->name);
+        const std::string cls = atenClass(e.name(op));
         const Event* key = byScopes ? scope : pass;  // in-order counters restart per scope/pass
         if (cls == "pad") {  // TF 'SAME' padding belongs to the conv or pool that follows it
             pendingPadUs[key] += op->dur;
             continue;
         }
-        auto& scopeQueues = queues[byScopes ? scope->name : ""];
+        auto& scopeQueues = queues[byScopes ? e.name(scope) : std::string()];
         auto q = scopeQueues.find(cls);
         size_t& next = taken[key][cls];
         if (cls.empty() || q == scopeQueues.end() || next >= q->second.size()) {
-            unmatchedUs[op->name] += op->dur;
+            unmatchedUs[e.name(op)] += op->dur;
             continue;
         }
         const size_t layer = q->second[next++];
@@ -260,22 +227,23 @@ void addScopeTimes(TraceMapping& m, const PyTorchEvents& e) {
     std::vector<std::string> order;
     for (const Event* s : e.scopes) {
         if (e.annotated() && !enclosing(e.passes, *s)) continue;
-        if (!scopeUs.count(s->name)) order.push_back(s->name);
-        scopeUs[s->name] += s->dur;
+        if (!scopeUs.count(e.name(s))) order.push_back(e.name(s));
+        scopeUs[e.name(s)] += s->dur;
     }
     for (const auto& name : order) m.scopeMs.emplace_back(name, scopeUs[name] / 1000.0 / m.passes);
 }
 
-TraceMapping mapPyTorch(const json& doc, const std::vector<Layer>& layers,
+TraceMapping mapPyTorch(TraceEvents& trace, const std::vector<Layer>& layers,
                         const std::string& where) {
     PyTorchEvents e;
-    e.all = completeEvents(doc);
+    e.strings = &trace.strings;
+    e.all = completeEvents(trace);
     sortEvents(e, where);
     // Without network annotations, count a pass per "stem" scope; without scopes, one pass.
     int passCount = static_cast<int>(e.passes.size());
     if (!e.annotated())
         passCount = static_cast<int>(std::count_if(
-            e.scopes.begin(), e.scopes.end(), [](const Event* s) { return s->name == "stem"; }));
+            e.scopes.begin(), e.scopes.end(), [&](const Event* s) { return e.name(s) == "stem"; }));
     TraceMapping m;
     m.format = TraceFormat::PyTorchChrome;
     m.passes = std::max(1, passCount);
@@ -312,15 +280,10 @@ std::string tfScope(const std::string& tfOp) {
     return {};
 }
 
-TraceMapping mapXProf(const json& doc, const std::vector<Layer>& layers, const std::string& where) {
+TraceMapping mapXProf(TraceEvents& trace, const std::vector<Layer>& layers,
+                      const std::string& where) {
     // Thread names ("XLA Ops", "Steps") come as metadata events.
-    std::map<std::string, std::string> threadNames;
-    for (const auto& e : eventArray(doc)) {
-        if (e.is_object() && e.value("ph", "") == "M" && e.value("name", "") == "thread_name") {
-            threadNames[e.value("pid", json()).dump() + "/" + e.value("tid", json()).dump()] =
-                e.contains("args") ? e["args"].value("name", "") : "";
-        }
-    }
+    const auto& threadNames = trace.threadNames;
     TraceMapping m;
     m.format = TraceFormat::XProfTraceViewer;
     m.layerMs.assign(layers.size(), std::nullopt);
@@ -328,19 +291,20 @@ TraceMapping mapXProf(const json& doc, const std::vector<Layer>& layers, const s
     std::vector<std::string> order;
     int steps = 0;
     bool anyOp = false;
-    for (const Event& e : completeEvents(doc)) {
-        const std::string thread = threadNames.count(e.thread) ? threadNames[e.thread] : "";
+    for (const Event& e : completeEvents(trace)) {
+        const auto named = threadNames.find(e.thread);
+        const std::string thread = named != threadNames.end() ? named->second : "";
         if (thread == "Steps") {
             ++steps;
             m.passMs.push_back(e.dur / 1000.0);
             continue;
         }
         const bool xlaThread = thread == "XLA Ops" || thread.empty();
-        if (!xlaThread || !e.args || !e.args->contains("tf_op")) continue;
+        if (!xlaThread || e.tfOp < 0) continue;
         anyOp = true;
-        const std::string scope = tfScope(e.args->value("tf_op", ""));
+        const std::string scope = tfScope(trace.strings[e.tfOp]);
         if (scope.empty()) {
-            unmatchedUs[e.name] += e.dur;
+            unmatchedUs[trace.strings[e.name]] += e.dur;
             continue;
         }
         if (!scopeUs.count(scope)) order.push_back(scope);
@@ -365,88 +329,22 @@ TraceMapping mapXProf(const json& doc, const std::vector<Layer>& layers, const s
 
 }  // namespace
 
-void validateTraceEvents(const json& doc, const std::string& where) {
-    const json& events = eventArray(doc);
-    if (events.size() > kMaxTraceEvents) {
-        throw ArchError(where + ": " + std::to_string(events.size()) +
-                        " trace events; the cap is " + std::to_string(kMaxTraceEvents));
-    }
-    const std::string list = doc.is_array() ? "" : "traceEvents";
-    for (size_t i = 0; i < events.size(); ++i) {
-        const json& e = events[i];
-        if (!e.is_object()) continue;  // the trace event format lets readers skip these
-        const std::string at = list + "[" + std::to_string(i) + "].";
-        auto bad = [&](const std::string& field, const std::string& what) {
-            throw ArchError(where + ": field \"" + at + field + "\": " + what);
-        };
-        for (const char* key : {"ph", "name", "cat"}) {
-            auto it = e.find(key);
-            if (it != e.end() && !it->is_string()) {
-                bad(key, "expected a string, got " + std::string(it->type_name()) + " " +
-                             jsonin::quote(*it));
-            }
-        }
-        if (auto a = e.find("args"); a != e.end()) {
-            if (!a->is_object())
-                bad("args", "expected an object, got " + std::string(a->type_name()));
-            for (const char* key : {"tf_op", "name"}) {
-                auto it = a->find(key);
-                if (it != a->end() && !it->is_string()) {
-                    bad(std::string("args.") + key, "expected a string, got " +
-                                                        std::string(it->type_name()) + " " +
-                                                        jsonin::quote(*it));
-                }
-            }
-        }
-        // Times in microseconds: finite, a duration never negative (an 11-day op is a typo).
-        if (auto it = e.find("ts"); it != e.end()) {
-            jsonin::numberValue(*it, where, at + "ts", -1e18, 1e18);
-        }
-        if (auto it = e.find("dur"); it != e.end()) {
-            jsonin::numberValue(*it, where, at + "dur", 0.0, 1e12);
-        }
-    }
-}
-
-std::optional<TraceFormat> detectTraceFormat(const json& doc) {
-    const json& events = eventArray(doc);
-    if (events.empty()) return std::nullopt;
-    bool aten = false;
-    for (const auto& e : events) {
-        if (!e.is_object()) continue;
-        if (auto a = e.find("args"); a != e.end() && a->is_object() && a->contains("tf_op")) {
-            return TraceFormat::XProfTraceViewer;
-        }
-        const std::string name = e.value("name", "");
-        const std::string cat = e.value("cat", "");
-        if (name.starts_with("aten::") || cat == "cpu_op" || cat == "user_annotation") aten = true;
-    }
-    if (aten) return TraceFormat::PyTorchChrome;
+std::optional<TraceFormat> detectTraceFormat(const TraceEvents& events) {
+    if (events.anyTfOp) return TraceFormat::XProfTraceViewer;
+    if (events.anyAten) return TraceFormat::PyTorchChrome;
     return std::nullopt;
 }
 
-std::optional<TraceNetwork> traceNetwork(const json& doc) {
-    for (const auto& e : eventArray(doc)) {
-        if (!e.is_object()) continue;
-        const std::string name = e.value("name", "");
-        if (!name.starts_with(kNetworkPrefix)) continue;
-        const std::string rest = name.substr(kNetworkPrefix.size());
-        const auto colon = rest.rfind(':');
-        if (colon == std::string::npos) return TraceNetwork{rest, {}};
-        return TraceNetwork{rest.substr(0, colon), rest.substr(colon + 1)};
-    }
-    return std::nullopt;
-}
-
-TraceMapping mapTrace(const json& doc, const std::vector<Layer>& layers, const std::string& where) {
-    const auto format = detectTraceFormat(doc);
+TraceMapping mapTrace(TraceEvents events, const std::vector<Layer>& layers,
+                      const std::string& where) {
+    const auto format = detectTraceFormat(events);
     if (!format) {
         throw ArchError(where +
                         ": not a PyTorch profiler Chrome trace or an XProf trace-viewer "
                         "JSON (no aten:: or tf_op events)");
     }
-    return *format == TraceFormat::PyTorchChrome ? mapPyTorch(doc, layers, where)
-                                                 : mapXProf(doc, layers, where);
+    return *format == TraceFormat::PyTorchChrome ? mapPyTorch(events, layers, where)
+                                                 : mapXProf(events, layers, where);
 }
 
 }  // namespace archscope::store

@@ -1,11 +1,11 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "arch/layer.h"
+#include "store/trace_events.h"
 
 namespace archscope::store {
 
@@ -15,23 +15,8 @@ enum class TraceFormat {
     XProfTraceViewer,  ///< TensorBoard / XProf trace-viewer JSON of a TPU or XLA run
 };
 
-/// The most events one trace import reads.
-inline constexpr size_t kMaxTraceEvents = 20'000'000;
-
-/// Checks every event's fields that the readers use: strings where strings belong, finite
-/// times, no negative or absurd durations. Throws ArchError naming `where` and the dotted field.
-void validateTraceEvents(const nlohmann::json& doc, const std::string& where);
-
-/// The format of a parsed JSON document, if it is a trace we read.
-std::optional<TraceFormat> detectTraceFormat(const nlohmann::json& doc);
-
-/// "archscope-network:<name>:<hash>" annotations that exported PyTorch files (export-arch
-/// --format pytorch) put around each forward pass: the first one's name and hash.
-struct TraceNetwork {
-    std::string name;
-    std::string hash;
-};
-std::optional<TraceNetwork> traceNetwork(const nlohmann::json& doc);
+/// The format of a trace's events, if it is a trace we read.
+std::optional<TraceFormat> detectTraceFormat(const TraceEvents& events);
 
 /// Unmatched time of one operator name, summed and averaged per pass.
 struct UnmatchedOp {
@@ -57,7 +42,8 @@ struct TraceMapping {
 
 /// Maps a trace onto `layers` (expandLayers() of the network it profiled). Matching rules are in
 /// docs/import.md. Throws ArchError naming `where` when the document has no usable events.
-TraceMapping mapTrace(const nlohmann::json& doc, const std::vector<Layer>& layers,
+/// Takes the events by value: it sorts them in place of the folded list.
+TraceMapping mapTrace(TraceEvents events, const std::vector<Layer>& layers,
                       const std::string& where);
 
 }  // namespace archscope::store

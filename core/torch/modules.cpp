@@ -317,17 +317,18 @@ void validateTorchOptions(const TorchOptions& opts) {
     }
 }
 
-/// Free memory where the network will live: MemAvailable for the CPU, the driver's free
-/// memory for a CUDA device (when this build has the CUDA runtime).
-std::optional<int64_t> availableDeviceBytes(const TorchOptions& opts) {
-    if (opts.device == TorchDevice::Cpu) return availableRamBytes();
+/// Free memory where the network will live: for the CPU the least of MemAvailable and the
+/// headroom under `ulimit -v` / `ulimit -d`, for a CUDA device the driver's free memory (when
+/// this build has the CUDA runtime).
+std::optional<MemoryBudget> deviceBudget(const TorchOptions& opts) {
+    if (opts.device == TorchDevice::Cpu) return tightestBudget(readProcessMemory());
 #ifdef ARCHSCOPE_CUDA_RUNTIME
     int previous = 0;
     size_t freeBytes = 0, totalBytes = 0;
     if (cudaGetDevice(&previous) == cudaSuccess && cudaSetDevice(opts.cudaIndex) == cudaSuccess &&
         cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess) {
         cudaSetDevice(previous);
-        return static_cast<int64_t>(freeBytes);
+        return MemoryBudget{static_cast<int64_t>(freeBytes), "GPU memory", ""};
     }
 #endif
     return std::nullopt;
@@ -343,9 +344,7 @@ torch::Tensor TorchNetwork::Impl::makeInput() const {
 TorchNetwork::TorchNetwork(const Network& net, const TorchOptions& opts)
     : m_impl(std::make_unique<Impl>()) {
     validateTorchOptions(opts);
-    checkFitsInMemory(
-        net, opts, availableDeviceBytes(opts),
-        opts.device == TorchDevice::Cpu ? "RAM (MemAvailable in /proc/meminfo)" : "GPU memory");
+    checkFitsInMemory(net, opts, deviceBudget(opts));
     Impl& d = *m_impl;
     d.net = withResolution(net, opts.resolution);
     d.opts = opts;
