@@ -75,6 +75,8 @@ TrialsPage::TrialsPage(QWidget* parent)
     updateSummary();
 }
 
+TrialsPage::~TrialsPage() = default;
+
 // Long (~90 lines): widget setup in layout order, a linear script with no logic to split out.
 void TrialsPage::buildWidgets() {
     m_proxy->setSourceModel(m_model);
@@ -96,7 +98,8 @@ void TrialsPage::buildWidgets() {
     m_summary->setWordWrap(true);
 
     applyPlotStyle(m_plot);
-    m_scatter = new OrderScatter(m_plot, tr("candidates (colour: evaluation order, dark → light)"));
+    m_scatter = std::make_unique<OrderScatter>(
+        m_plot, tr("candidates (colour: evaluation order, dark → light)"));
     m_front = m_plot->addGraph();
     m_front->setName(tr("Pareto front"));
     m_front->setLineStyle(QCPGraph::lsStepRight);

@@ -4,6 +4,7 @@
 #include <QFutureWatcher>
 #include <QTimer>
 #include <QWidget>
+#include <memory>
 #include <vector>
 
 #include "search/importance.h"
@@ -41,6 +42,7 @@ class TrialsPage : public QWidget {
     Q_OBJECT
 public:
     explicit TrialsPage(QWidget* parent = nullptr);
+    ~TrialsPage() override;
 
     /// Shows run `runId` of `dbPath` and follows it while it runs.
     void showRun(const QString& dbPath, qint64 runId);
@@ -87,7 +89,7 @@ private:
     QCheckBox* m_candidatesOnly;
     QLabel* m_summary;
     QCustomPlot* m_plot;
-    OrderScatter* m_scatter = nullptr;
+    std::unique_ptr<OrderScatter> m_scatter;  // its graphs belong to m_plot, it does not
     QCPGraph* m_front = nullptr;
     QCPGraph* m_references = nullptr;
     QCPGraph* m_highlight = nullptr;
