@@ -8,9 +8,9 @@
 #include "mainwindow.h"
 #include "models/comparetablemodel.h"
 #include "pages/comparepage.h"
-#include "widgets/platformselector.h"
 #include "plots/qcp.h"
 #include "session.h"
+#include "widgets/platformselector.h"
 
 using namespace archscope::ui;
 
